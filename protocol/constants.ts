@@ -1,0 +1,15 @@
+/** Limits and tags of the v1 wire format. Changing any of these is a protocol change (SPEC.md). */
+
+export const PROTOCOL_VERSION = 1
+/** Domain tag prefix of every signature: "tally/v1/" + type + NUL. */
+export const DOMAIN_PREFIX = 'tally/v1/'
+export const KEY_BYTES = 32
+export const SIGNATURE_BYTES = 64
+export const MEMO_BYTES_MAX = 280
+export const NAME_BYTES_MAX = 64
+export const UNIT_CODE_PATTERN = /^[A-Z0-9]{1,12}$/
+export const DECIMALS_MAX = 18
+/** Largest amount, credit limit or max balance: 10^15 minor units. */
+export const AMOUNT_MAX = 1_000_000_000_000_000n
+/** Largest encoded entry; anything longer is rejected before decoding. */
+export const ENTRY_BYTES_MAX = 1024

@@ -1,0 +1,18 @@
+import b4a from 'b4a'
+import type { Hex } from './types.js'
+
+/** Lower-case hex of bytes. */
+export function toHex(buf: Uint8Array): Hex {
+  return b4a.toString(buf, 'hex') as Hex
+}
+
+/** Bytes of a hex string; throws a TypeError on anything but even-length hex. */
+export function fromHex(hex: string): Uint8Array {
+  if (!/^([0-9a-f]{2})*$/i.test(hex)) throw new TypeError('not hex: ' + JSON.stringify(hex.slice(0, 80)))
+  return b4a.from(hex, 'hex')
+}
+
+/** Whether a string is hex of a 32-byte key. */
+export function isKeyHex(s: string): s is Hex {
+  return /^[0-9a-f]{64}$/.test(s)
+}

@@ -1,0 +1,283 @@
+/**
+ * The validation rules: a pure state machine. `evaluate(input, entry)` returns what a valid
+ * entry changes, or why it is rejected. No I/O, no clock, no randomness, and no throw on any
+ * input that decodes: every check is a `return reject(...)`, in the order SPEC.md documents.
+ */
+import { AMOUNT_MAX } from './constants.js'
+import { toHex } from './hex.js'
+import type {
+  Entry,
+  Hex,
+  Invoice,
+  LedgerMeta,
+  Lookups,
+  Member,
+  Outcome,
+  RejectCode,
+  Rejection,
+  RuleInput
+} from './types.js'
+import { assertNever } from './types.js'
+
+function reject(code: RejectCode, reason: string, available?: bigint): Rejection {
+  return available === undefined ? { ok: false, code, reason } : { ok: false, code, reason, available }
+}
+
+/** What the caller must read before `evaluate`: the named member, invoice, name and writer. */
+export function lookups(entry: Entry): Lookups {
+  const none: Lookups = { counterparty: null, invoice: null, name: null, writer: null }
+  switch (entry.type) {
+    case 'genesis':
+      return none
+    case 'admit':
+      return { ...none, counterparty: toHex(entry.account), name: entry.name, writer: toHex(entry.writer) }
+    case 'set-limits':
+    case 'suspend':
+      return { ...none, counterparty: toHex(entry.account) }
+    case 'transfer':
+      return { ...none, counterparty: toHex(entry.payee) }
+    case 'invoice':
+      return { ...none, counterparty: toHex(entry.payer) }
+    case 'accept':
+    case 'decline':
+    case 'cancel':
+      return { ...none, invoice: toHex(entry.invoice) }
+    case 'leave':
+      return none
+    default:
+      return assertNever(entry)
+  }
+}
+
+/** For invoice replies the counterparty is known only once the invoice is read: the other side of it. */
+export function counterpartyOf(entry: Entry, invoice: Invoice | null): Hex | null {
+  if (entry.type === 'accept' || entry.type === 'decline') return invoice ? invoice.payee : null
+  if (entry.type === 'cancel') return invoice ? invoice.payer : null
+  return lookups(entry).counterparty
+}
+
+/** Names are unique ignoring case and surrounding space. */
+export function nameKey(name: string): string {
+  return name.trim().toLowerCase()
+}
+
+/** Entry types a suspended member may not author: anything that spends or governs. */
+const SUSPENDED_CANNOT: ReadonlySet<Entry['type']> = new Set(['transfer', 'accept', 'admit', 'set-limits', 'suspend'])
+
+/** Decides an entry against the state it reads. Signature and decoding are checked before this. */
+export function evaluate(input: RuleInput, entry: Entry): Outcome {
+  if (input.meta === null) {
+    if (entry.type !== 'genesis') return reject('no_genesis', 'the first entry of a ledger must be genesis')
+    return genesis(input, entry)
+  }
+  if (entry.type === 'genesis') return reject('genesis_exists', 'this ledger already has a genesis entry')
+  const author = input.author
+  const authorHex = toHex(entry.author)
+  if (input.writerAccount !== authorHex || author === null) {
+    return reject('author_not_writer', `writer ${short(input.writer)} is not bound to author ${short(authorHex)}`)
+  }
+  // Checked only once the author is known to own the writer, so a copy appended by someone else cannot burn the id.
+  if (input.seen) return reject('duplicate_entry', `entry ${short(input.id)} was already decided`)
+  if (author.status === 'left' || (author.status === 'suspended' && SUSPENDED_CANNOT.has(entry.type))) {
+    return reject('author_not_active', `${author.name} is ${author.status}`)
+  }
+  switch (entry.type) {
+    case 'admit':
+      return admit(input, entry, author)
+    case 'set-limits':
+      return setLimits(input, entry, author)
+    case 'transfer':
+      return transfer(input, entry, author)
+    case 'invoice':
+      return invoice(input, entry, author)
+    case 'accept':
+      return accept(input, entry, author)
+    case 'decline':
+      return decline(input, entry, author)
+    case 'cancel':
+      return cancel(input, entry, author)
+    case 'suspend':
+      return suspend(input, entry, author)
+    case 'leave':
+      return leave(author)
+    default:
+      return assertNever(entry)
+  }
+}
+
+function genesis(input: RuleInput, e: Extract<Entry, { type: 'genesis' }>): Outcome {
+  const writer = toHex(e.writer)
+  if (writer !== input.writer) return reject('genesis_writer_mismatch', `genesis names writer ${short(writer)} but ${short(input.writer)} appended it`)
+  const limits = checkLimits(e.defaultCreditLimit, e.defaultMaxBalance)
+  if (limits) return limits
+  const meta: LedgerMeta = {
+    ledgerKey: input.ledgerKey,
+    name: e.name,
+    unitCode: e.unitCode,
+    decimals: e.decimals,
+    defaultCreditLimit: e.defaultCreditLimit,
+    defaultMaxBalance: e.defaultMaxBalance,
+    genesis: input.id
+  }
+  const creator: Member = {
+    account: toHex(e.author),
+    name: e.creatorName,
+    writer,
+    role: 'steward',
+    status: 'active',
+    creditLimit: e.defaultCreditLimit,
+    maxBalance: e.defaultMaxBalance,
+    balance: 0n,
+    entries: 1
+  }
+  return { ok: true, meta, members: [creator], moves: [] }
+}
+
+function checkLimits(creditLimit: bigint, maxBalance: bigint | null): Rejection | null {
+  if (creditLimit > AMOUNT_MAX) return reject('limit_too_large', `credit limit ${creditLimit} is over ${AMOUNT_MAX}`)
+  if (maxBalance !== null && maxBalance > AMOUNT_MAX) return reject('limit_too_large', `max balance ${maxBalance} is over ${AMOUNT_MAX}`)
+  return null
+}
+
+function checkAmount(amount: bigint): Rejection | null {
+  if (amount <= 0n) return reject('amount_not_positive', `amount ${amount} is not positive`)
+  if (amount > AMOUNT_MAX) return reject('amount_too_large', `amount ${amount} is over ${AMOUNT_MAX}`)
+  return null
+}
+
+function bump(m: Member, delta = 0n): Member {
+  return { ...m, balance: m.balance + delta, entries: m.entries + 1 }
+}
+
+function admit(input: RuleInput, e: Extract<Entry, { type: 'admit' }>, author: Member): Outcome {
+  if (author.role !== 'steward') return reject('not_steward', `${author.name} is not a steward`)
+  if (input.counterparty !== null) return reject('member_exists', `account ${short(toHex(e.account))} is already a member`)
+  if (input.writerTakenBy !== null) return reject('writer_in_use', `writer ${short(toHex(e.writer))} already belongs to ${short(input.writerTakenBy)}`)
+  if (e.name.trim() === '') return reject('name_taken', 'a member name may not be empty')
+  if (input.nameTaken) return reject('name_taken', `the name ${JSON.stringify(e.name)} is taken`)
+  const limits = checkLimits(e.creditLimit, e.maxBalance)
+  if (limits) return limits
+  const member: Member = {
+    account: toHex(e.account),
+    name: e.name,
+    writer: toHex(e.writer),
+    role: e.role,
+    status: 'active',
+    creditLimit: e.creditLimit,
+    maxBalance: e.maxBalance,
+    balance: 0n,
+    entries: 1
+  }
+  return { ok: true, members: [bump(author), member], moves: [], addWriter: { key: member.writer, indexer: e.indexer } }
+}
+
+function setLimits(input: RuleInput, e: Extract<Entry, { type: 'set-limits' }>, author: Member): Outcome {
+  if (author.role !== 'steward') return reject('not_steward', `${author.name} is not a steward`)
+  const target = input.counterparty
+  if (target === null) return reject('unknown_member', `no member ${short(toHex(e.account))}`)
+  const limits = checkLimits(e.creditLimit, e.maxBalance)
+  if (limits) return limits
+  const changed = { ...target, creditLimit: e.creditLimit, maxBalance: e.maxBalance }
+  return { ok: true, members: target.account === author.account ? [bump(changed)] : [bump(author), bump(changed)], moves: [] }
+}
+
+/** Moves `amount` from payer to payee if both limits allow. Shared by transfer and accept. */
+function pay(payer: Member, payee: Member, amount: bigint): Outcome {
+  const available = payer.creditLimit + payer.balance
+  if (amount > available) {
+    return reject('over_credit_limit', `${payer.name} can spend ${available < 0n ? 0n : available}, not ${amount}`, available < 0n ? 0n : available)
+  }
+  if (payee.maxBalance !== null && payee.balance + amount > payee.maxBalance) {
+    const room = payee.maxBalance - payee.balance
+    return reject('over_max_balance', `${payee.name} can receive ${room < 0n ? 0n : room}, not ${amount}`, room < 0n ? 0n : room)
+  }
+  return {
+    ok: true,
+    members: [bump(payer, -amount), bump(payee, amount)],
+    moves: [
+      { account: payer.account, delta: -amount },
+      { account: payee.account, delta: amount }
+    ]
+  }
+}
+
+/** The other party of a payment or invoice: exists, is not the author, has not left. */
+function counterpartyCheck(input: RuleInput, key: Uint8Array, author: Member): Member | Rejection {
+  const other = input.counterparty
+  if (other === null) return reject('unknown_member', `no member ${short(toHex(key))}`)
+  if (other.account === author.account) return reject('self_transfer', `${author.name} cannot trade with itself`)
+  if (other.status === 'left') return reject('counterparty_not_active', `${other.name} has left`)
+  return other
+}
+
+function transfer(input: RuleInput, e: Extract<Entry, { type: 'transfer' }>, author: Member): Outcome {
+  const payee = counterpartyCheck(input, e.payee, author)
+  if ('ok' in payee) return payee
+  const bad = checkAmount(e.amount)
+  if (bad) return bad
+  return pay(author, payee, e.amount)
+}
+
+function invoice(input: RuleInput, e: Extract<Entry, { type: 'invoice' }>, author: Member): Outcome {
+  const payer = counterpartyCheck(input, e.payer, author)
+  if ('ok' in payer) return payer
+  const bad = checkAmount(e.amount)
+  if (bad) return bad
+  const inv: Invoice = { id: input.id, payee: author.account, payer: payer.account, amount: e.amount, memo: e.memo, status: 'pending', closedBy: null }
+  return { ok: true, members: [bump(author), bump(payer)], invoice: inv, moves: [] }
+}
+
+/** Finds the invoice and checks the author's side of it. */
+function openInvoice(input: RuleInput, e: { invoice: Uint8Array }, author: Member, side: 'payer' | 'payee'): Invoice | Rejection {
+  const inv = input.invoice
+  if (inv === null) return reject('unknown_invoice', `no invoice ${short(toHex(e.invoice))}`)
+  if (side === 'payer' && inv.payer !== author.account) return reject('not_invoice_payer', `${author.name} is not the payer of invoice ${short(inv.id)}`)
+  if (side === 'payee' && inv.payee !== author.account) return reject('not_invoice_author', `${author.name} did not write invoice ${short(inv.id)}`)
+  if (inv.status !== 'pending') return reject('invoice_closed', `invoice ${short(inv.id)} is already ${inv.status}`)
+  return inv
+}
+
+function accept(input: RuleInput, e: Extract<Entry, { type: 'accept' }>, author: Member): Outcome {
+  const inv = openInvoice(input, e, author, 'payer')
+  if ('ok' in inv) return inv
+  const payee = input.counterparty
+  if (payee === null || payee.status === 'left') return reject('counterparty_not_active', `the payee of invoice ${short(inv.id)} has left`)
+  const paid = pay(author, payee, inv.amount)
+  if (!paid.ok) return paid
+  return { ...paid, invoice: { ...inv, status: 'accepted', closedBy: input.id } }
+}
+
+function close(input: RuleInput, inv: Invoice, author: Member, status: 'declined' | 'cancelled'): Outcome {
+  const other = input.counterparty
+  const members = other === null ? [bump(author)] : [bump(author), bump(other)]
+  return { ok: true, members, invoice: { ...inv, status, closedBy: input.id }, moves: [] }
+}
+
+function decline(input: RuleInput, e: Extract<Entry, { type: 'decline' }>, author: Member): Outcome {
+  const inv = openInvoice(input, e, author, 'payer')
+  if ('ok' in inv) return inv
+  return close(input, inv, author, 'declined')
+}
+
+function cancel(input: RuleInput, e: Extract<Entry, { type: 'cancel' }>, author: Member): Outcome {
+  const inv = openInvoice(input, e, author, 'payee')
+  if ('ok' in inv) return inv
+  return close(input, inv, author, 'cancelled')
+}
+
+function suspend(input: RuleInput, e: Extract<Entry, { type: 'suspend' }>, author: Member): Outcome {
+  if (author.role !== 'steward') return reject('not_steward', `${author.name} is not a steward`)
+  const target = input.counterparty
+  if (target === null) return reject('unknown_member', `no member ${short(toHex(e.account))}`)
+  const changed = { ...target, status: target.status === 'left' ? target.status : ('suspended' as const) }
+  return { ok: true, members: target.account === author.account ? [bump(changed)] : [bump(author), bump(changed)], moves: [] }
+}
+
+function leave(author: Member): Outcome {
+  if (author.balance !== 0n) return reject('balance_not_zero', `${author.name} has balance ${author.balance}; leaving needs 0`)
+  return { ok: true, members: [bump({ ...author, status: 'left' })], moves: [] }
+}
+
+function short(hex: string): string {
+  return hex.slice(0, 8)
+}

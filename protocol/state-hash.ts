@@ -1,0 +1,23 @@
+/**
+ * The running state hash (SPEC.md, "State hash"): a BLAKE2b chain over every entry the rules
+ * decided, in linear order, and what they decided. Equal hashes mean equal histories and balances.
+ */
+import b4a from 'b4a'
+import { hash } from './crypto.js'
+import { fromHex } from './hex.js'
+import type { Hex, Outcome } from './types.js'
+import { toHex } from './hex.js'
+
+/** The hash before genesis: 32 zero bytes. */
+export const EMPTY_STATE_HASH = ('0'.repeat(64)) as Hex
+
+/** A line naming the outcome: "ok|<account>:<balance>|..." over written members, or "rejected:<code>". */
+export function outcomeSummary(outcome: Outcome): string {
+  if (!outcome.ok) return 'rejected:' + outcome.code
+  return ['ok', ...outcome.members.map((m) => `${m.account}:${m.balance}:${m.creditLimit}:${m.status}`)].join('|')
+}
+
+/** next = BLAKE2b-256(prev || id || utf8(summary)). */
+export function nextStateHash(prev: Hex, id: Hex, outcome: Outcome): Hex {
+  return toHex(hash(fromHex(prev), fromHex(id), b4a.from(outcomeSummary(outcome))))
+}

@@ -1,0 +1,279 @@
+/**
+ * Entry types, state records and rule outcomes of the Tally v1 protocol.
+ * Every shape here is documented field by field in protocol/SPEC.md.
+ */
+
+/** Lower-case hex of a 32-byte key or hash. Branded so an id is never mistaken for a name. */
+export type Hex = string & { readonly __brand: 'Hex' }
+
+/** Cast a hex string that is already known to be well formed. */
+export function asHex(s: string): Hex {
+  return s as Hex
+}
+
+/** Entry type names; they are part of the signed domain tag. */
+export type EntryType =
+  | 'genesis'
+  | 'admit'
+  | 'set-limits'
+  | 'transfer'
+  | 'invoice'
+  | 'accept'
+  | 'decline'
+  | 'cancel'
+  | 'suspend'
+  | 'leave'
+
+/** Role of a member: stewards admit members and set limits. */
+export type Role = 'member' | 'steward'
+
+/** The fields every entry carries, whatever its type. */
+export interface EntryHeader {
+  /** Wire version; this build reads version 1. */
+  version: number
+  /** The author's ed25519 account key (32 bytes). */
+  author: Uint8Array
+  /** The author's own counter; informational, it keeps ids of identical bodies apart. */
+  seq: number
+  /** Milliseconds since the epoch, as the author's clock said. Informational only: no rule reads it. */
+  timestamp: number
+  /** Free text, at most MEMO_BYTES_MAX bytes of UTF-8. */
+  memo: string
+}
+
+/** Creates the ledger; the creator becomes its first steward and indexer. */
+export interface GenesisEntry extends EntryHeader {
+  type: 'genesis'
+  /** Ledger name, e.g. "CoTech Exchange". */
+  name: string
+  /** Unit code, 1-12 characters of A-Z and 0-9, e.g. "CTC". */
+  unitCode: string
+  /** Decimal places of the unit: amounts are integers of 10^-decimals units. */
+  decimals: number
+  /** Credit limit given to members admitted without one. */
+  defaultCreditLimit: bigint
+  /** Highest balance a member may hold, or null for none. */
+  defaultMaxBalance: bigint | null
+  /** The creator's member name. */
+  creatorName: string
+  /** The creator's Autobase writer key; must be the writer that appends this entry. */
+  writer: Uint8Array
+}
+
+/** A steward admits a member: binds its account key to its writer key. */
+export interface AdmitEntry extends EntryHeader {
+  type: 'admit'
+  account: Uint8Array
+  writer: Uint8Array
+  name: string
+  role: Role
+  creditLimit: bigint
+  maxBalance: bigint | null
+  /** Whether the new writer also acks as an Autobase indexer. */
+  indexer: boolean
+}
+
+/** A steward changes a member's limits. */
+export interface SetLimitsEntry extends EntryHeader {
+  type: 'set-limits'
+  account: Uint8Array
+  creditLimit: bigint
+  maxBalance: bigint | null
+}
+
+/** The author (payer) pays `payee` now. */
+export interface TransferEntry extends EntryHeader {
+  type: 'transfer'
+  payee: Uint8Array
+  amount: bigint
+}
+
+/** The author (payee) asks `payer` for `amount`. */
+export interface InvoiceEntry extends EntryHeader {
+  type: 'invoice'
+  payer: Uint8Array
+  amount: bigint
+}
+
+/** The payer of an invoice accepts (pays) or declines it. */
+export interface AcceptEntry extends EntryHeader {
+  type: 'accept'
+  invoice: Uint8Array
+}
+export interface DeclineEntry extends EntryHeader {
+  type: 'decline'
+  invoice: Uint8Array
+}
+/** The author of an invoice withdraws it. */
+export interface CancelEntry extends EntryHeader {
+  type: 'cancel'
+  invoice: Uint8Array
+}
+/** A steward stops a member's spending. */
+export interface SuspendEntry extends EntryHeader {
+  type: 'suspend'
+  account: Uint8Array
+}
+/** A member leaves; needs a zero balance. */
+export interface LeaveEntry extends EntryHeader {
+  type: 'leave'
+}
+
+/** Every v1 entry, keyed by `type`. */
+export type Entry =
+  | GenesisEntry
+  | AdmitEntry
+  | SetLimitsEntry
+  | TransferEntry
+  | InvoiceEntry
+  | AcceptEntry
+  | DeclineEntry
+  | CancelEntry
+  | SuspendEntry
+  | LeaveEntry
+
+/** An entry with the author's signature over its signing bytes. */
+export type SignedEntry = Entry & { signature: Uint8Array }
+
+/** Distributes Omit over the union so each member keeps its own fields. */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+
+/** What a caller fills in; header fields with defaults may be left out. */
+export type EntryDraft = DistributiveOmit<Entry, 'version' | 'memo' | 'timestamp' | 'seq' | 'author'> & {
+  memo?: string
+  timestamp?: number
+  seq?: number
+}
+
+/** Ledger-wide facts written by genesis. */
+export interface LedgerMeta {
+  /** Hex of the Autobase key: the ledger id, part of every signature. */
+  ledgerKey: Hex
+  name: string
+  unitCode: string
+  decimals: number
+  defaultCreditLimit: bigint
+  defaultMaxBalance: bigint | null
+  /** Id of the genesis entry. */
+  genesis: Hex
+}
+
+export type MemberStatus = 'active' | 'suspended' | 'left'
+
+/** A member's record in the view. */
+export interface Member {
+  account: Hex
+  name: string
+  writer: Hex
+  role: Role
+  status: MemberStatus
+  creditLimit: bigint
+  maxBalance: bigint | null
+  balance: bigint
+  /** Number of applied (not rejected) entries that touched this member; numbers its history. */
+  entries: number
+}
+
+export type InvoiceStatus = 'pending' | 'accepted' | 'declined' | 'cancelled'
+
+/** An invoice's record in the view; its id is the id of the invoice entry. */
+export interface Invoice {
+  id: Hex
+  payee: Hex
+  payer: Hex
+  amount: bigint
+  memo: string
+  status: InvoiceStatus
+  /** Id of the entry that closed it, if closed. */
+  closedBy: Hex | null
+}
+
+/** Why an entry was rejected. Stable codes; SPEC.md lists them in precedence order. */
+export type RejectCode =
+  | 'malformed'
+  | 'unsupported_version'
+  | 'bad_signature'
+  | 'duplicate_entry'
+  | 'no_genesis'
+  | 'genesis_exists'
+  | 'genesis_writer_mismatch'
+  | 'author_not_writer'
+  | 'author_not_active'
+  | 'not_steward'
+  | 'unknown_member'
+  | 'member_exists'
+  | 'writer_in_use'
+  | 'name_taken'
+  | 'self_transfer'
+  | 'counterparty_not_active'
+  | 'amount_not_positive'
+  | 'amount_too_large'
+  | 'limit_too_large'
+  | 'over_credit_limit'
+  | 'over_max_balance'
+  | 'unknown_invoice'
+  | 'invoice_closed'
+  | 'not_invoice_payer'
+  | 'not_invoice_author'
+  | 'balance_not_zero'
+
+/** A rejection with its code and, for an overspend, what was available. */
+export interface Rejection {
+  ok: false
+  code: RejectCode
+  /** One line for people, naming the values involved. */
+  reason: string
+  /** For over_credit_limit: what the payer could still spend; for over_max_balance: what the payee could still receive. */
+  available?: bigint
+}
+
+/** What a valid entry changes. Records are complete replacements. */
+export interface Effect {
+  ok: true
+  meta?: LedgerMeta
+  members: Member[]
+  invoice?: Invoice
+  /** Writers Autobase must add (genesis binds the bootstrap writer, which is already one). */
+  addWriter?: { key: Hex; indexer: boolean }
+  /** Accounts whose balance moved and by how much, in entry order (payer first). */
+  moves: Array<{ account: Hex; delta: bigint }>
+}
+
+export type Outcome = Effect | Rejection
+
+/** The state a rule reads: found by the caller through `lookups(entry)`. */
+export interface RuleInput {
+  /** Hex of the ledger (Autobase) key. */
+  ledgerKey: Hex
+  meta: LedgerMeta | null
+  /** Hex of the entry id. */
+  id: Hex
+  /** Hex of the writer core that appended the entry. */
+  writer: Hex
+  /** The account bound to that writer, if any. */
+  writerAccount: Hex | null
+  /** The author's member record, if any. */
+  author: Member | null
+  /** The other member the entry names (payee, payer, admitted or limited account), if any. */
+  counterparty: Member | null
+  /** The invoice the entry names, if any. */
+  invoice: Invoice | null
+  /** Whether this id was seen before (applied or rejected). */
+  seen: boolean
+  /** For admit: whether the name is taken (case-insensitively). */
+  nameTaken: boolean
+  /** For admit: the account, if any, already bound to the admitted writer key. */
+  writerTakenBy: Hex | null
+}
+
+/** Keys the caller must look up before calling the rules. */
+export interface Lookups {
+  counterparty: Hex | null
+  invoice: Hex | null
+  name: string | null
+  writer: Hex | null
+}
+
+export function assertNever(x: never): never {
+  throw new Error('unexpected value: ' + JSON.stringify(x))
+}

@@ -1,0 +1,104 @@
+/**
+ * Ledger state in the Hyperbee view. Inside apply it wraps one Hyperbee batch: reads see the
+ * batch's own writes, records read or written twice in one apply are served from a cache, and
+ * the meta record is written once, at flush.
+ */
+import type { BeeReader, HyperbeeBatch } from 'hyperbee'
+import type { Hex, Invoice, Member } from '../protocol/index.js'
+import { invoiceFromJson, invoiceToJson, memberFromJson, memberToJson, metaFromJson, metaToJson } from './records.js'
+import type { EntryRecord, ViewMeta } from './records.js'
+import type { StateStore } from './state-store.js'
+import * as K from './view-keys.js'
+
+/** Read-only access to the view, for queries and for checking an entry before appending it. */
+export class BeeReaderStore {
+  constructor(protected readonly bee: BeeReader) {}
+
+  protected async read(key: string): Promise<any> {
+    const node = await this.bee.get(key)
+    return node ? node.value : null
+  }
+  async getMeta(): Promise<ViewMeta | null> {
+    const j = await this.read(K.META_KEY)
+    return j && metaFromJson(j)
+  }
+  async getMember(account: Hex): Promise<Member | null> {
+    const j = await this.read(K.memberKey(account))
+    return j && memberFromJson(j)
+  }
+  async accountOfWriter(writer: Hex): Promise<Hex | null> {
+    return this.read(K.writerKey(writer))
+  }
+  async accountOfName(nameKey: string): Promise<Hex | null> {
+    return this.read(K.nameIndexKey(nameKey))
+  }
+  async getInvoice(id: Hex): Promise<Invoice | null> {
+    const j = await this.read(K.invoiceKey(id))
+    return j && invoiceFromJson(j)
+  }
+  async getEntry(id: Hex): Promise<EntryRecord | null> {
+    return this.read(K.entryKey(id))
+  }
+}
+
+/** Read-write state over one Hyperbee batch, used inside Autobase apply. */
+export class BeeStore extends BeeReaderStore implements StateStore {
+  private readonly cache = new Map<string, unknown>()
+  private meta: ViewMeta | null | undefined = undefined
+  private metaDirty = false
+
+  constructor(private readonly batch: HyperbeeBatch) {
+    super(batch)
+  }
+
+  protected override async read(key: string): Promise<any> {
+    if (this.cache.has(key)) return this.cache.get(key)
+    const value = await super.read(key)
+    this.cache.set(key, value)
+    return value
+  }
+  private async write(key: string, value: unknown): Promise<void> {
+    this.cache.set(key, value)
+    await this.batch.put(key, value)
+  }
+
+  override async getMeta(): Promise<ViewMeta | null> {
+    if (this.meta === undefined) this.meta = await super.getMeta()
+    return this.meta
+  }
+  async putMeta(meta: ViewMeta): Promise<void> {
+    this.meta = meta
+    this.metaDirty = true
+  }
+  async putMember(member: Member): Promise<void> {
+    await this.write(K.memberKey(member.account), memberToJson(member))
+  }
+  async bindWriter(writer: Hex, account: Hex): Promise<void> {
+    await this.write(K.writerKey(writer), account)
+  }
+  async bindName(nameKey: string, account: Hex): Promise<void> {
+    await this.write(K.nameIndexKey(nameKey), account)
+  }
+  async putInvoice(invoice: Invoice): Promise<void> {
+    await this.write(K.invoiceKey(invoice.id), invoiceToJson(invoice))
+  }
+  async putEntry(record: EntryRecord): Promise<void> {
+    await this.write(K.entryKey(record.id), record)
+  }
+  async putRejectedBlock(record: EntryRecord): Promise<void> {
+    await this.write(K.rejectedBlockKey(record.writer, record.block), record)
+  }
+  async putHistory(account: Hex, n: number, id: Hex): Promise<void> {
+    await this.batch.put(K.historyKey(account, n), id)
+  }
+
+  /** Writes the meta record and commits the batch. */
+  async flush(): Promise<void> {
+    if (this.metaDirty && this.meta) await this.batch.put(K.META_KEY, metaToJson(this.meta))
+    await this.batch.flush()
+  }
+
+  async discard(): Promise<void> {
+    await this.batch.close()
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Errors the library throws, each with a stable `code` (hypercore-errors style), so callers
+ * and the CLI branch on codes, never on message text.
+ */
+import type { RejectCode } from '../protocol/index.js'
+
+export type LedgerErrorCode =
+  | 'REJECTED' // the rules refuse the entry; `reject` has the protocol code
+  | 'NOT_WRITABLE' // this node is not (yet) a writer of the ledger
+  | 'NOT_MEMBER' // the identity is not a member of this ledger
+  | 'UNKNOWN_MEMBER' // a member query matches nobody
+  | 'AMBIGUOUS_MEMBER' // a member query matches several members
+  | 'UNKNOWN_ENTRY' // no entry or invoice with that id
+  | 'LEDGER_CLOSED'
+  | 'UPGRADE_NEEDED' // a peer wrote an entry version this build cannot read
+  | 'TIMEOUT'
+  | 'BAD_INPUT' // an argument is malformed
+  | 'STORAGE' // the data dir cannot be read or written
+
+export class LedgerError extends Error {
+  readonly code: LedgerErrorCode
+  /** For REJECTED: the protocol's rejection code. */
+  readonly reject?: RejectCode
+  /** For over_credit_limit / over_max_balance: the amount still available, in minor units. */
+  readonly available?: bigint
+  /** For AMBIGUOUS_MEMBER: the names and accounts that matched. */
+  readonly candidates?: Array<{ name: string; account: string }>
+
+  constructor(
+    code: LedgerErrorCode,
+    message: string,
+    extra: { reject?: RejectCode; available?: bigint; candidates?: Array<{ name: string; account: string }>; cause?: unknown } = {}
+  ) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause })
+    this.name = 'LedgerError'
+    this.code = code
+    if (extra.reject !== undefined) this.reject = extra.reject
+    if (extra.available !== undefined) this.available = extra.available
+    if (extra.candidates !== undefined) this.candidates = extra.candidates
+  }
+}

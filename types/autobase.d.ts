@@ -1,0 +1,54 @@
+// Narrow declarations for autobase 7 as Tally uses it.
+declare module 'autobase' {
+  import type { EventEmitter } from 'events'
+  import type Corestore from 'corestore'
+  import type Hypercore from 'hypercore'
+  export interface ApplyNode { value: Uint8Array | null; from: Hypercore; length: number; indexed?: boolean; optimistic?: boolean }
+  export interface HostCalls {
+    addWriter(key: Uint8Array, opts?: { indexer?: boolean }): Promise<void>
+    removeWriter(key: Uint8Array): Promise<void>
+    ackWriter(key: Uint8Array): Promise<void>
+    interrupt(reason?: string): void
+    removeable(key: Uint8Array): boolean
+  }
+  export interface AutobaseOptions<V> {
+    open(store: Corestore, host?: HostCalls): V
+    apply(nodes: ApplyNode[], view: V, host: HostCalls): Promise<void>
+    close?(view: V): Promise<void>
+    valueEncoding?: string | any
+    ackInterval?: number
+    ackThreshold?: number
+    encryptionKey?: Uint8Array | null
+    encrypt?: boolean
+    encrypted?: boolean
+    fastForward?: boolean | { key: Uint8Array }
+    optimistic?: boolean
+    bigBatches?: boolean
+  }
+  export default class Autobase<V = any> extends EventEmitter {
+    constructor(store: Corestore, bootstrap: Uint8Array | null, opts: AutobaseOptions<V>)
+    key: Uint8Array
+    discoveryKey: Uint8Array
+    encryptionKey: Uint8Array | null
+    local: Hypercore
+    view: V
+    writable: boolean
+    isIndexer: boolean
+    length: number
+    signedLength: number
+    closed: boolean
+    opened: boolean
+    interrupted: string | null
+    activeWriters: { size: number; [Symbol.iterator](): Iterator<any> }
+    system: any
+    ready(): Promise<void>
+    close(): Promise<void>
+    append(value: Uint8Array | Uint8Array[]): Promise<void>
+    update(): Promise<void>
+    ack(bg?: boolean): Promise<void>
+    hash(): Promise<Uint8Array>
+    heads(): any[]
+    replicate(isInitiatorOrStream: boolean | any, opts?: any): any
+    static getLocalKey(store: Corestore, opts?: any): Promise<Uint8Array>
+  }
+}

@@ -1,0 +1,19 @@
+// Narrow declarations for the sodium-native calls Tally makes (@types/sodium-native describes 2.x).
+declare module 'sodium-native' {
+  type Buf = Uint8Array
+  const sodium: {
+    crypto_sign_PUBLICKEYBYTES: number
+    crypto_sign_SECRETKEYBYTES: number
+    crypto_sign_BYTES: number
+    crypto_sign_SEEDBYTES: number
+    crypto_generichash_BYTES: number
+    crypto_sign_keypair(pk: Buf, sk: Buf): void
+    crypto_sign_seed_keypair(pk: Buf, sk: Buf, seed: Buf): void
+    crypto_sign_detached(sig: Buf, m: Buf, sk: Buf): void
+    crypto_sign_verify_detached(sig: Buf, m: Buf, pk: Buf): boolean
+    crypto_generichash(out: Buf, input: Buf, key?: Buf): void
+    crypto_generichash_batch(out: Buf, batch: Buf[], key?: Buf): void
+    randombytes_buf(buf: Buf): void
+  }
+  export default sodium
+}
