@@ -1,0 +1,130 @@
+/**
+ * Peer discovery and replication over Hyperswarm. The DHT is injectable (`opts.dht`), so tests,
+ * the demo and benchmarks run on a private loopback network; a private `--bootstrap` on
+ * loopback binds the DHT to 127.0.0.1 too (a swarm bound to 0.0.0.0 here dials out but is never dialled back).
+ */
+import Hyperswarm from 'hyperswarm'
+import HyperDHT from 'hyperdht'
+import { EventEmitter } from 'events'
+import type { Ledger } from '../ledger.js'
+import { LedgerError } from '../errors.js'
+
+export interface BootstrapNode {
+  host: string
+  port: number
+}
+
+/** Parses "host:port[,host:port...]"; throws BAD_INPUT with the offending part. */
+export function parseBootstrap(text: string): BootstrapNode[] {
+  return String(text)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const m = /^(.+):(\d{1,5})$/.exec(part)
+      const port = m ? Number(m[2]) : NaN
+      if (!m || port < 1 || port > 65535) throw new LedgerError('BAD_INPUT', `bootstrap must be HOST:PORT, got ${JSON.stringify(part)}`)
+      return { host: m[1], port }
+    })
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host.startsWith('127.') || host === '::1'
+}
+
+export interface SwarmOptions {
+  /** A Hyperswarm to use (the caller owns it). */
+  swarm?: Hyperswarm
+  /** A DHT node to build the swarm on (the caller owns it). */
+  dht?: HyperDHT
+  /** Bootstrap nodes of a private network; default: the public HyperDHT. */
+  bootstrap?: BootstrapNode[]
+}
+
+/** Builds a swarm: the given one, one on the given DHT, or one on a DHT for `bootstrap`. */
+export function createSwarm(opts: SwarmOptions = {}): { swarm: Hyperswarm; owned: boolean } {
+  if (opts.swarm) return { swarm: opts.swarm, owned: false }
+  if (opts.dht) return { swarm: new Hyperswarm({ dht: opts.dht }), owned: true }
+  const bootstrap = opts.bootstrap
+  if (bootstrap && bootstrap.length > 0) {
+    const host = bootstrap.every((b) => isLoopback(b.host)) ? '127.0.0.1' : undefined
+    return { swarm: new Hyperswarm({ dht: new HyperDHT({ bootstrap, ...(host ? { host } : {}) }) }), owned: true }
+  }
+  return { swarm: new Hyperswarm(), owned: true }
+}
+
+/**
+ * Keeps a ledger replicating with every peer on its topic (the ledger's discovery key).
+ * Emits 'connection' and 'disconnection' with the peer count.
+ */
+export class Replicator extends EventEmitter {
+  readonly swarm: Hyperswarm
+  private readonly owned: boolean
+  private readonly connections = new Set<any>()
+  private closing: Promise<void> | null = null
+
+  constructor(
+    readonly ledger: Ledger,
+    opts: SwarmOptions = {}
+  ) {
+    super()
+    const { swarm, owned } = createSwarm(opts)
+    this.swarm = swarm
+    this.owned = owned
+    this.swarm.on('connection', (conn: any) => {
+      this.connections.add(conn)
+      conn.on('error', () => {}) // a dropped peer is normal; replication resumes on reconnect
+      conn.once('close', () => {
+        this.connections.delete(conn)
+        this.emit('disconnection', this.connections.size)
+      })
+      this.ledger.replicate(conn)
+      this.emit('connection', this.connections.size)
+    })
+  }
+
+  /** Peers connected now. */
+  get peers(): number {
+    return this.connections.size
+  }
+
+  /** Announces and looks up the ledger's topic; resolves once the DHT round is flushed. */
+  async join(): Promise<void> {
+    await this.ledger.ready()
+    const discovery = this.swarm.join(this.ledger.discoveryKey, { server: true, client: true })
+    await discovery.flushed()
+  }
+
+  /** Waits for at least `n` connections (or times out with TIMEOUT). */
+  async waitForPeers(n = 1, timeoutMs = 30_000): Promise<void> {
+    if (this.connections.size >= n) return
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.off('connection', check)
+        reject(new LedgerError('TIMEOUT', `no ${n} peer(s) within ${timeoutMs} ms`))
+      }, timeoutMs)
+      const check = (count: number) => {
+        if (count < n) return
+        clearTimeout(timer)
+        this.off('connection', check)
+        resolve()
+      }
+      this.on('connection', check)
+    })
+  }
+
+  /** Leaves the topic and, if this replicator made the swarm, destroys it. */
+  async close(): Promise<void> {
+    if (this.closing === null) this.closing = this.doClose()
+    return this.closing
+  }
+
+  private async doClose(): Promise<void> {
+    if (this.owned) {
+      await this.swarm.destroy()
+    } else {
+      await this.swarm.leave(this.ledger.discoveryKey)
+      for (const c of this.connections) c.destroy()
+    }
+  }
+}
