@@ -21,3 +21,4 @@ export { parseAmount, formatAmount, generateKeyPair, keyPairFromSeed, toHex, fro
 export type { Hex, KeyPair, Member, Invoice, RejectCode } from '../protocol/index.js'
 export { Replicator, createSwarm, parseBootstrap } from './network/swarm.js'
 export type { SwarmOptions, BootstrapNode } from './network/swarm.js'
+export { openStore, storageError } from './storage.js'
