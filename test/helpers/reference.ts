@@ -1,0 +1,98 @@
+/**
+ * A reference ledger in memory: real signed entries decided by the same pipeline Autobase apply
+ * runs (applyBlock on a MemoryStore), without disks or networks. For rule tables and property tests.
+ */
+import b4a from 'b4a'
+import { applyBlock, MemoryStore, type Decided } from '../../src/index.js'
+import { keyPairFromSeed, sealEntry, toHex, type Entry, type EntryDraft, type Hex, type KeyPair } from '../../protocol/index.js'
+
+export interface RefMember {
+  name: string
+  keys: KeyPair
+  writer: Uint8Array
+  account: Hex
+  seq: number
+}
+
+/** Deterministic key pairs: seed byte i. */
+export function seededKeys(i: number): KeyPair {
+  return keyPairFromSeed(b4a.alloc(32, i))
+}
+
+export class RefLedger {
+  readonly store = new MemoryStore()
+  readonly ledgerKey: Uint8Array
+  readonly members = new Map<string, RefMember>()
+  private writerBlocks = new Map<Hex, number>()
+  private nextSeed = 1
+
+  constructor(ledgerKey: Uint8Array = b4a.alloc(32, 0xee)) {
+    this.ledgerKey = ledgerKey
+  }
+
+  /** A participant with keys and a writer key; not admitted until an admit entry applies. */
+  person(name: string): RefMember {
+    const keys = seededKeys(this.nextSeed++)
+    const writer = seededKeys(100 + this.nextSeed).publicKey
+    const m: RefMember = { name, keys, writer, account: toHex(keys.publicKey), seq: 0 }
+    this.members.set(name, m)
+    return m
+  }
+
+  /** Signs `draft` as `author` and appends it as if from `writer` (default: the author's own writer). */
+  async run(author: RefMember, draft: EntryDraft, opts: { writer?: Uint8Array; secretKey?: Uint8Array; tamper?: (b: Uint8Array) => Uint8Array } = {}): Promise<Decided> {
+    const entry = { version: 1, author: author.keys.publicKey, seq: ++author.seq, timestamp: 1_700_000_000_000 + author.seq, memo: '', ...draft } as Entry
+    const { block } = sealEntry(this.ledgerKey, entry, opts.secretKey ?? author.keys.secretKey)
+    return this.raw(opts.writer ?? author.writer, opts.tamper ? opts.tamper(block) : block)
+  }
+
+  /** Appends raw bytes as the next block of `writer`. */
+  async raw(writer: Uint8Array, bytes: Uint8Array): Promise<Decided> {
+    const w = toHex(writer)
+    const n = this.writerBlocks.get(w) ?? 0
+    this.writerBlocks.set(w, n + 1)
+    return applyBlock(this.store, bytes, { ledgerKey: this.ledgerKey, writer: w, block: n })
+  }
+
+  /** Creates the ledger with `creator` as steward. */
+  async genesis(creator: RefMember, opts: { creditLimit?: bigint; maxBalance?: bigint | null } = {}): Promise<Decided> {
+    return this.run(creator, {
+      type: 'genesis',
+      name: 'Ref',
+      unitCode: 'CTC',
+      decimals: 2,
+      defaultCreditLimit: opts.creditLimit ?? 100n,
+      defaultMaxBalance: opts.maxBalance ?? null,
+      creatorName: creator.name,
+      writer: creator.writer
+    })
+  }
+
+  async admit(steward: RefMember, m: RefMember, opts: { creditLimit?: bigint; maxBalance?: bigint | null; role?: 'member' | 'steward' } = {}): Promise<Decided> {
+    return this.run(steward, {
+      type: 'admit',
+      account: m.keys.publicKey,
+      writer: m.writer,
+      name: m.name,
+      role: opts.role ?? 'member',
+      creditLimit: opts.creditLimit ?? 100n,
+      maxBalance: opts.maxBalance ?? null,
+      indexer: false
+    })
+  }
+
+  balance(m: RefMember): bigint {
+    return this.store.members.get(m.account)?.balance ?? 0n
+  }
+
+  sum(): bigint {
+    let s = 0n
+    for (const m of this.store.members.values()) s += m.balance
+    return s
+  }
+}
+
+/** The outcome as a short string for table tests: "ok" or the reject code. */
+export function code(d: Decided): string {
+  return d.outcome.ok ? 'ok' : d.outcome.code
+}
