@@ -22,3 +22,4 @@ export type { Hex, KeyPair, Member, Invoice, RejectCode } from '../protocol/inde
 export { Replicator, createSwarm, parseBootstrap } from './network/swarm.js'
 export type { SwarmOptions, BootstrapNode } from './network/swarm.js'
 export { openStore, storageError } from './storage.js'
+export { BeeStore, BeeReaderStore } from './bee-store.js'

@@ -41,9 +41,14 @@ export class RefLedger {
 
   /** Signs `draft` as `author` and appends it as if from `writer` (default: the author's own writer). */
   async run(author: RefMember, draft: EntryDraft, opts: { writer?: Uint8Array; secretKey?: Uint8Array; tamper?: (b: Uint8Array) => Uint8Array } = {}): Promise<Decided> {
-    const entry = { version: 1, author: author.keys.publicKey, seq: ++author.seq, timestamp: 1_700_000_000_000 + author.seq, memo: '', ...draft } as Entry
-    const { block } = sealEntry(this.ledgerKey, entry, opts.secretKey ?? author.keys.secretKey)
+    const block = this.seal(author, draft, opts.secretKey)
     return this.raw(opts.writer ?? author.writer, opts.tamper ? opts.tamper(block) : block)
+  }
+
+  /** Signs `draft` as `author` (next seq) and returns the block, without applying it. */
+  seal(author: RefMember, draft: EntryDraft, secretKey?: Uint8Array): Uint8Array {
+    const entry = { version: 1, author: author.keys.publicKey, seq: ++author.seq, timestamp: 1_700_000_000_000 + author.seq, memo: '', ...draft } as Entry
+    return sealEntry(this.ledgerKey, entry, secretKey ?? author.keys.secretKey).block
   }
 
   /** Appends raw bytes as the next block of `writer`. */
