@@ -277,7 +277,9 @@ export class Ledger extends EventEmitter {
     const store = new BeeStore(view.batch())
     const ledgerKey = this.base.key
     for (const node of nodes) {
-      if (node.value === null) continue // an Autobase ack
+      // An Autobase ack is null. An empty block also reaches peers as null, so the appending node
+      // must skip it too or it would decide one more entry than everyone else.
+      if (node.value === null || node.value.byteLength === 0) continue
       const decided = await applyBlock(store, node.value, { ledgerKey, writer: toHex(node.from.key), block: node.length - 1 })
       if (decided.interrupt !== null) {
         await store.discard()
