@@ -73,11 +73,19 @@ export function evaluate(input: RuleInput, entry: Entry): Outcome {
   if (entry.type === 'genesis') return reject('genesis_exists', 'this ledger already has a genesis entry')
   const author = input.author
   const authorHex = toHex(entry.author)
-  if (input.writerAccount !== authorHex || author === null) {
+  if (author === null || author.writer !== input.writer) {
     return reject('author_not_writer', `writer ${short(input.writer)} is not bound to author ${short(authorHex)}`)
   }
-  // Checked only once the author is known to own the writer, so a copy appended by someone else cannot burn the id.
-  if (input.seen) return reject('duplicate_entry', `entry ${short(input.id)} was already decided`)
+  // Checked only once the author is known to own the writer, so a copy appended by someone else cannot burn the seq.
+  if (entry.seq <= author.lastSeq) return reject('duplicate_entry', `seq ${entry.seq} of ${author.name} is not above its last seq ${author.lastSeq}: a replay`)
+  const outcome = decide(input, entry, author)
+  const advanced = { ...author, lastSeq: entry.seq }
+  if (!outcome.ok) return { ...outcome, author: advanced }
+  return { ...outcome, members: outcome.members.map((m) => (m.account === author.account ? { ...m, lastSeq: entry.seq } : m)) }
+}
+
+/** The type-specific rules for an authenticated entry from an admitted author. */
+function decide(input: RuleInput, entry: Exclude<Entry, { type: 'genesis' }>, author: Member): Outcome {
   if (author.status === 'left' || (author.status === 'suspended' && SUSPENDED_CANNOT.has(entry.type))) {
     return reject('author_not_active', `${author.name} is ${author.status}`)
   }
@@ -128,7 +136,8 @@ function genesis(input: RuleInput, e: Extract<Entry, { type: 'genesis' }>): Outc
     creditLimit: e.defaultCreditLimit,
     maxBalance: e.defaultMaxBalance,
     balance: 0n,
-    entries: 1
+    entries: 1,
+    lastSeq: e.seq
   }
   return { ok: true, meta, members: [creator], moves: [] }
 }
@@ -166,7 +175,8 @@ function admit(input: RuleInput, e: Extract<Entry, { type: 'admit' }>, author: M
     creditLimit: e.creditLimit,
     maxBalance: e.maxBalance,
     balance: 0n,
-    entries: 1
+    entries: 1,
+    lastSeq: 0
   }
   return { ok: true, members: [bump(author), member], moves: [], addWriter: { key: member.writer, indexer: e.indexer } }
 }

@@ -172,6 +172,8 @@ export interface Member {
   balance: bigint
   /** Number of applied (not rejected) entries that touched this member; numbers its history. */
   entries: number
+  /** Highest seq of an entry this member authored that the rules decided (applied or rejected). */
+  lastSeq: number
 }
 
 export type InvoiceStatus = 'pending' | 'accepted' | 'declined' | 'cancelled'
@@ -221,6 +223,8 @@ export type RejectCode =
 export interface Rejection {
   ok: false
   code: RejectCode
+  /** For a rejection of an authenticated entry: the author's record with `lastSeq` advanced, so the entry can never apply later. */
+  author?: Member
   /** One line for people, naming the values involved. */
   reason: string
   /** For over_credit_limit: what the payer could still spend; for over_max_balance: what the payee could still receive. */
@@ -250,16 +254,12 @@ export interface RuleInput {
   id: Hex
   /** Hex of the writer core that appended the entry. */
   writer: Hex
-  /** The account bound to that writer, if any. */
-  writerAccount: Hex | null
-  /** The author's member record, if any. */
+  /** The author's member record, if any; the entry is the author's only if `author.writer` is the appending writer. */
   author: Member | null
   /** The other member the entry names (payee, payer, admitted or limited account), if any. */
   counterparty: Member | null
   /** The invoice the entry names, if any. */
   invoice: Invoice | null
-  /** Whether this id was seen before (applied or rejected). */
-  seen: boolean
   /** For admit: whether the name is taken (case-insensitively). */
   nameTaken: boolean
   /** For admit: the account, if any, already bound to the admitted writer key. */

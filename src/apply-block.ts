@@ -20,7 +20,6 @@ import {
   type Hex,
   type Invoice,
   type Outcome,
-  type RejectCode,
   type Rejection
 } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
@@ -51,21 +50,6 @@ export interface Decided {
   interrupt: string | null
 }
 
-/**
- * Outcomes decided before the author is known to own the writer. Such blocks are recorded by
- * position, not by id, so a copy of someone else's entry cannot mark the genuine one as seen.
- */
-const UNAUTHENTICATED: ReadonlySet<RejectCode> = new Set<RejectCode>([
-  'malformed',
-  'unsupported_version',
-  'bad_signature',
-  'no_genesis',
-  'genesis_exists',
-  'genesis_writer_mismatch',
-  'author_not_writer',
-  'duplicate_entry'
-])
-
 /** Decides one block and writes its effect to the store. */
 export async function applyBlock(store: StateStore, bytes: Uint8Array, ctx: BlockContext, opts: ApplyOptions = {}): Promise<Decided> {
   const meta = await store.getMeta()
@@ -92,11 +76,9 @@ export async function applyBlock(store: StateStore, bytes: Uint8Array, ctx: Bloc
       meta,
       id,
       writer: ctx.writer,
-      writerAccount: await store.accountOfWriter(ctx.writer),
       author: await store.getMember(toHex(entry.author)),
       counterparty: counterpartyKey === null ? null : await store.getMember(counterpartyKey),
       invoice,
-      seen: (await store.getEntry(id)) !== null,
       nameTaken: look.name === null ? false : (await store.accountOfName(nameKey(look.name))) !== null,
       writerTakenBy: look.writer === null ? null : await store.accountOfWriter(look.writer)
     },
@@ -119,17 +101,15 @@ async function finish(
   const next: ViewMeta | null = outcome.ok && outcome.meta
     ? { ...outcome.meta, stateHash, entries: 1, rejected: 0 }
     : meta && { ...meta, stateHash, entries: meta.entries + 1, rejected: meta.rejected + (outcome.ok ? 0 : 1) }
-  // Before genesis there is no meta to count in; such blocks are still recorded below.
-  if (next) await store.putMeta(next)
-  if (!outcome.ok && UNAUTHENTICATED.has(outcome.code)) {
-    await store.putRejectedBlock(record)
-    return { id, record, outcome, entry, interrupt: null }
-  }
+  // Before genesis there is no ledger: such a block (only the creator can append one) has no position.
+  if (next === null) return { id, record, outcome, entry, interrupt: null }
+  await store.putMeta(next)
   await store.putEntry(record)
+  if (!outcome.ok && outcome.author) await store.putMember(outcome.author)
   if (outcome.ok) {
     for (const m of outcome.members) {
       await store.putMember(m)
-      await store.putHistory(m.account, m.entries, id)
+      await store.putHistory(m.account, m.entries, record.index)
     }
     if (outcome.invoice) await store.putInvoice(outcome.invoice)
     if (entry && (entry.type === 'admit' || entry.type === 'genesis')) {

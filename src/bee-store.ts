@@ -36,8 +36,8 @@ export class BeeReaderStore {
     const j = await this.read(K.invoiceKey(id))
     return j && invoiceFromJson(j)
   }
-  async getEntry(id: Hex): Promise<EntryRecord | null> {
-    return this.read(K.entryKey(id))
+  async getEntry(index: number): Promise<EntryRecord | null> {
+    return this.read(K.logKey(index))
   }
 }
 
@@ -83,13 +83,10 @@ export class BeeStore extends BeeReaderStore implements StateStore {
     await this.write(K.invoiceKey(invoice.id), invoiceToJson(invoice))
   }
   async putEntry(record: EntryRecord): Promise<void> {
-    await this.write(K.entryKey(record.id), record)
+    await this.batch.put(K.logKey(record.index), record)
   }
-  async putRejectedBlock(record: EntryRecord): Promise<void> {
-    await this.write(K.rejectedBlockKey(record.writer, record.block), record)
-  }
-  async putHistory(account: Hex, n: number, id: Hex): Promise<void> {
-    await this.batch.put(K.historyKey(account, n), id)
+  async putHistory(account: Hex, n: number, index: number): Promise<void> {
+    await this.batch.put(K.historyKey(account, n), index)
   }
 
   /** Writes the meta record and commits the batch. */

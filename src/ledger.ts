@@ -17,6 +17,7 @@ import {
   fromHex,
   lookups,
   nameKey,
+  encodeUnsigned,
   sealEntry,
   toHex,
   AMOUNT_MAX,
@@ -40,6 +41,8 @@ const DEFAULT_NAMESPACE = 'tally'
 const DEFAULT_ACK_INTERVAL_MS = 1000
 const DEFAULT_BATCH_MAX = 256
 const APPLY_WAIT_MS = 30_000
+/** The precheck has no entry id yet; no rule reads it before the entry is sealed. */
+const ZERO_ID = '0'.repeat(64) as Hex
 
 /** Options shared by creating, opening and joining a ledger. */
 export interface LedgerOptions {
@@ -146,6 +149,10 @@ export class Ledger extends EventEmitter {
   private nextSeq = 0
   /** Spending appended but not yet applied locally, so checks made meanwhile see it. */
   private inflightSpend = 0n
+  /** All spending ever added to inflightSpend; a precheck compares it before and after. */
+  private spendAdded = 0n
+  /** Writes waiting for their entry to be decided by the local apply. */
+  private readonly waiters = new Map<Hex, (record: EntryRecord) => void>()
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
 
@@ -276,20 +283,24 @@ export class Ledger extends EventEmitter {
   private async apply(nodes: ApplyNode[], view: Hyperbee, host: HostCalls): Promise<void> {
     const store = new BeeStore(view.batch())
     const ledgerKey = this.base.key
+    const decided: EntryRecord[] = []
     for (const node of nodes) {
       // An Autobase ack is null. An empty block also reaches peers as null, so the appending node
       // must skip it too or it would decide one more entry than everyone else.
       if (node.value === null || node.value.byteLength === 0) continue
-      const decided = await applyBlock(store, node.value, { ledgerKey, writer: toHex(node.from.key), block: node.length - 1 })
-      if (decided.interrupt !== null) {
+      const d = await applyBlock(store, node.value, { ledgerKey, writer: toHex(node.from.key), block: node.length - 1 })
+      if (d.interrupt !== null) {
         await store.discard()
-        host.interrupt(decided.interrupt)
+        host.interrupt(d.interrupt)
         return
       }
-      const add = decided.outcome.ok ? decided.outcome.addWriter : undefined
+      if (this.waiters.size > 0) decided.push(d.record)
+      const add = d.outcome.ok ? d.outcome.addWriter : undefined
       if (add && !b4a.equals(fromHex(add.key), ledgerKey)) await host.addWriter(fromHex(add.key), { indexer: add.indexer })
     }
     await store.flush()
+    // Only a notification to local writers; the view itself stays derived from the nodes alone.
+    for (const record of decided) this.waiters.get(record.id)?.(record)
   }
 
   // ---- writes ----
@@ -367,81 +378,99 @@ export class Ledger extends EventEmitter {
     const entry = {
       version: 1,
       author: this.identity.publicKey,
-      seq: draft.seq ?? this.nextSeq++,
+      seq: Number.MAX_SAFE_INTEGER, // checked with the highest seq; the real one is set at append time
       timestamp: draft.timestamp ?? Date.now(),
       memo: draft.memo ?? '',
       ...draft
     } as Entry
-    let sealed
     try {
-      sealed = sealEntry(this.base.key, entry, this.identity.secretKey)
+      encodeUnsigned(entry)
     } catch (err) {
       throw new LedgerError('BAD_INPUT', (err as Error).message, { cause: err })
     }
-    const spend = await this.precheck(entry, sealed.id)
-    this.inflightSpend += spend
+    const check = await this.precheck(entry)
+    // From here to push nothing awaits: seqs reach the log in the order they are given, and
+    // the spending check sees every write that passed its own check meanwhile.
+    if (check.spend > 0n) {
+      const available = check.available - (this.spendAdded - check.spendAddedAtRead)
+      if (check.spend > available) {
+        const left = available < 0n ? 0n : available
+        throw new LedgerError('REJECTED', `can spend ${left}, not ${check.spend} (other payments are in flight)`, { reject: 'over_credit_limit', available: left })
+      }
+    }
+    if (draft.seq === undefined) entry.seq = this.nextSeq++
+    const sealed = sealEntry(this.base.key, entry, this.identity.secretKey)
+    this.inflightSpend += check.spend
+    this.spendAdded += check.spend
+    const applied = this.waitApplied(sealed.id)
     try {
       await this.commit.push(sealed.block)
-      const record = await this.waitApplied(sealed.id)
+      const record = await applied
       if (record.status === 'rejected') {
         throw new LedgerError('REJECTED', record.reason ?? String(record.code), { reject: record.code ?? undefined })
       }
       return { id: sealed.id, record }
     } finally {
-      this.inflightSpend -= spend
+      this.inflightSpend -= check.spend
     }
   }
 
-  /** Runs the rules on the local view plus in-flight spending; returns what the entry spends. */
-  private async precheck(entry: Entry, id: Hex): Promise<bigint> {
-    const reader = new BeeReaderStore(this.base.view)
-    const meta = await reader.getMeta()
-    const look = lookups(entry)
-    const invoice = look.invoice === null ? null : await reader.getInvoice(look.invoice)
-    const cp = counterpartyOf(entry, invoice)
-    const author = await reader.getMember(this.account)
-    const inflight = author ? { ...author, balance: author.balance - this.inflightSpend } : null
-    const outcome = evaluate(
-      {
-        ledgerKey: toHex(this.base.key),
-        meta,
-        id,
-        writer: toHex(this.base.local.key),
-        writerAccount: await reader.accountOfWriter(toHex(this.base.local.key)),
-        author: inflight,
-        counterparty: cp === null ? null : await reader.getMember(cp),
-        invoice,
-        seen: false,
-        nameTaken: look.name === null ? false : (await reader.accountOfName(nameKey(look.name))) !== null,
-        writerTakenBy: look.writer === null ? null : await reader.accountOfWriter(look.writer)
-      },
-      entry
-    )
-    if (!outcome.ok) {
-      if (outcome.code === 'author_not_writer') throw new LedgerError('NOT_MEMBER', 'this identity is not the member bound to this node\'s writer')
-      throw new LedgerError('REJECTED', outcome.reason, { reject: outcome.code, available: outcome.available })
+  /**
+   * Runs the rules on the local view, counting spending appended but not yet applied.
+   * Returns what the entry spends and what was available when the author's record was read.
+   */
+  private async precheck(entry: Entry): Promise<{ spend: bigint; available: bigint; spendAddedAtRead: bigint }> {
+    const snap = this.base.view.snapshot()
+    try {
+      const reader = new BeeReaderStore(snap)
+      const meta = await reader.getMeta()
+      const look = lookups(entry)
+      const invoice = look.invoice === null ? null : await reader.getInvoice(look.invoice)
+      const cp = counterpartyOf(entry, invoice)
+      // Captured before the read: an entry applied during it is then counted twice, never missed.
+      const inflight = this.inflightSpend
+      const spendAddedAtRead = this.spendAdded
+      const author = await reader.getMember(this.account)
+      const seen = author ? { ...author, balance: author.balance - inflight } : null
+      const outcome = evaluate(
+        {
+          ledgerKey: toHex(this.base.key),
+          meta,
+          id: ZERO_ID,
+          writer: toHex(this.base.local.key),
+          author: seen,
+          counterparty: cp === null ? null : await reader.getMember(cp),
+          invoice,
+          nameTaken: look.name === null ? false : (await reader.accountOfName(nameKey(look.name))) !== null,
+          writerTakenBy: look.writer === null ? null : await reader.accountOfWriter(look.writer)
+        },
+        entry
+      )
+      if (!outcome.ok) {
+        if (outcome.code === 'author_not_writer') throw new LedgerError('NOT_MEMBER', "this identity is not the member bound to this node's writer")
+        throw new LedgerError('REJECTED', outcome.reason, { reject: outcome.code, available: outcome.available })
+      }
+      const own = outcome.moves.find((m) => m.account === this.account && m.delta < 0n)
+      const available = seen ? seen.creditLimit + seen.balance : 0n
+      return { spend: own ? -own.delta : 0n, available, spendAddedAtRead }
+    } finally {
+      await snap.close()
     }
-    const own = outcome.moves.find((m) => m.account === this.account && m.delta < 0n)
-    return own ? -own.delta : 0n
   }
 
-  private async waitApplied(id: Hex): Promise<EntryRecord> {
-    const deadline = Date.now() + APPLY_WAIT_MS
-    for (;;) {
-      const node = await this.base.view.get(K.entryKey(id))
-      if (node) return node.value as EntryRecord
-      if (this.closing) throw new LedgerError('LEDGER_CLOSED', 'the ledger closed before the entry applied')
-      if (this.base.interrupted) throw new LedgerError('UPGRADE_NEEDED', String(this.base.interrupted))
-      if (Date.now() > deadline) throw new LedgerError('TIMEOUT', `entry ${id.slice(0, 8)} was appended but not applied within ${APPLY_WAIT_MS} ms`)
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(done, 200)
-        this.base.once('update', done)
-        function done() {
-          clearTimeout(t)
-          resolve()
-        }
-      })
-    }
+  /** Resolves when the local apply decides `id` (apply notifies; the view is read once only if that is slow). */
+  private waitApplied(id: Hex): Promise<EntryRecord> {
+    return new Promise<EntryRecord>((resolve, reject) => {
+      const settle = (fn: () => void) => {
+        clearTimeout(timer)
+        this.waiters.delete(id)
+        fn()
+      }
+      const timer = setTimeout(() => {
+        settle(() => reject(new LedgerError('TIMEOUT', `entry ${id.slice(0, 8)} was appended but not applied here within ${APPLY_WAIT_MS} ms`)))
+      }, APPLY_WAIT_MS)
+      this.waiters.set(id, (record) => settle(() => resolve(record)))
+    })
   }
 
   // ---- reads ----
@@ -493,16 +522,32 @@ export class Ledger extends EventEmitter {
   /** Entries touching a member (default: this one), newest first. */
   async history(member?: string, opts: { limit?: number } = {}): Promise<HistoryItem[]> {
     const m = member === undefined ? await this.self() : await this.findMember(member)
+    const confirmed = await this.confirmedEntries()
+    const out: HistoryItem[] = []
+    const stream = this.base.view.createReadStream(K.prefixRange(K.historyPrefix(m.account)), { reverse: true, limit: opts.limit ?? 50 })
+    for await (const node of stream) {
+      const rec = await this.base.view.get(K.logKey(node.value))
+      if (rec) out.push({ ...(rec.value as EntryRecord), confirmed: node.value < confirmed })
+    }
+    return out
+  }
+
+  /** Every decided block from log position `start` on (applied and rejected), in linear order. */
+  async *log(opts: { start?: number; limit?: number } = {}): AsyncIterable<HistoryItem> {
+    const confirmed = await this.confirmedEntries()
+    const range = { gte: K.logKey(opts.start ?? 0), lt: K.LOG_PREFIX + '\xff' }
+    for await (const node of this.base.view.createReadStream(range, { limit: opts.limit ?? -1 })) {
+      const rec = node.value as EntryRecord
+      yield { ...rec, confirmed: rec.index < confirmed }
+    }
+  }
+
+  /** How many log entries are confirmed: the entry count of the quorum-signed view. */
+  private async confirmedEntries(): Promise<number> {
     const snap = this.confirmedView()
     try {
-      const out: HistoryItem[] = []
-      const stream = this.base.view.createReadStream(K.prefixRange(K.historyPrefix(m.account)), { reverse: true, limit: opts.limit ?? 50 })
-      for await (const node of stream) {
-        const rec = await this.base.view.get(K.entryKey(node.value))
-        if (!rec) continue
-        out.push({ ...(rec.value as EntryRecord), confirmed: (await snap.get(K.entryKey(node.value))) !== null })
-      }
-      return out
+      const meta = await new BeeReaderStore(snap).getMeta()
+      return meta ? meta.entries : 0
     } finally {
       await snap.close()
     }
@@ -522,10 +567,10 @@ export class Ledger extends EventEmitter {
     return out
   }
 
-  /** The view's record of an entry, or null. */
-  async entry(id: Hex): Promise<EntryRecord | null> {
+  /** The view's record of the block at log position `index`, or null. */
+  async entryAt(index: number): Promise<EntryRecord | null> {
     await this.ready()
-    const node = await this.base.view.get(K.entryKey(id))
+    const node = await this.base.view.get(K.logKey(index))
     return node ? (node.value as EntryRecord) : null
   }
 

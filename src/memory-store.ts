@@ -12,10 +12,9 @@ export class MemoryStore implements StateStore {
   readonly writers = new Map<Hex, Hex>()
   readonly names = new Map<string, Hex>()
   readonly invoices = new Map<Hex, Invoice>()
-  readonly entries = new Map<Hex, EntryRecord>()
-  /** Blocks recorded by position: undecodable, unauthenticated or duplicate. */
-  readonly rejectedBlocks: EntryRecord[] = []
-  readonly history = new Map<Hex, Hex[]>()
+  /** Every decided block by linear position. */
+  readonly log: EntryRecord[] = []
+  readonly history = new Map<Hex, number[]>()
 
   async getMeta() {
     return this.meta
@@ -47,18 +46,12 @@ export class MemoryStore implements StateStore {
   async putInvoice(invoice: Invoice) {
     this.invoices.set(invoice.id, invoice)
   }
-  async getEntry(id: Hex) {
-    return this.entries.get(id) ?? null
-  }
   async putEntry(record: EntryRecord) {
-    this.entries.set(record.id, record)
+    this.log[record.index] = record
   }
-  async putRejectedBlock(record: EntryRecord) {
-    this.rejectedBlocks.push(record)
-  }
-  async putHistory(account: Hex, n: number, id: Hex) {
+  async putHistory(account: Hex, n: number, index: number) {
     let list = this.history.get(account)
     if (!list) this.history.set(account, (list = []))
-    list[n - 1] = id
+    list[n - 1] = index
   }
 }

@@ -39,7 +39,7 @@ export function metaFromJson(j: Json<ViewMeta>): ViewMeta {
   return { ...j, defaultCreditLimit: big(j.defaultCreditLimit), defaultMaxBalance: bigOrNull(j.defaultMaxBalance) }
 }
 
-/** What the view keeps of each decided entry (`tx/<id>`), applied or rejected. */
+/** What the view keeps of each decided block (`log/<index>`), applied or rejected. */
 export interface EntryRecord {
   id: Hex
   /** Position in the ledger's linear order (0 = genesis). */

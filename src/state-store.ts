@@ -19,10 +19,8 @@ export interface StateStore {
   bindName(nameKey: string, account: Hex): Promise<void>
   getInvoice(id: Hex): Promise<Invoice | null>
   putInvoice(invoice: Invoice): Promise<void>
-  getEntry(id: Hex): Promise<EntryRecord | null>
+  /** Records a decided block (applied or rejected) at its position in the linear order. */
   putEntry(record: EntryRecord): Promise<void>
-  /** Records a block that has no id of its own (undecodable) or repeats one (duplicate). */
-  putRejectedBlock(record: EntryRecord): Promise<void>
-  /** Appends an entry id to a member's history at position n. */
-  putHistory(account: Hex, n: number, id: Hex): Promise<void>
+  /** Adds the entry at log position `index` to a member's history, as its n-th entry. */
+  putHistory(account: Hex, n: number, index: number): Promise<void>
 }

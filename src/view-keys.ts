@@ -6,9 +6,14 @@ export const memberKey = (account: Hex) => 'acct/' + account
 export const writerKey = (writer: Hex) => 'writer/' + writer
 export const nameIndexKey = (nameKey: string) => 'name/' + nameKey
 export const invoiceKey = (id: Hex) => 'inv/' + id
-export const entryKey = (id: Hex) => 'tx/' + id
-export const rejectedBlockKey = (writer: Hex, block: number) => 'rej/' + writer + '/' + pad(block)
-/** History positions are zero-padded so the bee's byte order is numeric order. */
+/**
+ * Every decided block, applied or rejected, by its position in the linear order. Keyed by
+ * position, not id: sequential keys append at the B-tree's right edge, where random ids would
+ * load a different path from disk on every insert (5x slower apply, measured).
+ */
+export const logKey = (index: number) => 'log/' + pad(index)
+export const LOG_PREFIX = 'log/'
+/** Positions are zero-padded so the bee's byte order is numeric order. */
 export const historyKey = (account: Hex, n: number) => 'hist/' + account + '/' + pad(n)
 export const historyPrefix = (account: Hex) => 'hist/' + account + '/'
 

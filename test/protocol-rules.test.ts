@@ -150,7 +150,7 @@ function setAt(b: Uint8Array, i: number, v: number): Uint8Array {
 }
 /** Re-signs nothing: rebuilds the exact block of an applied entry from the reference ledger's record. */
 async function reEncode(w: World, id: string): Promise<Uint8Array> {
-  const rec = w.L.store.entries.get(id as any)!
+  const rec = w.L.store.log.find((r) => r.id === id)!
   const { sealEntry } = await import('../protocol/index.js')
   const entry = { version: 1, author: w.alpha.keys.publicKey, seq: rec.seq, timestamp: rec.timestamp, memo: rec.memo, type: 'transfer' as const, payee: w.gamma.keys.publicKey, amount: 7n }
   return sealEntry(w.L.ledgerKey, entry, w.alpha.keys.secretKey).block
