@@ -152,7 +152,7 @@ export class Ledger extends EventEmitter {
   /** All spending ever added to inflightSpend; a precheck compares it before and after. */
   private spendAdded = 0n
   /** Writes waiting for their entry to be decided by the local apply. */
-  private readonly waiters = new Map<Hex, (record: EntryRecord) => void>()
+  private readonly waiters = new Map<Hex, { resolve: (record: EntryRecord) => void; reject: (err: Error) => void }>()
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
 
@@ -271,6 +271,7 @@ export class Ledger extends EventEmitter {
   }
 
   private async doClose(): Promise<void> {
+    for (const w of [...this.waiters.values()]) w.reject(new LedgerError('LEDGER_CLOSED', 'the ledger closed before the entry applied'))
     try {
       await this.base.close()
     } finally {
@@ -300,7 +301,7 @@ export class Ledger extends EventEmitter {
     }
     await store.flush()
     // Only a notification to local writers; the view itself stays derived from the nodes alone.
-    for (const record of decided) this.waiters.get(record.id)?.(record)
+    for (const record of decided) this.waiters.get(record.id)?.resolve(record)
   }
 
   // ---- writes ----
@@ -469,7 +470,10 @@ export class Ledger extends EventEmitter {
       const timer = setTimeout(() => {
         settle(() => reject(new LedgerError('TIMEOUT', `entry ${id.slice(0, 8)} was appended but not applied here within ${APPLY_WAIT_MS} ms`)))
       }, APPLY_WAIT_MS)
-      this.waiters.set(id, (record) => settle(() => resolve(record)))
+      this.waiters.set(id, {
+        resolve: (record) => settle(() => resolve(record)),
+        reject: (err) => settle(() => reject(err))
+      })
     })
   }
 
