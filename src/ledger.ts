@@ -36,6 +36,7 @@ import { GroupCommit } from './group-commit.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import { invoiceFromJson, memberFromJson } from './records.js'
 import * as K from './view-keys.js'
+import { ViewCache } from './view-cache.js'
 
 const DEFAULT_NAMESPACE = 'tally'
 const DEFAULT_ACK_INTERVAL_MS = 1000
@@ -153,6 +154,7 @@ export class Ledger extends EventEmitter {
   private spendAdded = 0n
   /** Writes waiting for their entry to be decided by the local apply. */
   private readonly waiters = new Map<Hex, { resolve: (record: EntryRecord) => void; reject: (err: Error) => void }>()
+  private cache: ViewCache | null = null
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
 
@@ -227,6 +229,7 @@ export class Ledger extends EventEmitter {
 
   private async open(): Promise<void> {
     await this.base.ready()
+    this.cache = new ViewCache(this.base.view)
     // Seqs only have to be unique per author; the local core grows by at least one per entry.
     this.nextSeq = this.base.local.length + 1
   }
@@ -282,6 +285,7 @@ export class Ledger extends EventEmitter {
   // ---- apply ----
 
   private async apply(nodes: ApplyNode[], view: Hyperbee, host: HostCalls): Promise<void> {
+    this.cache?.invalidate()
     const store = new BeeStore(view.batch())
     const ledgerKey = this.base.key
     const decided: EntryRecord[] = []
@@ -300,6 +304,7 @@ export class Ledger extends EventEmitter {
       if (add && !b4a.equals(fromHex(add.key), ledgerKey)) await host.addWriter(fromHex(add.key), { indexer: add.indexer })
     }
     await store.flush()
+    this.cache?.invalidate()
     // Only a notification to local writers; the view itself stays derived from the nodes alone.
     for (const record of decided) this.waiters.get(record.id)?.resolve(record)
   }
@@ -399,6 +404,8 @@ export class Ledger extends EventEmitter {
         throw new LedgerError('REJECTED', `can spend ${left}, not ${check.spend} (other payments are in flight)`, { reject: 'over_credit_limit', available: left })
       }
     }
+    // The view may know a higher seq than this store (an identity restored onto a new store).
+    if (check.lastSeq >= this.nextSeq) this.nextSeq = check.lastSeq + 1
     if (draft.seq === undefined) entry.seq = this.nextSeq++
     const sealed = sealEntry(this.base.key, entry, this.identity.secretKey)
     this.inflightSpend += check.spend
@@ -420,10 +427,9 @@ export class Ledger extends EventEmitter {
    * Runs the rules on the local view, counting spending appended but not yet applied.
    * Returns what the entry spends and what was available when the author's record was read.
    */
-  private async precheck(entry: Entry): Promise<{ spend: bigint; available: bigint; spendAddedAtRead: bigint }> {
-    const snap = this.base.view.snapshot()
-    try {
-      const reader = new BeeReaderStore(snap)
+  private async precheck(entry: Entry): Promise<{ spend: bigint; available: bigint; spendAddedAtRead: bigint; lastSeq: number }> {
+    {
+      const reader = this.reader()
       const meta = await reader.getMeta()
       const look = lookups(entry)
       const invoice = look.invoice === null ? null : await reader.getInvoice(look.invoice)
@@ -453,10 +459,13 @@ export class Ledger extends EventEmitter {
       }
       const own = outcome.moves.find((m) => m.account === this.account && m.delta < 0n)
       const available = seen ? seen.creditLimit + seen.balance : 0n
-      return { spend: own ? -own.delta : 0n, available, spendAddedAtRead }
-    } finally {
-      await snap.close()
+      return { spend: own ? -own.delta : 0n, available, spendAddedAtRead, lastSeq: seen ? seen.lastSeq : 0 }
     }
+  }
+
+  /** Reads the current view through the cache. */
+  private reader(): BeeReaderStore {
+    return new BeeReaderStore(this.cache ?? this.base.view)
   }
 
   /** Resolves when the local apply decides `id` (apply notifies; the view is read once only if that is slow). */
@@ -482,7 +491,7 @@ export class Ledger extends EventEmitter {
   /** Ledger name, unit and running totals, or null before genesis is applied here. */
   async meta(): Promise<ViewMeta | null> {
     await this.ready()
-    return new BeeReaderStore(this.base.view).getMeta()
+    return this.reader().getMeta()
   }
 
   private async requireMeta(): Promise<ViewMeta> {
@@ -620,7 +629,7 @@ export class Ledger extends EventEmitter {
   /** This node's own member record. */
   async self(): Promise<Member> {
     await this.ready()
-    const m = await new BeeReaderStore(this.base.view).getMember(this.account)
+    const m = await this.reader().getMember(this.account)
     if (!m) throw new LedgerError('NOT_MEMBER', 'this identity is not a member of the ledger (yet)')
     return m
   }
@@ -633,7 +642,7 @@ export class Ledger extends EventEmitter {
     await this.ready()
     const q = String(query).trim()
     if (q === '') throw new LedgerError('BAD_INPUT', 'a member name or key is needed')
-    const reader = new BeeReaderStore(this.base.view)
+    const reader = this.reader()
     const byName = await reader.accountOfName(nameKey(q))
     if (byName) return (await reader.getMember(byName))!
     if (/^[0-9a-f]{64}$/i.test(q)) {
