@@ -22,3 +22,5 @@ export type { Hex, KeyPair, Member, Invoice, RejectCode } from '../protocol/inde
 export { Replicator, createSwarm, parseBootstrap } from './network/swarm.js'
 export type { SwarmOptions, BootstrapNode } from './network/swarm.js'
 export { openStore, storageError } from './storage.js'
+export { audit, reportToJson, exportReport, isExportFormat, EXPORT_FORMATS, ExportError, verifyReceipt } from './audit/index.js'
+export type { AuditOptions, AuditReport, AuditMember, AuditWriter, AuditedEntry, AuditProgress, Finding, FindingKind, RejectedEntry, ExportFormat, ReceiptCheck, EquivocationEvidence } from './audit/index.js'

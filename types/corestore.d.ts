@@ -5,7 +5,7 @@ declare module 'corestore' {
     constructor(storage: string | any, opts?: { readOnly?: boolean; unsafe?: boolean; [k: string]: unknown })
     ready(): Promise<void>
     close(): Promise<void>
-    get(opts: { name?: string; key?: Uint8Array; valueEncoding?: string; active?: boolean; exclusive?: boolean; encryption?: any } | Uint8Array): Hypercore
+    get(opts: { name?: string; key?: Uint8Array; valueEncoding?: string | any; active?: boolean; exclusive?: boolean; encryption?: any } | Uint8Array): Hypercore
     namespace(name: string): Corestore
     session(opts?: any): Corestore
     replicate(isInitiatorOrStream: boolean | any, opts?: any): any
