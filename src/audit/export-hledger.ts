@@ -16,10 +16,10 @@ export function hledgerCommodity(unitCode: string): string {
   return /^[A-Za-z]+$/.test(unitCode) ? unitCode : `"${unitCode}"`
 }
 
-/** A member name as one account-name component: no colon, no comment or virtual-posting marks, single spaces. */
+/** A member name as one account-name component: no colon, comment or virtual-posting marks; single spaces. */
 function component(name: string): string {
   const cleaned = oneLine(name)
-    .replace(/[:;()[\]"|#=*!]/g, '-')
+    .replace(/[:;()[\]"|#=*!]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
   return cleaned === '' ? 'member' : cleaned
@@ -37,7 +37,8 @@ export function exportHledger(report: AuditReport): string {
   const account = (key: Hex) => `${HLEDGER_ROOT}:${names.get(key) ?? key.slice(0, 8)}`
   const memberName = new Map(report.members.map((m) => [m.account, oneLine(m.name)]))
   const amount = (v: bigint) => `${decimal(v, decimals)} ${commodity}`
-  const sample = decimal(10n ** BigInt(decimals + 3), decimals)
+  // hledger wants a decimal mark in the directive even for a unit without decimals ("1000.").
+  const sample = decimal(10n ** BigInt(decimals + 3), decimals) + (decimals === 0 ? '.' : '')
 
   const out: string[] = [
     `; Tally ledger ${JSON.stringify(name)}, key ${report.ledger.key}`,
