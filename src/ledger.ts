@@ -179,7 +179,7 @@ export class Ledger extends EventEmitter {
     this.commit = new GroupCommit((blocks) => this.base.append(blocks), opts.batchMax ?? DEFAULT_BATCH_MAX)
     this.rootStore = root
     // Hypercore keeps no evidence when it finds a writer's fork; this keeps it for the auditor.
-    this.stopWatching = watchEquivocation(this.base, this.store, (stored) => this.emit('equivocation', stored))
+    this.stopWatching = watchEquivocation(this.store, (stored) => this.emit('equivocation', stored))
   }
 
   /**

@@ -11,6 +11,9 @@ declare module 'corestore' {
     replicate(isInitiatorOrStream: boolean | any, opts?: any): any
     createKeyPair(name: string): Promise<{ publicKey: Uint8Array; secretKey: Uint8Array }>
     closed: boolean
+    /** Calls `fn` with each internal core the store opens from now on. */
+    watch(fn: (core: unknown) => void): void
+    unwatch(fn: (core: unknown) => void): void
     storage: any
   }
 }

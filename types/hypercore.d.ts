@@ -2,6 +2,8 @@
 declare module 'hypercore' {
   import type { EventEmitter } from 'events'
   export default class Hypercore extends EventEmitter {
+    /** A session on an internal core (as `Corestore#watch` hands out); `weak` sessions keep nothing open. */
+    constructor(opts: { core: unknown; weak?: boolean; [k: string]: unknown })
     key: Uint8Array
     discoveryKey: Uint8Array
     length: number

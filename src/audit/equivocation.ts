@@ -10,9 +10,8 @@
  */
 import crypto from 'hypercore-crypto'
 import b4a from 'b4a'
-import type Autobase from 'autobase'
 import type Corestore from 'corestore'
-import type Hypercore from 'hypercore'
+import Hypercore from 'hypercore'
 import type { HypercoreProof, TreeNode } from 'hypercore'
 import { toHex, type Hex } from '../../protocol/index.js'
 
@@ -111,23 +110,34 @@ export async function recordConflict(store: Corestore, key: Uint8Array, length: 
   }
 }
 
-/** Calls `onConflict` for every writer core of `base` that hypercore finds forked. Returns a stop function. */
-export function watchEquivocation(base: Autobase, store: Corestore, onConflict: (stored: StoredEquivocation | null, err: Error | null) => void): () => void {
+/**
+ * Calls `onConflict` with the stored evidence whenever hypercore finds a core of `store` forked.
+ * Every core the store opens gets a weak session (it keeps nothing open) listening for
+ * `conflict`: Autobase opens and closes writer cores as they go idle, so listening on its own
+ * sessions would miss a fork found while a core is open only for replication.
+ * Returns a stop function.
+ */
+export function watchEquivocation(store: Corestore, onConflict: (stored: StoredEquivocation | null, err: Error | null) => void): () => void {
   let stopped = false
-  const onWriter = (writer: { core: Hypercore }) => {
-    const key = writer.core.key
-    writer.core.on('conflict', (length: number, _fork: number, proof: HypercoreProof) => {
+  const sessions = new Set<Hypercore>()
+  const onOpen = (core: unknown) => {
+    if (stopped) return
+    const session = new Hypercore({ core, weak: true })
+    sessions.add(session)
+    session.on('close', () => sessions.delete(session))
+    session.on('conflict', (length: number, _fork: number, proof: HypercoreProof) => {
       if (stopped) return
-      recordConflict(store, key, length, proof).then(
+      recordConflict(store, session.key, length, proof).then(
         (stored) => onConflict(stored, null),
         (err: Error) => onConflict(null, err)
       )
     })
   }
-  base.on('writer', onWriter)
+  store.watch(onOpen)
   return () => {
     stopped = true
-    base.off('writer', onWriter)
+    store.unwatch(onOpen)
+    for (const s of sessions) s.close().catch(() => {})
   }
 }
 
