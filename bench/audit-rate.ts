@@ -93,7 +93,10 @@ async function build(dir: string, saved: string): Promise<Ledger> {
 async function auditAndReport(ledger: Ledger): Promise<void> {
   {
     const rssBefore = process.memoryUsage().rss
+    const cpuBefore = process.cpuUsage()
+    const loadBefore = os.loadavg()[0]
     const report = await audit(ledger)
+    const cpu = process.cpuUsage(cpuBefore)
     const result = {
       entries: report.entriesChecked,
       ok: report.ok,
@@ -104,13 +107,17 @@ async function auditAndReport(ledger: Ledger): Promise<void> {
       replayMs: report.timing.replayMs,
       entriesPerSecond: report.timing.entriesPerSecond,
       signaturesPerSecond: report.timing.signaturesPerSecond,
+      /** CPU time of all threads (main and signature workers): what the audit costs, whatever else runs. */
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      /** The machine's 1-minute load average when the audit started (2 cores here: above 2 means contention). */
+      loadAverage: Math.round(loadBefore * 100) / 100,
       rssMb: Math.round(Math.max(rssBefore, process.memoryUsage().rss) / 1e6),
       cpus: os.cpus().length,
       node: process.version
     }
     for (const f of report.findings.slice(0, 10)) process.stderr.write(`finding: ${f.kind} ${f.rule}: ${f.detail}\n`)
     console.log(JSON.stringify(result))
-    console.log(`audit of ${result.entries} entries: ${result.entriesPerSecond} entries/s (${(result.totalMs / 1000).toFixed(2)} s; read ${result.downloadMs} ms, signatures ${result.verifyMs} ms at ${result.signaturesPerSecond}/s, order+replay+compare ${result.replayMs} ms), ok=${result.ok}`)
+    console.log(`audit of ${result.entries} entries: ${result.entriesPerSecond} entries/s (${(result.totalMs / 1000).toFixed(2)} s; read ${result.downloadMs} ms, signatures ${result.verifyMs} ms at ${result.signaturesPerSecond}/s, order+replay+compare ${result.replayMs} ms; ${result.cpuMs} ms CPU; load ${result.loadAverage}), ok=${result.ok}`)
     if (values.out) {
       fs.mkdirSync(path.dirname(values.out), { recursive: true })
       fs.writeFileSync(values.out, JSON.stringify({ ...result, measuredAt: new Date().toISOString() }, null, 2) + '\n')

@@ -71,11 +71,19 @@ export async function audit(ledger: Ledger, opts: AuditOptions = {}): Promise<Au
   const drain = async () => {
     while (queue.length > 0) {
       const key = queue.shift()!
-      const core = await readWriterCore(ledger.store, fromHex(key), { encryption, stallMs: opts.stallMs, bulk: opts.bulk, onBlocks: (n) => progress('download', n, 0) })
+      const core = await readWriterCore(ledger.store, fromHex(key), {
+        encryption,
+        stallMs: opts.stallMs,
+        bulk: opts.bulk,
+        onBlocks: (n) => progress('download', n, 0),
+        onBegin: (k, length) => verifier.begin(k, length),
+        onValues: (k, start, values) => {
+          if (verifyStarted === 0) verifyStarted = Date.now()
+          verifier.chunk(k, start, values)
+        }
+      })
       cores.set(key, core)
       findings.push(...core.findings)
-      if (verifyStarted === 0) verifyStarted = Date.now()
-      verifier.add(core)
       for (const heads of core.heads) for (const h of heads) want(h.key)
     }
   }
@@ -106,8 +114,8 @@ export async function audit(ledger: Ledger, opts: AuditOptions = {}): Promise<Au
   // Signatures of blocks outside the order (pending) are still checked and reported.
   const replayed = new Set(result.entries.map((e) => e.record.writer + '/' + e.record.block))
   for (const core of cores.values()) {
-    const status = signatures.status.get(core.key)!
-    for (let b = 0; b < core.length; b++) {
+    const status = signatures.status.get(core.key)
+    for (let b = 0; status && b < core.length; b++) {
       if (status[b] === SIG_INVALID && !replayed.has(core.key + '/' + b)) {
         findings.push({ kind: 'signature', writer: core.key, block: b, id: null, index: null, rule: 'bad_signature', detail: `pending block ${b} of writer ${core.key.slice(0, 8)} is not signed by its author` })
       }

@@ -16,9 +16,9 @@ import { MerkleRoots } from './merkle.js'
 /** Public-path reads kept in flight at once. */
 const READS_IN_FLIGHT = 256
 
-/** RocksDB iterators run concurrently over one window (each reads only 8 blocks per round trip). */
-const STREAMS = 8
-const WINDOW = STREAMS * 4096
+/** Blocks per RocksDB read batch (one native multi-get), and batches in flight at once. */
+const WINDOW = 1024
+const WINDOWS_IN_FLIGHT = 4
 
 /**
  * Calls `stored` (if given) then `visit` for blocks 0..length-1 in order: first with the bytes
@@ -34,15 +34,28 @@ export async function visitStoredBlocks(
 ): Promise<boolean> {
   const storage = core.state?.storage
   const encryption = (core as any).encryption
-  if (!storage || typeof storage.createBlockStream !== 'function') return false
+  if (!storage || typeof storage.read !== 'function') return false
   if (encryption && (typeof encryption.decrypt !== 'function' || typeof encryption.padding !== 'function')) return false
+  const windows: Array<Promise<Array<Uint8Array | null>>> = []
+  const request = (start: number) => {
+    if (start >= length) return
+    const rx = storage.read()
+    const reads: Array<Promise<Uint8Array | null>> = []
+    for (let i = start; i < Math.min(length, start + WINDOW); i++) reads.push(rx.getBlock(i))
+    rx.tryFlush()
+    const all = Promise.all(reads)
+    all.catch(() => {})
+    windows.push(all)
+  }
   try {
+    for (let w = 0; w < WINDOWS_IN_FLIGHT; w++) request(w * WINDOW)
     for (let start = 0; start < length; start += WINDOW) {
-      const end = Math.min(length, start + WINDOW)
-      const window = await readWindow(storage, start, end)
-      if (window === null) return false
-      for (let i = start; i < end; i++) {
+      const window = await windows.shift()!
+      request(start + WINDOWS_IN_FLIGHT * WINDOW)
+      for (let i = start; i < start + window.length; i++) {
         let block = window[i - start]
+        // A block missing from storage: not this fast path's business.
+        if (!(block instanceof Uint8Array)) return false
         if (stored) stored(i, block)
         if (encryption) {
           await encryption.decrypt(i, block, core.core)
@@ -57,61 +70,33 @@ export async function visitStoredBlocks(
   return true
 }
 
-/** Blocks [start, end) as stored, or null unless every one of them is there. */
-async function readWindow(storage: any, start: number, end: number): Promise<Uint8Array[] | null> {
-  const out: Uint8Array[] = new Array(end - start)
-  const step = Math.ceil((end - start) / STREAMS)
-  let count = 0
-  let bad = false
-  await Promise.all(
-    Array.from({ length: STREAMS }, async (_, k) => {
-      const from = start + k * step
-      const to = Math.min(end, from + step)
-      if (from >= to) return
-      for await (const block of storage.createBlockStream({ gte: from, lt: to })) {
-        if (block.index < from || block.index >= to || !(block.value instanceof Uint8Array) || out[block.index - start] !== undefined) bad = true
-        else out[block.index - start] = block.value
-        count++
-      }
-    })
-  )
-  return bad || count !== end - start ? null : out
-}
-
-/** A writer core's decoded nodes, and the tree hash recomputed from its stored blocks. */
-export interface WriterBlocks {
-  nodes: Array<OplogMessage['node']>
-  treeHash: Uint8Array
-}
-
 /**
- * Reads blocks [0, length) of a writer core opened with OplogMessage encoding: decodes each
- * node and hashes each block as stored into the Merkle roots. `bulk: false` forces the public path.
+ * Reads blocks [0, length) of a writer core opened with OplogMessage encoding: hands each
+ * decoded node to `onNode` in order and returns the tree hash recomputed from the stored
+ * blocks. If the fast path gives up midway, `onRestart` is called and every node comes again
+ * through the public path. `bulk: false` forces the public path.
  */
-export async function readWriterBlocks(core: Hypercore, length: number, opts: { bulk?: boolean; onBlocks?: (n: number) => void } = {}): Promise<WriterBlocks> {
-  const onBlocks = opts.onBlocks
+export async function readWriterBlocks(
+  core: Hypercore,
+  length: number,
+  onNode: (index: number, node: OplogMessage['node']) => void,
+  opts: { bulk?: boolean; onRestart?: () => void } = {}
+): Promise<Uint8Array> {
   if (opts.bulk !== false) {
-    const nodes: Array<OplogMessage['node']> = new Array(length)
     const roots = new MerkleRoots()
     const ok = await visitStoredBlocks(
       core,
       length,
-      (i, plain) => {
-        nodes[i] = c.decode(messages.OplogMessage, plain).node
-        if (onBlocks && (i + 1) % 1024 === 0) onBlocks(1024)
-      },
+      (i, plain) => onNode(i, c.decode(messages.OplogMessage, plain).node),
       (_i, raw) => roots.push(raw)
     ).catch(() => false)
-    if (ok) {
-      if (onBlocks) onBlocks(length % 1024)
-      return { nodes, treeHash: roots.treeHash() }
-    }
+    if (ok) return roots.treeHash()
+    if (opts.onRestart) opts.onRestart()
   }
-  return readEach(core, length, onBlocks)
+  return readEach(core, length, onNode)
 }
 
-async function readEach(core: Hypercore, length: number, onBlocks?: (n: number) => void): Promise<WriterBlocks> {
-  const nodes: Array<OplogMessage['node']> = new Array(length)
+async function readEach(core: Hypercore, length: number, onNode: (index: number, node: OplogMessage['node']) => void): Promise<Uint8Array> {
   const roots = new MerkleRoots()
   for (let start = 0; start < length; start += READS_IN_FLIGHT) {
     const end = Math.min(length, start + READS_IN_FLIGHT)
@@ -120,9 +105,8 @@ async function readEach(core: Hypercore, length: number, onBlocks?: (n: number) 
     const got = await Promise.all(reads)
     for (let i = start; i < end; i++) {
       roots.push(got[i - start][0])
-      nodes[i] = got[i - start][1].node
+      onNode(i, got[i - start][1].node)
     }
-    if (onBlocks) onBlocks(end - start)
   }
-  return { nodes, treeHash: roots.treeHash() }
+  return roots.treeHash()
 }

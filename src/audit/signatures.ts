@@ -10,11 +10,10 @@ import { Worker } from 'worker_threads'
 import b4a from 'b4a'
 import type { Hex } from '../../protocol/index.js'
 import { verifyBatch, type VerifyRequest, type VerifyResponse } from './verify-worker.js'
-import type { WriterCoreData } from './writer-cores.js'
 
 /** Blocks per batch sent to a worker. */
 export const VERIFY_BATCH = 4096
-/** Fewer entry blocks than this in one core are verified on the main thread (a worker costs ~50 ms to start). */
+/** Cores shorter than this are verified on the main thread (a worker costs ~50 ms to start). */
 const INLINE_MAX = 2048
 /** Workers at most, leaving one core to the main thread. */
 const WORKERS_MAX = 4
@@ -32,7 +31,7 @@ export interface SignatureResult {
   failed: number
 }
 
-/** Verifies the entry blocks of writer cores as they are handed over; `finish()` waits for all. */
+/** Verifies the entry blocks of writer cores as they are read; `finish()` waits for all. */
 export class SignatureVerifier {
   private readonly workers: Worker[] = []
   private readonly waiting = new Map<number, (status: Uint8Array) => void>()
@@ -47,19 +46,25 @@ export class SignatureVerifier {
     private readonly onProgress?: (n: number) => void
   ) {}
 
-  /** Queues every block of a core. */
-  add(core: WriterCoreData): void {
-    const out = new Uint8Array(core.length).fill(SIG_NONE)
-    this.status.set(core.key, out)
-    const entries = core.values.reduce((n, v) => n + (v === null ? 0 : 1), 0)
-    for (let start = 0; start < core.length; start += VERIFY_BATCH) {
-      const end = Math.min(core.length, start + VERIFY_BATCH)
-      const req = pack(this.ledgerKey, core.values, start, end)
-      const job = entries < INLINE_MAX ? inline(req) : this.remote(req)
+  /** Announces a core of `length` blocks, before its values arrive through `chunk`. */
+  begin(key: Hex, length: number): void {
+    this.status.set(key, new Uint8Array(length).fill(SIG_NONE))
+  }
+
+  /** Queues blocks [start, start + values.length) of a core announced with `begin`. */
+  chunk(key: Hex, start: number, values: Array<Uint8Array | null>): void {
+    const out = this.status.get(key)
+    if (!out) throw new Error('chunk before begin for ' + key)
+    for (let offset = 0; offset < values.length; offset += VERIFY_BATCH) {
+      const part = values.slice(offset, offset + VERIFY_BATCH)
+      const req = pack(this.ledgerKey, part)
+      const entries = part.reduce((n, v) => n + (v === null ? 0 : 1), 0)
+      const at = start + offset
+      const job = out.length < INLINE_MAX ? inline(req) : this.remote(req)
       this.jobs.push(
         job.then((status) => {
-          out.set(status, start)
-          if (this.onProgress) this.onProgress(status.reduce((n, s) => n + (s === SIG_NONE ? 0 : 1), 0))
+          if (status.length === part.length) out.set(status, at)
+          if (this.onProgress) this.onProgress(entries)
         })
       )
     }
@@ -123,18 +128,18 @@ export class SignatureVerifier {
   }
 }
 
-/** One buffer and offsets for blocks [start, end) of a core; acks become empty blocks. */
-function pack(ledgerKey: Uint8Array, values: Array<Uint8Array | null>, start: number, end: number): Omit<VerifyRequest, 'id'> {
-  const offsets = new Uint32Array(end - start + 1)
+/** One buffer and offsets for a run of blocks; acks become empty blocks. */
+function pack(ledgerKey: Uint8Array, values: Array<Uint8Array | null>): Omit<VerifyRequest, 'id'> {
+  const offsets = new Uint32Array(values.length + 1)
   let size = 0
-  for (let i = start; i < end; i++) {
+  for (let i = 0; i < values.length; i++) {
     size += values[i]?.byteLength ?? 0
-    offsets[i - start + 1] = size
+    offsets[i + 1] = size
   }
   const bytes = new Uint8Array(size)
-  for (let i = start; i < end; i++) {
+  for (let i = 0; i < values.length; i++) {
     const v = values[i]
-    if (v) bytes.set(v, offsets[i - start])
+    if (v) bytes.set(v, offsets[i])
   }
   return { ledgerKey: b4a.from(ledgerKey), bytes, offsets }
 }

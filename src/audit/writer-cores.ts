@@ -39,9 +39,15 @@ export interface ReadOptions {
   stallMs?: number
   /** Read stored blocks in bulk (default true); false uses one public `get` per block. */
   bulk?: boolean
-  /** Called as blocks arrive and are read. */
+  /** Called as blocks arrive and are read, with how many. */
   onBlocks?: (n: number) => void
+  /** Called with the core's length before its blocks are read, then with each run of entry values as they are decoded. */
+  onBegin?: (key: Hex, length: number) => void
+  onValues?: (key: Hex, start: number, values: Array<Uint8Array | null>) => void
 }
+
+/** Values handed to `onValues` at a time. */
+export const VALUES_CHUNK = 4096
 
 function hypercoreFinding(writer: Hex, rule: string, detail: string, block: number | null = null, evidence?: unknown): Finding {
   return evidence === undefined
@@ -77,14 +83,34 @@ export async function readWriterCore(store: Corestore, keyBytes: Uint8Array, opt
       return out
     }
     const signed = await signedTree(core, length, out)
-    const blocks = await readWriterBlocks(core, length, { bulk: opts.bulk, onBlocks: opts.onBlocks })
-    for (const node of blocks.nodes) {
-      out.values.push(node.value)
-      out.heads.push(node.heads.map((h) => ({ key: toHex(h.key), length: h.length })))
+    if (opts.onBegin) opts.onBegin(key, length)
+    let sent = 0
+    const flush = (upTo: number) => {
+      if (opts.onValues && upTo > sent) opts.onValues(key, sent, out.values.slice(sent, upTo))
+      if (opts.onBlocks && upTo > sent) opts.onBlocks(upTo - sent)
+      sent = upTo
     }
+    const treeHash = await readWriterBlocks(
+      core,
+      length,
+      (i, node) => {
+        out.values.push(node.value)
+        out.heads.push(node.heads.map((h) => ({ key: toHex(h.key), length: h.length })))
+        if ((i + 1) % VALUES_CHUNK === 0) flush(i + 1)
+      },
+      {
+        bulk: opts.bulk,
+        onRestart: () => {
+          out.values = []
+          out.heads = []
+          sent = 0
+        }
+      }
+    )
+    flush(length)
     out.length = length
     if (signed !== null) {
-      if (length === 0 || b4a.equals(blocks.treeHash, signed)) out.verified = true
+      if (length === 0 || b4a.equals(treeHash, signed)) out.verified = true
       else await locateBadBlocks(core, length, out)
     }
     if (conflicts.length > 0 && out.equivocation === null) await checkEquivocation(core, out)
