@@ -12,8 +12,8 @@ import type { Hex } from '../../protocol/index.js'
 import { verifyBatch, type VerifyRequest, type VerifyResponse } from './verify-worker.js'
 
 /** Blocks per batch sent to a worker. */
-export const VERIFY_BATCH = 4096
-/** Cores shorter than this are verified on the main thread (a worker costs ~50 ms to start). */
+export const VERIFY_BATCH = 2048
+/** Cores shorter than this start no worker: the main thread verifies them in `finish` (a worker costs ~50 ms to start). */
 const INLINE_MAX = 2048
 /** Workers at most, leaving one core to the main thread. */
 const WORKERS_MAX = 4
@@ -31,15 +31,26 @@ export interface SignatureResult {
   failed: number
 }
 
-/** Verifies the entry blocks of writer cores as they are read; `finish()` waits for all. */
+interface Batch {
+  req: Omit<VerifyRequest, 'id'>
+  done: (status: Uint8Array) => void
+}
+
+/**
+ * Verifies the entry blocks of writer cores as they are read. Batches wait in a queue; each
+ * worker takes the next from the front when it finishes one, and `finish()` has the main thread
+ * take batches from the back until the queue is empty, so no core sits idle at the end.
+ */
 export class SignatureVerifier {
   private readonly workers: Worker[] = []
-  private readonly waiting = new Map<number, (status: Uint8Array) => void>()
+  private readonly queue: Batch[] = []
+  private readonly inFlight = new Map<number, Batch>()
+  /** The batch id each worker is on, or null when idle. */
+  private readonly busy = new Map<Worker, number | null>()
   private readonly jobs: Array<Promise<void>> = []
   private readonly status = new Map<Hex, Uint8Array>()
   private nextId = 0
-  private turn = 0
-  private failedToStart: Error | null = null
+  private broken = false
 
   constructor(
     private readonly ledgerKey: Uint8Array,
@@ -57,22 +68,41 @@ export class SignatureVerifier {
     if (!out) throw new Error('chunk before begin for ' + key)
     for (let offset = 0; offset < values.length; offset += VERIFY_BATCH) {
       const part = values.slice(offset, offset + VERIFY_BATCH)
-      const req = pack(this.ledgerKey, part)
       const entries = part.reduce((n, v) => n + (v === null ? 0 : 1), 0)
       const at = start + offset
-      const job = out.length < INLINE_MAX ? inline(req) : this.remote(req)
       this.jobs.push(
-        job.then((status) => {
-          if (status.length === part.length) out.set(status, at)
-          if (this.onProgress) this.onProgress(entries)
+        new Promise<void>((resolve) => {
+          this.queue.push({
+            req: pack(this.ledgerKey, part),
+            done: (status) => {
+              out.set(status, at)
+              if (this.onProgress) this.onProgress(entries)
+              resolve()
+            }
+          })
         })
       )
+      if (out.length >= INLINE_MAX) this.startWorkers()
+      this.feed()
     }
   }
 
-  /** Waits for every queued batch and stops the workers. */
+  /** Verifies what is left on this thread too, waits for every batch and stops the workers. */
   async finish(): Promise<SignatureResult> {
     try {
+      for (;;) {
+        const batch = this.queue.pop()
+        if (batch) {
+          batch.done(verifyBatch(batch.req))
+          // Let worker results and progress through between batches.
+          await new Promise((resolve) => setImmediate(resolve))
+        } else if (this.inFlight.size > 0) {
+          // The workers' last batches (a failing worker puts its batch back in the queue).
+          await new Promise((resolve) => setTimeout(resolve, 5))
+        } else {
+          break
+        }
+      }
       await Promise.all(this.jobs)
     } finally {
       await Promise.all(this.workers.map((w) => w.terminate()))
@@ -88,43 +118,52 @@ export class SignatureVerifier {
     return { status: this.status, checked, failed }
   }
 
-  private remote(req: Omit<VerifyRequest, 'id'>): Promise<Uint8Array> {
-    const worker = this.worker()
-    if (worker === null) return inline(req)
-    const id = this.nextId++
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve)
-      const msg: VerifyRequest = { id, ...req }
-      worker.postMessage(msg, [req.bytes.buffer as ArrayBuffer, req.offsets.buffer as ArrayBuffer])
-    })
+  /** Hands the next batch to each idle worker. */
+  private feed(): void {
+    for (const w of this.workers) {
+      if (!this.busy.has(w) || this.busy.get(w) !== null || this.queue.length === 0) continue
+      const batch = this.queue.shift()!
+      const id = this.nextId++
+      this.inFlight.set(id, batch)
+      this.busy.set(w, id)
+      const msg: VerifyRequest = { id, ...batch.req }
+      w.postMessage(msg)
+    }
   }
 
-  private worker(): Worker | null {
-    if (this.failedToStart) return null
-    const max = Math.max(1, Math.min(WORKERS_MAX, (os.availableParallelism?.() ?? os.cpus().length) - 1))
-    if (this.workers.length < max) {
+  private startWorkers(): void {
+    if (this.broken || this.workers.length > 0) return
+    const n = Math.max(1, Math.min(WORKERS_MAX, (os.availableParallelism?.() ?? os.cpus().length) - 1))
+    for (let i = 0; i < n; i++) {
+      let w: Worker
       try {
-        const w = new Worker(new URL('./verify-worker.js', import.meta.url))
-        w.on('message', (res: VerifyResponse) => {
-          const resolve = this.waiting.get(res.id)
-          this.waiting.delete(res.id)
-          if (resolve) resolve(res.status)
-        })
-        w.on('error', (err) => {
-          // A broken worker must not lose batches: nothing verified there counts as verified.
-          this.failedToStart = err
-          for (const [id, resolve] of this.waiting) {
-            this.waiting.delete(id)
-            resolve(new Uint8Array(0))
-          }
-        })
-        this.workers.push(w)
-      } catch (err) {
-        this.failedToStart = err as Error
-        return null
+        w = new Worker(new URL('./verify-worker.js', import.meta.url))
+      } catch {
+        this.broken = true
+        return
       }
+      this.busy.set(w, null)
+      w.on('message', (res: VerifyResponse) => {
+        const batch = this.inFlight.get(res.id)
+        this.inFlight.delete(res.id)
+        this.busy.set(w, null)
+        if (batch) batch.done(res.status)
+        this.feed()
+      })
+      w.on('error', () => {
+        // A broken worker loses nothing: its batch goes back to the queue for the main thread.
+        const id = this.busy.get(w)
+        const batch = id === null || id === undefined ? undefined : this.inFlight.get(id)
+        if (batch) {
+          this.inFlight.delete(id!)
+          this.queue.push(batch)
+        }
+        this.busy.delete(w)
+        const at = this.workers.indexOf(w)
+        if (at !== -1) this.workers.splice(at, 1)
+      })
+      this.workers.push(w)
     }
-    return this.workers[this.turn++ % this.workers.length]
   }
 }
 
@@ -144,8 +183,3 @@ function pack(ledgerKey: Uint8Array, values: Array<Uint8Array | null>): Omit<Ver
   return { ledgerKey: b4a.from(ledgerKey), bytes, offsets }
 }
 
-async function inline(req: Omit<VerifyRequest, 'id'>): Promise<Uint8Array> {
-  // Let reads and progress move between batches.
-  await new Promise((resolve) => setImmediate(resolve))
-  return verifyBatch(req)
-}

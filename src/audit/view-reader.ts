@@ -86,12 +86,19 @@ async function readLog(bee: Hyperbee, onKey?: (n: number) => void): Promise<View
   if (!ok || bad) return null
   const out = emptyContents()
   try {
-    for (const [key, value] of latest) if (value !== null) place(out, key, JSON.parse(b4a.toString(value)))
+    for (const [key, value] of latest) if (value !== null) place(out, key, parseValue(value))
   } catch {
     return null
   }
   await crossCheck(bee, out, latest)
   return out
+}
+
+/** A stored JSON value. History slots (two per payment) hold a quoted id: those skip the parser. */
+function parseValue(value: Uint8Array): unknown {
+  const text = b4a.toString(value)
+  if (text.length === 66 && text.charCodeAt(0) === 34 && text.charCodeAt(65) === 34 && /^"[0-9a-f]{64}"$/.test(text)) return text.slice(1, 65)
+  return JSON.parse(text)
 }
 
 /** Asks the tree for the keys people read and a sample of records; notes where it disagrees with the log. */

@@ -55,6 +55,17 @@ function hypercoreFinding(writer: Hex, rule: string, detail: string, block: numb
     : { kind: 'hypercore', writer, block, id: null, index: null, rule, detail, evidence }
 }
 
+/** Hex of heads' writer keys: the same few writers recur in every node, so their hex is shared. */
+function keyInterner(): (key: Uint8Array) => Hex {
+  const known: Array<{ key: Uint8Array; hex: Hex }> = []
+  return (key) => {
+    for (const k of known) if (b4a.equals(k.key, key)) return k.hex
+    const hex = toHex(key)
+    if (known.length < 64) known.push({ key: b4a.from(key), hex })
+    return hex
+  }
+}
+
 /** Downloads and verifies one writer core. Never throws for bad data: it returns findings. */
 export async function readWriterCore(store: Corestore, keyBytes: Uint8Array, opts: ReadOptions): Promise<WriterCoreData> {
   const key = toHex(keyBytes)
@@ -84,6 +95,7 @@ export async function readWriterCore(store: Corestore, keyBytes: Uint8Array, opt
     }
     const signed = await signedTree(core, length, out)
     if (opts.onBegin) opts.onBegin(key, length)
+    const keyHex = keyInterner()
     let sent = 0
     const flush = (upTo: number) => {
       if (opts.onValues && upTo > sent) opts.onValues(key, sent, out.values.slice(sent, upTo))
@@ -95,7 +107,7 @@ export async function readWriterCore(store: Corestore, keyBytes: Uint8Array, opt
       length,
       (i, node) => {
         out.values.push(node.value)
-        out.heads.push(node.heads.map((h) => ({ key: toHex(h.key), length: h.length })))
+        out.heads.push(node.heads.map((h) => ({ key: keyHex(h.key), length: h.length })))
         if ((i + 1) % VALUES_CHUNK === 0) flush(i + 1)
       },
       {
