@@ -27,6 +27,8 @@ export interface AuditCommandOptions {
 /** The report as JSON (amounts in minor units), plus what was exported. */
 export type AuditCommandResult = ReturnType<typeof reportToJson> & {
   ok: boolean
+  /** What `tally audit` exits with: 1 when anything failed verification. */
+  exitCode: 0 | 1
   /** The export, when one was asked for: where it went and how large it is. */
   exported: { format: ExportFormat; path: string | null; bytes: number } | null
   /** The export's text when no --out was given (it is then the command's output). */
@@ -63,12 +65,12 @@ export async function audit(opts: AuditCommandOptions): Promise<AuditCommandResu
     }
     exported = { format, path: opts.out ?? null, bytes: Buffer.byteLength(text) }
   }
-  return { ...reportToJson(report), ok: report.ok, exported, exportText, decimals: report.ledger.decimals ?? 0, unitCode: report.ledger.unitCode ?? '' }
+  return { ...reportToJson(report), ok: report.ok, exitCode: report.ok ? 0 : 1, exported, exportText, decimals: report.ledger.decimals ?? 0, unitCode: report.ledger.unitCode ?? '' }
 }
 
-/** Turns progress events into a line per phase and a line a second while one runs. */
+/** Turns progress events into a line when each phase starts and at most one a second after. */
 export function progressLines(log: (line: string) => void): (p: AuditProgress) => void {
-  let phase = ''
+  const seen = new Set<string>()
   let last = 0
   const labels: Record<AuditProgress['phase'], string> = {
     view: 'reading the view',
@@ -79,8 +81,8 @@ export function progressLines(log: (line: string) => void): (p: AuditProgress) =
   }
   return (p) => {
     const now = Date.now()
-    if (p.phase === phase && now - last < PROGRESS_EVERY_MS) return
-    phase = p.phase
+    if (seen.has(p.phase) && now - last < PROGRESS_EVERY_MS) return
+    seen.add(p.phase)
     last = now
     log(`audit: ${labels[p.phase]}: ${p.done.toLocaleString('en')}${p.total > 0 ? ' of ' + p.total.toLocaleString('en') : ''}`)
   }
@@ -133,6 +135,10 @@ export function renderAudit(r: AuditCommandResult): string {
         .filter(Boolean)
         .join(' ')
       lines.push(`  [${f.kind}] ${f.rule}${at ? ' (' + at + ')' : ''}: ${f.detail}`)
+      const histories = (f.evidence as { histories?: Array<{ source: string; signedLength: number; treeHash: string; signature: string }> } | undefined)?.histories
+      for (const h of histories ?? []) {
+        lines.push(`      ${h.source} history: tree ${h.treeHash}, signed at length ${h.signedLength} by signature ${h.signature}`)
+      }
     }
   }
   if (r.exported) lines.push(`Exported ${r.exported.format} to ${r.exported.path} (${r.exported.bytes} bytes)`)

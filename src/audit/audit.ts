@@ -38,20 +38,37 @@ export interface AuditOptions {
  * if (!report.ok) for (const f of report.findings) console.log(f.rule, f.detail)
  */
 export async function audit(ledger: Ledger, opts: AuditOptions = {}): Promise<AuditReport> {
-  const started = Date.now()
-  const progress = progressCounter(opts.onProgress)
   await ledger.ready()
   await ledger.update()
+  // The view's unconfirmed tail can be reordered (truncated and rewritten) while we read it:
+  // then the reading is inconsistent, and the audit starts again.
+  for (let attempt = 1; ; attempt++) {
+    const fork = ledger.view.core.fork
+    try {
+      const report = await auditOnce(ledger, opts)
+      if (ledger.view.core.fork === fork || attempt === REORDER_RETRIES) return report
+    } catch (err) {
+      if (ledger.view.core.fork === fork || attempt === REORDER_RETRIES) throw err
+    }
+  }
+}
+
+/** Attempts at most, when the view is reordered during an audit. */
+const REORDER_RETRIES = 3
+
+async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditReport> {
+  const started = Date.now()
+  const progress = progressCounter(opts.onProgress)
   const ledgerKey = ledger.key
 
   // 1. The view's claims, from one snapshot, read while the writer cores download.
   const viewCore = ledger.view.core
-  const signedLength = viewCore.signedLength
   const viewLength = viewCore.length
+  const signedLength = Math.min(viewCore.signedLength, viewLength)
   const snapshot = ledger.view.checkout(viewLength)
   const viewRead = readView(snapshot, (n) => progress('view', n, 0))
   viewRead.catch(() => {})
-  const confirmedEntries = await confirmedCount(ledger)
+  const confirmedEntries = await confirmedCount(ledger, signedLength)
   // Every writer that can append was bound by an admit (or genesis); their heads name the rest.
   const bound = await readTree(snapshot, undefined, ['writer/'])
 
@@ -181,9 +198,9 @@ export async function audit(ledger: Ledger, opts: AuditOptions = {}): Promise<Au
   }
 }
 
-/** Entries below the view's quorum-signed length: the meta of the confirmed checkout. */
-async function confirmedCount(ledger: Ledger): Promise<number> {
-  const confirmed = ledger.confirmedView()
+/** Entries below the view's quorum-signed length: the meta of the view at that length. */
+async function confirmedCount(ledger: Ledger, signedLength: number): Promise<number> {
+  const confirmed = ledger.view.checkout(signedLength)
   try {
     const node = await confirmed.get(META_KEY)
     return node ? metaFromJson(node.value).entries : 0
