@@ -2,6 +2,7 @@ import test from 'brittle'
 import fs from 'fs'
 import path from 'path'
 import { Ledger, audit, generateKeyPair, toHex, type EquivocationEvidence } from '../src/index.js'
+import { audit as auditCommand, renderAudit } from '../cli/commands/audit.js'
 import { connect, converge, createPeer, openPeer, tmpdir, until } from './helpers/index.js'
 
 test('equivocation - a writer core forked into two signed histories is reported with both signatures as evidence', async (t) => {
@@ -64,4 +65,9 @@ test('equivocation - a writer core forked into two signed histories is reported 
   t.ok(/^[0-9a-f]+$/.test(a.signature) && /^[0-9a-f]+$/.test(b.signature) && a.signature !== b.signature, 'both signatures')
   t.ok(a.signedLength >= evidence.length && b.signedLength >= evidence.length, 'each signature covers the disputed length')
   t.is(report.stateHash, report.viewStateHash, 'the replay of the history the auditor holds still agrees with its view')
+
+  const command = await auditCommand({ ledger: auditor.ledger })
+  t.is(command.exitCode, 1, 'tally audit exits 1')
+  const text = renderAudit(command)
+  t.ok(text.includes('[equivocation] forked_writer') && text.includes(a.signature) && text.includes(b.signature), 'the summary shows both signatures')
 })

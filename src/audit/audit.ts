@@ -16,9 +16,9 @@ import { metaFromJson } from '../records.js'
 import { META_KEY } from '../view-keys.js'
 import { checkOrder } from './causal.js'
 import { checkIndexes, linearOrder, memberRows, replay } from './replay.js'
-import { SIG_INVALID, SignatureVerifier } from './signatures.js'
+import { SIG_INVALID, SignatureVerifier, type SignatureResult } from './signatures.js'
 import type { AuditProgress, AuditReport, AuditWriter, Finding } from './types.js'
-import { readTree, readView } from './view-reader.js'
+import { readTree, readView, type ViewContents } from './view-reader.js'
 import { readWriterCore, type WriterCoreData } from './writer-cores.js'
 
 export interface AuditOptions {
@@ -68,53 +68,39 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
   const snapshot = ledger.view.checkout(viewLength)
   const viewRead = readView(snapshot, (n) => progress('view', n, 0))
   viewRead.catch(() => {})
-  const confirmedEntries = await confirmedCount(ledger, signedLength)
-  // Every writer that can append was bound by an admit (or genesis); their heads name the rest.
-  const bound = await readTree(snapshot, undefined, ['writer/'])
 
-  // 2. The writer cores: every writer the view names, then every writer their heads name.
-  // 3. Their entry signatures, verified by worker threads as each core arrives.
+  // 2. The writer cores: every writer the view binds, every writer their heads name, and every
+  // writer a record names; 3. their entry signatures, verified on worker threads as they arrive.
   const downloadStarted = Date.now()
   const findings: Finding[] = []
-  const cores = new Map<Hex, WriterCoreData>()
-  const queue: Hex[] = []
-  const want = (key: string) => {
-    if (/^[0-9a-f]{64}$/.test(key) && !cores.has(key as Hex) && !queue.includes(key as Hex)) queue.push(key as Hex)
-  }
-  for (const key of bound.writers.keys()) want(key.slice('writer/'.length))
-  const encryption = ledger.encryptionKey ? () => ledger.base.getWriterEncryption() : null
-  let verifyStarted = 0
   const verifier = new SignatureVerifier(ledgerKey, (n) => progress('verify', n, 0))
-  const drain = async () => {
-    while (queue.length > 0) {
-      const key = queue.shift()!
-      const core = await readWriterCore(ledger.store, fromHex(key), {
-        encryption,
-        stallMs: opts.stallMs,
-        bulk: opts.bulk,
-        onBlocks: (n) => progress('download', n, 0),
-        onBegin: (k, length) => verifier.begin(k, length),
-        onValues: (k, start, values) => {
-          if (verifyStarted === 0) verifyStarted = Date.now()
-          verifier.chunk(k, start, values)
-        }
-      })
-      cores.set(key, core)
-      findings.push(...core.findings)
-      for (const heads of core.heads) for (const h of heads) want(h.key)
-    }
+  let view: ViewContents
+  let cores: Map<Hex, WriterCoreData>
+  let signatures: SignatureResult
+  let verifyMs: number
+  let downloadMs: number
+  let confirmedEntries: number
+  try {
+    confirmedEntries = await confirmedCount(ledger, signedLength)
+    // Every writer that can append was bound by an admit (or genesis); their heads name the rest.
+    const bound = await readTree(snapshot, undefined, ['writer/'])
+    const reader = new CoreReader(ledger, verifier, opts, (n) => progress('download', n, 0))
+    await reader.read([...bound.writers.keys()].map((k) => k.slice('writer/'.length)))
+    view = await viewRead
+    await reader.read(view.records.map((r) => r.writer))
+    cores = reader.cores
+    findings.push(...reader.findings)
+    downloadMs = Date.now() - downloadStarted
+    signatures = await verifier.finish()
+    verifyMs = Date.now() - (reader.firstValuesAt || Date.now())
+  } finally {
+    await verifier.close()
+    await viewRead.catch(() => {})
+    await snapshot.close().catch(() => {})
   }
-  await drain()
-  const view = await viewRead.finally(() => snapshot.close())
   for (const key of view.indexMismatches) {
     findings.push({ kind: 'view', writer: null, block: null, id: null, index: null, rule: 'index_mismatch', detail: `the view's index and its log disagree on ${key}` })
   }
-  // Records may name writers no binding or head does (a doctored view): read those too.
-  for (const r of view.records) want(r.writer)
-  await drain()
-  const downloadMs = Date.now() - downloadStarted
-  const signatures = await verifier.finish()
-  const verifyMs = Date.now() - (verifyStarted || Date.now())
 
   // 4. The order against the causal graph; 5. the replay.
   const replayStarted = Date.now()
@@ -195,6 +181,51 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
       signaturesPerSecond: Math.round((signatures.checked * 1000) / Math.max(1, verifyMs))
     },
     entries: result.entries
+  }
+}
+
+/** Reads writer cores and every writer their causal heads name, feeding the signature verifier. */
+class CoreReader {
+  readonly cores = new Map<Hex, WriterCoreData>()
+  readonly findings: Finding[] = []
+  /** When the first entry values went to the verifier. */
+  firstValuesAt = 0
+  private readonly queue: Hex[] = []
+  private readonly encryption: (() => unknown) | null
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly verifier: SignatureVerifier,
+    private readonly opts: AuditOptions,
+    private readonly onBlocks: (n: number) => void
+  ) {
+    this.encryption = ledger.encryptionKey ? () => ledger.base.getWriterEncryption() : null
+  }
+
+  /** Reads the given writers not read yet, then the writers their heads name, until none is left. */
+  async read(keys: string[]): Promise<void> {
+    for (const key of keys) this.want(key)
+    while (this.queue.length > 0) {
+      const key = this.queue.shift()!
+      const core = await readWriterCore(this.ledger.store, fromHex(key), {
+        encryption: this.encryption,
+        stallMs: this.opts.stallMs,
+        bulk: this.opts.bulk,
+        onBlocks: this.onBlocks,
+        onBegin: (k, length) => this.verifier.begin(k, length),
+        onValues: (k, start, values) => {
+          if (this.firstValuesAt === 0) this.firstValuesAt = Date.now()
+          this.verifier.chunk(k, start, values)
+        }
+      })
+      this.cores.set(key, core)
+      this.findings.push(...core.findings)
+      for (const heads of core.heads) for (const h of heads) this.want(h.key)
+    }
+  }
+
+  private want(key: string): void {
+    if (/^[0-9a-f]{64}$/.test(key) && !this.cores.has(key as Hex) && !this.queue.includes(key as Hex)) this.queue.push(key as Hex)
   }
 }
 

@@ -105,7 +105,7 @@ export class SignatureVerifier {
       }
       await Promise.all(this.jobs)
     } finally {
-      await Promise.all(this.workers.map((w) => w.terminate()))
+      await this.close()
     }
     let checked = 0
     let failed = 0
@@ -116,6 +116,12 @@ export class SignatureVerifier {
       }
     }
     return { status: this.status, checked, failed }
+  }
+
+  /** Stops the workers (also when the audit fails midway). */
+  async close(): Promise<void> {
+    const workers = this.workers.splice(0)
+    await Promise.all(workers.map((w) => w.terminate()))
   }
 
   /** Hands the next batch to each idle worker. */
