@@ -179,4 +179,11 @@ test('audit - the CLI command writes an export, renders a summary and refuses ba
   await t.exception(() => auditCommand({ ledger: alpha.ledger, out }), /--out needs --export/)
   const stdout = await auditCommand({ ledger: alpha.ledger, export: 'hledger' })
   t.ok(renderAudit(stdout).startsWith('; Tally ledger'), 'without --out the export is the output')
+
+  // A node that has not synced anything yet: an empty, passing audit, and nothing to export.
+  const fresh = await openPeer(t, alpha.ledger, 'fresh')
+  const empty = await auditCommand({ ledger: fresh.ledger })
+  t.is(empty.ok, true)
+  t.is(empty.entriesChecked, 0)
+  await t.exception(() => auditCommand({ ledger: fresh.ledger, export: 'csv' }), /no genesis here yet/)
 })

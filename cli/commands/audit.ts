@@ -53,6 +53,7 @@ export async function audit(opts: AuditCommandOptions): Promise<AuditCommandResu
   let exported: AuditCommandResult['exported'] = null
   let exportText: string | null = null
   if (format !== null) {
+    if (report.ledger.unitCode === null) throw new LedgerError('NOT_MEMBER', 'this ledger has no genesis here yet (not synced): nothing to export')
     const text = exportReport(report, format)
     if (opts.out !== undefined) {
       try {
