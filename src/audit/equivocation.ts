@@ -122,7 +122,12 @@ export function watchEquivocation(store: Corestore, onConflict: (stored: StoredE
   const sessions = new Set<Hypercore>()
   const onOpen = (core: unknown) => {
     if (stopped) return
-    const session = new Hypercore({ core, weak: true })
+    let session: Hypercore
+    try {
+      session = new Hypercore({ core, weak: true })
+    } catch {
+      return // a core closing as it opens: nothing to watch, and the store's open must not fail
+    }
     sessions.add(session)
     session.on('close', () => sessions.delete(session))
     session.on('conflict', (length: number, _fork: number, proof: HypercoreProof) => {
