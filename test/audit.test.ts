@@ -71,7 +71,7 @@ test('audit - a clean ledger passes from a member\'s store and from an auditor t
   t.ok(report.timing.entriesPerSecond > 0, 'entries per second reported')
 })
 
-test('audit - reading blocks one by one through hypercore\'s public API gives the same report', async (t) => {
+test('audit - reading blocks one by one through hypercore\'s public API and walking the view\'s tree gives the same report', async (t) => {
   const alpha = await createPeer(t, 'alpha')
   await addMember(t, alpha, 'beta')
   await alpha.ledger.transfer('beta', 3_00n)
@@ -80,6 +80,8 @@ test('audit - reading blocks one by one through hypercore\'s public API gives th
   t.is(each.ok, true)
   t.is(each.stateHash, bulk.stateHash)
   t.alike(each.writers, bulk.writers)
+  t.alike(each.members, bulk.members)
+  t.alike(each.entries.map((e) => e.record), bulk.entries.map((e) => e.record))
 })
 
 test('audit - an overspend appended raw by a modified client is recorded as rejected and reported, not a finding', async (t) => {

@@ -26,7 +26,7 @@ export interface AuditOptions {
   onProgress?: (progress: AuditProgress) => void
   /** Give up on a writer core's missing blocks after this long without progress (default 15 s). */
   stallMs?: number
-  /** Read stored blocks in bulk (default true); false reads each block through hypercore's public get. */
+  /** Read stored blocks in bulk (default true); false reads each writer block through hypercore's public get and walks the view's tree. */
   bulk?: boolean
 }
 
@@ -66,7 +66,7 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
   const viewLength = viewCore.length
   const signedLength = Math.min(viewCore.signedLength, viewLength)
   const snapshot = ledger.view.checkout(viewLength)
-  const viewRead = readView(snapshot, (n) => progress('view', n, 0))
+  const viewRead = readView(snapshot, (n) => progress('view', n, 0), { bulk: opts.bulk })
   viewRead.catch(() => {})
 
   // 2. The writer cores: every writer the view binds, every writer their heads name, and every
@@ -129,7 +129,7 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
 
   const store = result.store
   const meta = store.meta
-  const writers: AuditWriter[] = [...cores.values()].map((core) => {
+  const writers: AuditWriter[] = [...cores.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map((core) => {
     const account = store.writers.get(core.key) ?? null
     const member = account ? store.members.get(account) : undefined
     const decided = result.entries.filter((e) => e.record.writer === core.key).length

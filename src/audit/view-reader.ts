@@ -59,11 +59,11 @@ function place(out: ViewContents, key: string, value: unknown): void {
 }
 
 /**
- * Reads the view as of `bee` (a checkout at a fixed version), from its log when possible.
- * `onKey` counts keys for progress.
+ * Reads the view as of `bee` (a checkout at a fixed version), from its log when possible
+ * (`bulk: false` walks the tree). `onKey` counts keys for progress.
  */
-export async function readView(bee: Hyperbee, onKey?: (n: number) => void): Promise<ViewContents> {
-  const fromLog = await readLog(bee, onKey)
+export async function readView(bee: Hyperbee, onKey?: (n: number) => void, opts: { bulk?: boolean } = {}): Promise<ViewContents> {
+  const fromLog = opts.bulk === false ? null : await readLog(bee, onKey)
   if (fromLog !== null) return fromLog
   return readTree(bee, onKey)
 }
