@@ -30,6 +30,7 @@ import {
   type Invoice
 } from '../protocol/index.js'
 import { applyBlock } from './apply-block.js'
+import { watchEquivocation } from './audit/equivocation.js'
 import { BeeReaderStore, BeeStore } from './bee-store.js'
 import { LedgerError } from './errors.js'
 import { GroupCommit } from './group-commit.js'
@@ -136,6 +137,10 @@ export interface LedgerStatus {
  * await ledger.admit({ account: beta.publicKey, writer: betaWriterKey, name: 'beta' })
  * await ledger.transfer('beta', 1250n, { memo: 'design work' })
  * console.log(await ledger.balance())
+ *
+ * Events: `update`, `interrupt` (LedgerError UPGRADE_NEEDED), `error`, and `equivocation`
+ * (the stored evidence, or null if it could not be kept) when hypercore finds that a writer
+ * core was forked; `audit()` reports it.
  */
 export class Ledger extends EventEmitter {
   readonly base: Autobase<Hyperbee>
@@ -157,6 +162,7 @@ export class Ledger extends EventEmitter {
   private cache: ViewCache | null = null
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
+  private readonly stopWatching: () => void
 
   constructor(opts: LedgerOptions) {
     super()
@@ -181,6 +187,8 @@ export class Ledger extends EventEmitter {
     this.base.on('error', (err: Error) => this.emit('error', err))
     this.commit = new GroupCommit((blocks) => this.base.append(blocks), opts.batchMax ?? DEFAULT_BATCH_MAX)
     this.rootStore = root
+    // Hypercore keeps no evidence when it finds a writer's fork; this keeps it for the auditor.
+    this.stopWatching = watchEquivocation(this.store, (stored) => this.emit('equivocation', stored))
   }
 
   /**
@@ -275,6 +283,7 @@ export class Ledger extends EventEmitter {
 
   private async doClose(): Promise<void> {
     for (const w of [...this.waiters.values()]) w.reject(new LedgerError('LEDGER_CLOSED', 'the ledger closed before the entry applied'))
+    this.stopWatching()
     try {
       await this.base.close()
     } finally {

@@ -49,6 +49,23 @@ declare module 'autobase' {
     hash(): Promise<Uint8Array>
     heads(): any[]
     replicate(isInitiatorOrStream: boolean | any, opts?: any): any
+    /** The block encryption of writer cores, or null for an unencrypted ledger. */
+    getWriterEncryption(): unknown
     static getLocalKey(store: Corestore, opts?: any): Promise<Uint8Array>
   }
+}
+
+declare module 'autobase/lib/messages.js' {
+  import type { Encoding } from 'compact-encoding'
+  /** A writer core block: the node (its causal heads, batch size and app value) plus Autobase bookkeeping. */
+  export interface OplogMessage {
+    version: number
+    node: { heads: Array<{ key: Uint8Array; length: number }>; batch: number; value: Uint8Array | null }
+    checkpoint: unknown
+    digest: unknown
+    optimistic: boolean
+    trace: unknown
+  }
+  const messages: { OplogMessage: Encoding<OplogMessage> }
+  export default messages
 }

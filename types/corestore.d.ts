@@ -5,12 +5,15 @@ declare module 'corestore' {
     constructor(storage: string | any, opts?: { readOnly?: boolean; unsafe?: boolean; [k: string]: unknown })
     ready(): Promise<void>
     close(): Promise<void>
-    get(opts: { name?: string; key?: Uint8Array; valueEncoding?: string; active?: boolean; exclusive?: boolean; encryption?: any } | Uint8Array): Hypercore
+    get(opts: { name?: string; key?: Uint8Array; valueEncoding?: string | any; active?: boolean; exclusive?: boolean; encryption?: any } | Uint8Array): Hypercore
     namespace(name: string): Corestore
     session(opts?: any): Corestore
     replicate(isInitiatorOrStream: boolean | any, opts?: any): any
     createKeyPair(name: string): Promise<{ publicKey: Uint8Array; secretKey: Uint8Array }>
     closed: boolean
+    /** Calls `fn` with each internal core the store opens from now on. */
+    watch(fn: (core: unknown) => void): void
+    unwatch(fn: (core: unknown) => void): void
     storage: any
   }
 }

@@ -29,3 +29,8 @@ declare module 'hyperbee' {
     createReadStream(range?: Range, opts?: { reverse?: boolean; limit?: number }): AsyncIterable<BeeNode>
   }
 }
+
+declare module 'hyperbee/lib/messages.js' {
+  /** A Hyperbee block after the header: one put (value set) or delete (value null), with its tree index. */
+  export const Node: { decode(buf: Uint8Array): { key: Uint8Array; value: Uint8Array | null; index: Uint8Array } }
+}

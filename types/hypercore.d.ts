@@ -2,6 +2,8 @@
 declare module 'hypercore' {
   import type { EventEmitter } from 'events'
   export default class Hypercore extends EventEmitter {
+    /** A session on an internal core (as `Corestore#watch` hands out); `weak` sessions keep nothing open. */
+    constructor(opts: { core: unknown; weak?: boolean; [k: string]: unknown })
     key: Uint8Array
     discoveryKey: Uint8Array
     length: number
@@ -28,5 +30,46 @@ declare module 'hypercore' {
     session(opts?: any): Hypercore
     core: any
     state: any
+    /** The signed manifest; its hash is the core's key. */
+    manifest: HypercoreManifest | null
+    /** A Merkle proof from local storage (for an upgrade from 0: the roots and the head signature). */
+    proof(opts: { block?: { index: number; nodes: number } | null; upgrade?: { start: number; length: number } | null }): Promise<HypercoreProof>
+    /** Verifies a proof against this core's manifest; throws when the signature does not verify. */
+    verifyFullyRemote(proof: HypercoreProof): Promise<{ length: number; fork: number; signature: Uint8Array; hash(): Uint8Array }>
+    getUserData(key: string): Promise<Uint8Array | null>
+    setUserData(key: string, value: Uint8Array | null): Promise<void>
+    static key(manifest: HypercoreManifest): Uint8Array
   }
+  export interface HypercoreManifest { version: number; signers: Array<{ publicKey: Uint8Array; namespace?: Uint8Array; signature?: string }>; [k: string]: unknown }
+  export interface TreeNode { index: number; size: number; hash: Uint8Array }
+  export interface HypercoreProof {
+    fork: number
+    block: { index: number; value: Uint8Array | null; nodes: TreeNode[] } | null
+    hash: unknown
+    seek: unknown
+    upgrade: { start: number; length: number; nodes: TreeNode[]; additionalNodes: TreeNode[]; signature: Uint8Array } | null
+    manifest: HypercoreManifest | null
+  }
+}
+
+declare module 'hypercore-crypto' {
+  import type { TreeNode } from 'hypercore'
+  const crypto: {
+    /** Leaf hash of a block. */
+    data(block: Uint8Array): Uint8Array
+    /** Hash of a parent node over two children. */
+    parent(a: TreeNode, b: TreeNode): Uint8Array
+    /** The tree hash over a list of roots. */
+    tree(roots: TreeNode[]): Uint8Array
+  }
+  export default crypto
+}
+
+declare module 'flat-tree' {
+  const flat: {
+    fullRoots(index: number): number[]
+    parent(index: number): number
+    depth(index: number): number
+  }
+  export default flat
 }

@@ -1,0 +1,147 @@
+/**
+ * Audit verification rate: builds a ledger of N entries quickly (signed transfers appended raw
+ * in batches), then audits it and reports entries per second for the whole audit and for each
+ * phase.
+ *
+ *   node dist/bench/audit-rate.js [--entries 100000] [--batch 1000] [--out bench/results/audit-rate.json]
+ */
+import fs from 'fs'
+import os from 'os'
+import path from 'path'
+import { parseArgs } from 'util'
+import { Ledger, generateKeyPair, protocol } from '../src/index.js'
+import { audit } from '../src/audit/index.js'
+
+const { values } = parseArgs({
+  options: {
+    entries: { type: 'string', default: '100000' },
+    batch: { type: 'string', default: '1000' },
+    members: { type: 'string', default: '8' },
+    out: { type: 'string' },
+    /** Keep the built ledger in DIR, or audit the one already there (to repeat a measurement). */
+    dir: { type: 'string' }
+  }
+})
+const ENTRIES = Number(values.entries)
+const BATCH = Number(values.batch)
+const MEMBERS = Number(values.members)
+
+async function main(): Promise<void> {
+  const dir = values.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tally-bench-audit-'))
+  const saved = path.join(dir, 'bench-ledger.json')
+  try {
+    const ledger = fs.existsSync(saved) ? await reopen(dir, saved) : await build(dir, saved)
+    await auditAndReport(ledger)
+    await ledger.close()
+  } finally {
+    if (!values.dir) fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+async function reopen(dir: string, saved: string): Promise<Ledger> {
+  const s = JSON.parse(fs.readFileSync(saved, 'utf8'))
+  const identity = protocol.keyPairFromSeed(protocol.fromHex(s.seed))
+  return Ledger.open({ store: dir, identity, key: protocol.fromHex(s.key), encryptionKey: protocol.fromHex(s.encryptionKey), ackIntervalMs: 100 })
+}
+
+async function build(dir: string, saved: string): Promise<Ledger> {
+  {
+    const seed = generateKeyPair().secretKey.subarray(0, 32)
+    const identity = protocol.keyPairFromSeed(seed)
+    const ledger = await Ledger.create({
+      store: dir,
+      identity,
+      name: 'Bench Exchange',
+      unitCode: 'CTC',
+      memberName: 'alpha',
+      creditLimit: protocol.AMOUNT_MAX,
+      ackIntervalMs: 100
+    })
+    const payees: Uint8Array[] = []
+    for (let i = 0; i < MEMBERS; i++) {
+      const kp = generateKeyPair()
+      // Members that never write: their writer keys only need to be distinct.
+      await ledger.admit({ account: kp.publicKey, writer: generateKeyPair().publicKey, name: 'member' + i })
+      payees.push(kp.publicKey)
+    }
+    const buildStarted = Date.now()
+    let seq = 1_000_000
+    for (let done = 0; done < ENTRIES; ) {
+      const n = Math.min(BATCH, ENTRIES - done)
+      const blocks: Uint8Array[] = []
+      for (let i = 0; i < n; i++) {
+        const entry = { version: 1, type: 'transfer', author: identity.publicKey, seq: seq++, timestamp: Date.now(), memo: 'bench', payee: payees[(done + i) % MEMBERS], amount: 1n } as protocol.Entry
+        blocks.push(protocol.sealEntry(ledger.key, entry, identity.secretKey).block)
+      }
+      await ledger.base.append(blocks)
+      done += n
+    }
+    const total = ENTRIES + MEMBERS + 1
+    for (;;) {
+      const meta = await ledger.meta()
+      if (meta && meta.entries >= total) break
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+    const buildMs = Date.now() - buildStarted
+    process.stderr.write(`built ${total} entries in ${(buildMs / 1000).toFixed(1)} s\n`)
+    const key = protocol.toHex(ledger.key)
+    fs.writeFileSync(saved, JSON.stringify({ key, encryptionKey: protocol.toHex(ledger.encryptionKey!), seed: protocol.toHex(seed) }))
+    return ledger
+  }
+}
+
+async function auditAndReport(ledger: Ledger): Promise<void> {
+  {
+    const rssBefore = process.memoryUsage().rss
+    const cpuBefore = process.cpuUsage()
+    const mainBefore = mainThreadCpuMs()
+    const loadBefore = os.loadavg()[0]
+    const report = await audit(ledger)
+    const cpu = process.cpuUsage(cpuBefore)
+    const mainCpuMs = mainBefore === null ? null : mainThreadCpuMs()! - mainBefore
+    const result = {
+      entries: report.entriesChecked,
+      ok: report.ok,
+      findings: report.findings.length,
+      totalMs: report.timing.totalMs,
+      downloadMs: report.timing.downloadMs,
+      verifyMs: report.timing.verifyMs,
+      replayMs: report.timing.replayMs,
+      entriesPerSecond: report.timing.entriesPerSecond,
+      signaturesPerSecond: report.timing.signaturesPerSecond,
+      /** CPU time of all threads (main and signature workers): what the audit costs, whatever else runs. */
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      /** CPU time of the main thread alone (Linux): the audit's critical path when cores are free. */
+      mainCpuMs,
+      /** The machine's 1-minute load average when the audit started (2 cores here: above 2 means contention). */
+      loadAverage: Math.round(loadBefore * 100) / 100,
+      rssMb: Math.round(Math.max(rssBefore, process.memoryUsage().rss) / 1e6),
+      cpus: os.cpus().length,
+      node: process.version
+    }
+    for (const f of report.findings.slice(0, 10)) process.stderr.write(`finding: ${f.kind} ${f.rule}: ${f.detail}\n`)
+    console.log(JSON.stringify(result))
+    console.log(`audit of ${result.entries} entries: ${result.entriesPerSecond} entries/s (${(result.totalMs / 1000).toFixed(2)} s; read ${result.downloadMs} ms, signatures ${result.verifyMs} ms at ${result.signaturesPerSecond}/s, order+replay+compare ${result.replayMs} ms; ${result.cpuMs} ms CPU, ${result.mainCpuMs ?? '?'} ms on the main thread; load ${result.loadAverage}), ok=${result.ok}`)
+    if (values.out) {
+      fs.mkdirSync(path.dirname(values.out), { recursive: true })
+      fs.writeFileSync(values.out, JSON.stringify({ ...result, measuredAt: new Date().toISOString() }, null, 2) + '\n')
+    }
+  }
+}
+
+/** utime + stime of the main thread from /proc (Linux), in ms; null elsewhere. */
+function mainThreadCpuMs(): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${process.pid}/task/${process.pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const ticks = Number(fields[11]) + Number(fields[12])
+    return Math.round((ticks * 1000) / 100)
+  } catch {
+    return null
+  }
+}
+
+main().catch((err) => {
+  console.error(err)
+  process.exit(1)
+})

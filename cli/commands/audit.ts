@@ -1,0 +1,147 @@
+/**
+ * `tally audit [--export json|csv|hledger|beancount] [--out FILE]`: verifies the ledger from its
+ * signed logs (src/audit), prints a summary or, with --json, the full report, and writes an
+ * export. The caller exits non-zero when `ok` is false.
+ *
+ * @example
+ * const result = await audit({ ledger, export: 'hledger', out: 'ledger.journal', log: (l) => console.error(l) })
+ * process.stdout.write(renderAudit(result))
+ * process.exitCode = result.ok ? 0 : 1
+ */
+import fs from 'fs/promises'
+import { formatAmount } from '../../protocol/index.js'
+import { audit as auditLedger, exportReport, isExportFormat, reportToJson, EXPORT_FORMATS, type AuditProgress, type AuditReport, type ExportFormat } from '../../src/audit/index.js'
+import { LedgerError } from '../../src/errors.js'
+import type { Ledger } from '../../src/ledger.js'
+
+export interface AuditCommandOptions {
+  ledger: Ledger
+  /** Export format: json, csv, hledger or beancount. */
+  export?: string
+  /** Where to write the export; without it the export is the command's output. */
+  out?: string
+  /** A line of progress for people (stderr). */
+  log?: (line: string) => void
+}
+
+/** The report as JSON (amounts in minor units), plus what was exported. */
+export type AuditCommandResult = ReturnType<typeof reportToJson> & {
+  ok: boolean
+  /** What `tally audit` exits with: 1 when anything failed verification. */
+  exitCode: 0 | 1
+  /** The export, when one was asked for: where it went and how large it is. */
+  exported: { format: ExportFormat; path: string | null; bytes: number } | null
+  /** The export's text when no --out was given (it is then the command's output). */
+  exportText: string | null
+  /** Ledger unit, for rendering amounts. */
+  decimals: number
+  unitCode: string
+}
+
+/** Lines shown at most this often while one phase runs. */
+const PROGRESS_EVERY_MS = 1000
+
+/** Runs the audit; throws LedgerError BAD_INPUT for an unknown export format (before any work). */
+export async function audit(opts: AuditCommandOptions): Promise<AuditCommandResult> {
+  let format: ExportFormat | null = null
+  if (opts.export !== undefined) {
+    if (!isExportFormat(opts.export)) throw new LedgerError('BAD_INPUT', `unknown export format ${JSON.stringify(opts.export)}: use one of ${EXPORT_FORMATS.join(', ')}`)
+    format = opts.export
+  }
+  if (opts.out !== undefined && format === null) throw new LedgerError('BAD_INPUT', '--out needs --export FORMAT')
+  const report = await auditLedger(opts.ledger, { onProgress: opts.log ? progressLines(opts.log) : undefined })
+  let exported: AuditCommandResult['exported'] = null
+  let exportText: string | null = null
+  if (format !== null) {
+    if (report.ledger.unitCode === null) throw new LedgerError('NOT_MEMBER', 'this ledger has no genesis here yet (not synced): nothing to export')
+    const text = exportReport(report, format)
+    if (opts.out !== undefined) {
+      try {
+        await fs.writeFile(opts.out, text)
+      } catch (err) {
+        throw new LedgerError('STORAGE', `cannot write ${opts.out}: ${(err as Error).message}`, { cause: err })
+      }
+    } else {
+      exportText = text
+    }
+    exported = { format, path: opts.out ?? null, bytes: Buffer.byteLength(text) }
+  }
+  return { ...reportToJson(report), ok: report.ok, exitCode: report.ok ? 0 : 1, exported, exportText, decimals: report.ledger.decimals ?? 0, unitCode: report.ledger.unitCode ?? '' }
+}
+
+/** Turns progress events into a line when each phase starts and at most one a second after. */
+export function progressLines(log: (line: string) => void): (p: AuditProgress) => void {
+  const seen = new Set<string>()
+  let last = 0
+  const labels: Record<AuditProgress['phase'], string> = {
+    view: 'reading the view',
+    download: 'downloading and reading writer cores',
+    verify: 'verifying entry signatures',
+    replay: 'replaying entries',
+    compare: 'comparing with the view'
+  }
+  return (p) => {
+    const now = Date.now()
+    if (seen.has(p.phase) && now - last < PROGRESS_EVERY_MS) return
+    seen.add(p.phase)
+    last = now
+    log(`audit: ${labels[p.phase]}: ${p.done.toLocaleString('en')}${p.total > 0 ? ' of ' + p.total.toLocaleString('en') : ''}`)
+  }
+}
+
+function amount(v: unknown, r: AuditCommandResult): string {
+  return formatAmount(BigInt(v as number | string), r.decimals)
+}
+
+/** The summary for people; with an export and no --out, the export itself. */
+export function renderAudit(r: AuditCommandResult): string {
+  if (r.exportText !== null) return r.exportText
+  const report = r as unknown as AuditReport & AuditCommandResult
+  const lines: string[] = []
+  const name = report.ledger.name ?? '(no genesis)'
+  lines.push(`Audit of ${JSON.stringify(name)} (ledger ${report.ledger.key.slice(0, 16)})`)
+  const rows: Array<[string, string]> = [
+    ['entries checked', `${report.entriesChecked} (${report.applied} applied, ${report.rejected} rejected)`],
+    ['signatures', `${report.signaturesChecked} verified, ${report.signaturesFailed} failed`],
+    ['members', String(report.members.length)],
+    ['total volume', `${amount(report.totalVolume, r)} ${r.unitCode}`],
+    ['writers', `${report.writers.length} (${report.writers.filter((w) => w.verified).length} signed trees verified)`],
+    ['state hash', `${report.stateHash ?? '-'}${report.viewStateHash === report.stateHash ? ' (the view agrees)' : ` (the view says ${report.viewStateHash ?? '-'})`}`],
+    ['confirmed', `${report.confirmed.entries} entries (view signed length ${report.confirmed.signedLength} of ${report.confirmed.viewLength})`],
+    ['pending blocks', String(report.pendingBlocks)],
+    ['rate', `${report.timing.entriesPerSecond} entries/s (${(report.timing.totalMs / 1000).toFixed(2)} s; signatures ${report.timing.signaturesPerSecond}/s)`]
+  ]
+  const width = Math.max(...rows.map(([k]) => k.length))
+  for (const [k, v] of rows) lines.push(`  ${k.padEnd(width)}  ${v}`)
+  if (report.members.length > 0) {
+    lines.push('Balances (replayed)')
+    const nameWidth = Math.max(...report.members.map((m) => m.name.length))
+    for (const m of report.members) {
+      const bal = amount(m.balance, r)
+      const conf = amount(m.confirmed, r)
+      lines.push(`  ${m.name.padEnd(nameWidth)}  ${bal.padStart(14)}${conf === bal ? '' : `  (confirmed ${conf})`}`)
+    }
+  }
+  if (report.rejectedEntries.length > 0) {
+    lines.push(`Rejected by the rules (${report.rejectedEntries.length}; recorded as rejected, no effect)`)
+    for (const e of report.rejectedEntries.slice(0, 20)) lines.push(`  #${e.index} ${e.code} ${e.id.slice(0, 8)}: ${e.reason}`)
+    if (report.rejectedEntries.length > 20) lines.push(`  ... and ${report.rejectedEntries.length - 20} more (--json lists all)`)
+  }
+  if (report.findings.length === 0) {
+    lines.push('No findings: the signed logs, the replay and the view agree.')
+  } else {
+    lines.push(`FINDINGS (${report.findings.length}): the audit FAILED`)
+    for (const f of report.findings) {
+      const at = [f.writer ? `writer ${f.writer.slice(0, 8)}` : '', f.block !== null ? `block ${f.block}` : '', f.id ? `entry ${f.id.slice(0, 8)}` : '', f.index !== null ? `index ${f.index}` : '']
+        .filter(Boolean)
+        .join(' ')
+      lines.push(`  [${f.kind}] ${f.rule}${at ? ' (' + at + ')' : ''}: ${f.detail}`)
+      const histories = (f.evidence as { histories?: Array<{ source: string; signedLength: number; treeHash: string; signature: string }> } | undefined)?.histories
+      for (const h of histories ?? []) {
+        lines.push(`      ${h.source} history: tree ${h.treeHash}, signed at length ${h.signedLength} by signature ${h.signature}`)
+      }
+    }
+  }
+  if (r.exported) lines.push(`Exported ${r.exported.format} to ${r.exported.path} (${r.exported.bytes} bytes)`)
+  return lines.join('\n') + '\n'
+}

@@ -1,0 +1,252 @@
+/**
+ * The audit: verify the signed logs and replay them, trusting no node's view.
+ *
+ * 1. Read the stored view (one snapshot): the order it claims and the state it claims.
+ * 2. Download every writer core (those the view names and every writer their causal heads
+ *    name), verify each core's signed tree and recompute it from the blocks.
+ * 3. Verify every entry's ed25519 signature, in batches.
+ * 4. Check the claimed order against the signed causal graph (causal.ts).
+ * 5. Replay the order through applyBlock on a MemoryStore, checking zero-sum, limits and
+ *    at-most-once, and compare every record and the final state with the view (replay.ts).
+ * See docs/audit.md.
+ */
+import { fromHex, toHex, type Hex } from '../../protocol/index.js'
+import type { Ledger } from '../ledger.js'
+import { metaFromJson } from '../records.js'
+import { META_KEY } from '../view-keys.js'
+import { checkOrder } from './causal.js'
+import { checkIndexes, linearOrder, memberRows, replay } from './replay.js'
+import { SIG_INVALID, SignatureVerifier, type SignatureResult } from './signatures.js'
+import type { AuditProgress, AuditReport, AuditWriter, Finding } from './types.js'
+import { readTree, readView, type ViewContents } from './view-reader.js'
+import { readWriterCore, type WriterCoreData } from './writer-cores.js'
+
+export interface AuditOptions {
+  /** Called as each phase advances (for a progress display). */
+  onProgress?: (progress: AuditProgress) => void
+  /** Give up on a writer core's missing blocks after this long without progress (default 15 s). */
+  stallMs?: number
+  /** Read stored blocks in bulk (default true); false reads each writer block through hypercore's public get and walks the view's tree. */
+  bulk?: boolean
+}
+
+/**
+ * Audits a ledger from the store it is opened on (a member's or an auditor's).
+ *
+ * @example
+ * const report = await audit(ledger, { onProgress: (p) => console.error(p.phase, p.done, p.total) })
+ * if (!report.ok) for (const f of report.findings) console.log(f.rule, f.detail)
+ */
+export async function audit(ledger: Ledger, opts: AuditOptions = {}): Promise<AuditReport> {
+  await ledger.ready()
+  await ledger.update()
+  // The view's unconfirmed tail can be reordered (truncated and rewritten) while we read it:
+  // then the reading is inconsistent, and the audit starts again.
+  for (let attempt = 1; ; attempt++) {
+    const fork = ledger.view.core.fork
+    try {
+      const report = await auditOnce(ledger, opts)
+      if (ledger.view.core.fork === fork || attempt === REORDER_RETRIES) return report
+    } catch (err) {
+      if (ledger.view.core.fork === fork || attempt === REORDER_RETRIES) throw err
+    }
+  }
+}
+
+/** Attempts at most, when the view is reordered during an audit. */
+const REORDER_RETRIES = 3
+
+async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditReport> {
+  const started = Date.now()
+  const progress = progressCounter(opts.onProgress)
+  const ledgerKey = ledger.key
+
+  // 1. The view's claims, from one snapshot, read while the writer cores download.
+  const viewCore = ledger.view.core
+  const viewLength = viewCore.length
+  const signedLength = Math.min(viewCore.signedLength, viewLength)
+  const snapshot = ledger.view.checkout(viewLength)
+  const viewRead = readView(snapshot, (n) => progress('view', n, 0), { bulk: opts.bulk })
+  viewRead.catch(() => {})
+
+  // 2. The writer cores: every writer the view binds, every writer their heads name, and every
+  // writer a record names; 3. their entry signatures, verified on worker threads as they arrive.
+  const downloadStarted = Date.now()
+  const findings: Finding[] = []
+  const verifier = new SignatureVerifier(ledgerKey, (n) => progress('verify', n, 0))
+  let view: ViewContents
+  let cores: Map<Hex, WriterCoreData>
+  let signatures: SignatureResult
+  let verifyMs: number
+  let downloadMs: number
+  let confirmedEntries: number
+  try {
+    confirmedEntries = await confirmedCount(ledger, signedLength)
+    // Every writer that can append was bound by an admit (or genesis); their heads name the rest.
+    const bound = await readTree(snapshot, undefined, ['writer/'])
+    const reader = new CoreReader(ledger, verifier, opts, (n) => progress('download', n, 0))
+    await reader.read([...bound.writers.keys()].map((k) => k.slice('writer/'.length)))
+    view = await viewRead
+    await reader.read(view.records.map((r) => r.writer))
+    cores = reader.cores
+    findings.push(...reader.findings)
+    downloadMs = Date.now() - downloadStarted
+    signatures = await verifier.finish()
+    verifyMs = Date.now() - (reader.firstValuesAt || Date.now())
+  } finally {
+    await verifier.close()
+    await viewRead.catch(() => {})
+    await snapshot.close().catch(() => {})
+  }
+  for (const key of view.indexMismatches) {
+    findings.push({ kind: 'view', writer: null, block: null, id: null, index: null, rule: 'index_mismatch', detail: `the view's index and its log disagree on ${key}` })
+  }
+
+  // 4. The order against the causal graph; 5. the replay.
+  const replayStarted = Date.now()
+  const order = linearOrder(view.records)
+  findings.push(...checkIndexes(order, view.meta ? view.meta.entries : null))
+  const causal = checkOrder(
+    order.map((r) => ({ index: r.index, writer: r.writer, block: r.block, id: r.id })),
+    cores
+  )
+  findings.push(...causal.findings)
+  progress('replay', 0, order.length)
+  const result = await replay({ ledgerKey, view, order, cores, signatures: signatures.status, confirmedEntries, onProgress: (n) => progress('replay', n, order.length) })
+  findings.push(...result.findings)
+  // Signatures of blocks outside the order (pending) are still checked and reported.
+  const replayed = new Set(result.entries.map((e) => e.record.writer + '/' + e.record.block))
+  for (const core of cores.values()) {
+    const status = signatures.status.get(core.key)
+    for (let b = 0; status && b < core.length; b++) {
+      if (status[b] === SIG_INVALID && !replayed.has(core.key + '/' + b)) {
+        findings.push({ kind: 'signature', writer: core.key, block: b, id: null, index: null, rule: 'bad_signature', detail: `pending block ${b} of writer ${core.key.slice(0, 8)} is not signed by its author` })
+      }
+    }
+  }
+  const replayMs = Date.now() - replayStarted
+  progress('compare', 1, 1)
+
+  const store = result.store
+  const meta = store.meta
+  const writers: AuditWriter[] = [...cores.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map((core) => {
+    const account = store.writers.get(core.key) ?? null
+    const member = account ? store.members.get(account) : undefined
+    const decided = result.entries.filter((e) => e.record.writer === core.key).length
+    return {
+      key: core.key,
+      account,
+      name: member ? member.name : null,
+      length: core.length,
+      acks: core.values.filter((v) => v === null).length,
+      decided,
+      pending: causal.pending.get(core.key) ?? 0,
+      verified: core.verified
+    }
+  })
+  const totalMs = Math.max(1, Date.now() - started)
+  return {
+    ok: findings.length === 0,
+    ledger: { key: toHex(ledgerKey), name: meta?.name ?? null, unitCode: meta?.unitCode ?? null, decimals: meta?.decimals ?? null },
+    entriesChecked: result.entries.length,
+    applied: result.applied,
+    rejected: result.rejected,
+    signaturesChecked: signatures.checked,
+    signaturesFailed: signatures.failed,
+    totalVolume: result.totalVolume,
+    members: memberRows(store, result.confirmedBalances).map((m) => ({
+      account: m.account,
+      name: m.name,
+      writer: m.writer,
+      role: m.role,
+      status: m.status,
+      balance: m.balance,
+      confirmed: m.confirmed,
+      creditLimit: m.creditLimit,
+      maxBalance: m.maxBalance
+    })),
+    writers,
+    findings,
+    rejectedEntries: result.rejectedEntries,
+    stateHash: meta ? meta.stateHash : null,
+    viewStateHash: view.meta ? view.meta.stateHash : null,
+    confirmed: { signedLength, viewLength, entries: confirmedEntries, stateHash: result.confirmedStateHash },
+    pendingBlocks: writers.reduce((n, w) => n + w.pending, 0),
+    timing: {
+      downloadMs,
+      verifyMs,
+      replayMs,
+      totalMs,
+      entriesPerSecond: Math.round((result.entries.length * 1000) / totalMs),
+      signaturesPerSecond: Math.round((signatures.checked * 1000) / Math.max(1, verifyMs))
+    },
+    entries: result.entries
+  }
+}
+
+/** Reads writer cores and every writer their causal heads name, feeding the signature verifier. */
+class CoreReader {
+  readonly cores = new Map<Hex, WriterCoreData>()
+  readonly findings: Finding[] = []
+  /** When the first entry values went to the verifier. */
+  firstValuesAt = 0
+  private readonly queue: Hex[] = []
+  private readonly encryption: (() => unknown) | null
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly verifier: SignatureVerifier,
+    private readonly opts: AuditOptions,
+    private readonly onBlocks: (n: number) => void
+  ) {
+    this.encryption = ledger.encryptionKey ? () => ledger.base.getWriterEncryption() : null
+  }
+
+  /** Reads the given writers not read yet, then the writers their heads name, until none is left. */
+  async read(keys: string[]): Promise<void> {
+    for (const key of keys) this.want(key)
+    while (this.queue.length > 0) {
+      const key = this.queue.shift()!
+      const core = await readWriterCore(this.ledger.store, fromHex(key), {
+        encryption: this.encryption,
+        stallMs: this.opts.stallMs,
+        bulk: this.opts.bulk,
+        onBlocks: this.onBlocks,
+        onBegin: (k, length) => this.verifier.begin(k, length),
+        onValues: (k, start, values) => {
+          if (this.firstValuesAt === 0) this.firstValuesAt = Date.now()
+          this.verifier.chunk(k, start, values)
+        }
+      })
+      this.cores.set(key, core)
+      this.findings.push(...core.findings)
+      for (const heads of core.heads) for (const h of heads) this.want(h.key)
+    }
+  }
+
+  private want(key: string): void {
+    if (/^[0-9a-f]{64}$/.test(key) && !this.cores.has(key as Hex) && !this.queue.includes(key as Hex)) this.queue.push(key as Hex)
+  }
+}
+
+/** Entries below the view's quorum-signed length: the meta of the view at that length. */
+async function confirmedCount(ledger: Ledger, signedLength: number): Promise<number> {
+  const confirmed = ledger.view.checkout(signedLength)
+  try {
+    const node = await confirmed.get(META_KEY)
+    return node ? metaFromJson(node.value).entries : 0
+  } finally {
+    await confirmed.close()
+  }
+}
+
+/** Turns increments into running totals per phase. */
+function progressCounter(onProgress?: (p: AuditProgress) => void): (phase: AuditProgress['phase'], n: number, total: number) => void {
+  const done = new Map<string, number>()
+  return (phase, n, total) => {
+    if (!onProgress) return
+    const d = (done.get(phase) ?? 0) + n
+    done.set(phase, d)
+    onProgress({ phase, done: d, total })
+  }
+}
