@@ -557,7 +557,7 @@ export class Ledger extends EventEmitter {
   /** Every decided block from log position `start` on (applied and rejected), in linear order. */
   async *log(opts: { start?: number; limit?: number } = {}): AsyncIterable<HistoryItem> {
     const confirmed = await this.confirmedEntries()
-    const range = { gte: K.logKey(opts.start ?? 0), lt: K.LOG_PREFIX + '\xff' }
+    const range = { gte: K.logKey(opts.start ?? 0), lt: K.prefixRange(K.LOG_PREFIX).lt }
     for await (const node of this.base.view.createReadStream(range, { limit: opts.limit ?? -1 })) {
       const rec = node.value as EntryRecord
       yield { ...rec, confirmed: rec.index < confirmed }
@@ -676,7 +676,7 @@ export class Ledger extends EventEmitter {
     const q = String(query).trim().toLowerCase()
     if (!/^[0-9a-f]{4,64}$/.test(q)) throw new LedgerError('BAD_INPUT', `not an invoice id: ${JSON.stringify(query)} (hex, at least 4 characters)`)
     const found: Invoice[] = []
-    for await (const node of this.base.view.createReadStream({ gte: 'inv/' + q, lt: 'inv/' + q + '\xff' }, { limit: 2 })) found.push(invoiceFromJson(node.value))
+    for await (const node of this.base.view.createReadStream(K.prefixRange('inv/' + q), { limit: 2 })) found.push(invoiceFromJson(node.value))
     if (found.length === 0) throw new LedgerError('UNKNOWN_ENTRY', `no invoice ${q}`)
     if (found.length > 1) throw new LedgerError('BAD_INPUT', `invoice id prefix ${q} is ambiguous; give more characters`)
     return found[0]

@@ -21,7 +21,7 @@ function pad(n: number): string {
   return n.toString().padStart(12, '0')
 }
 
-/** The key range of a prefix, for createReadStream. */
+/** The key range of a prefix, for createReadStream: up to the prefix with its last character raised, so any UTF-8 name falls inside. */
 export function prefixRange(prefix: string): { gte: string; lt: string } {
-  return { gte: prefix, lt: prefix + '\xff' }
+  return { gte: prefix, lt: prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1) }
 }
