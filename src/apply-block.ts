@@ -12,6 +12,11 @@ import {
   hash,
   lookups,
   nameKey,
+  newerVersionStops,
+  strikeWriter,
+  writerIgnored,
+  JUNK_CODES,
+  WRITER_JUNK_MAX,
   nextStateHash,
   toHex,
   verifyEntry,
@@ -21,7 +26,8 @@ import {
   type Invoice,
   type Outcome,
   type RejectCode,
-  type Rejection
+  type Rejection,
+  type Strike
 } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import type { StateStore } from './state-store.js'
@@ -49,6 +55,10 @@ export interface Decided {
   entry: Entry | null
   /** Set when this build cannot read the entry's version: the caller must stop, not guess. */
   interrupt: string | null
+  /** Set when this block was the writer's last allowed junk block: the caller removes that writer. */
+  removeWriter: Hex | null
+  /** The block came from a writer past its junk limit: nothing was decided or written. */
+  ignored: boolean
 }
 
 /**
@@ -69,12 +79,13 @@ const UNAUTHENTICATED: ReadonlySet<RejectCode> = new Set<RejectCode>([
 /** Decides one block and writes its effect to the store. */
 export async function applyBlock(store: StateStore, bytes: Uint8Array, ctx: BlockContext, opts: ApplyOptions = {}): Promise<Decided> {
   const meta = await store.getMeta()
+  if (meta !== null && writerIgnored(await store.junkCount(ctx.writer))) return ignore(bytes, meta, ctx)
   const decoded = decodeEntry(bytes)
   if (!decoded.ok) {
-    const id = toHex(hash(b4a.isBuffer(bytes) ? bytes : b4a.alloc(0)))
+    const id = idOfBytes(bytes)
     const outcome: Rejection = { ok: false, code: decoded.code, reason: decoded.reason }
-    if (decoded.code === 'unsupported_version') {
-      return { id, outcome, entry: null, record: baseRecord(id, meta, ctx, null, outcome), interrupt: 'upgrade needed: ' + decoded.reason }
+    if (decoded.code === 'unsupported_version' && newerVersionStops(meta, await memberOfWriter(store, ctx.writer))) {
+      return { id, outcome, entry: null, record: baseRecord(id, meta, ctx, null, outcome), interrupt: 'upgrade needed: ' + decoded.reason, removeWriter: null, ignored: false }
     }
     return finish(store, meta, ctx, id, null, outcome, null)
   }
@@ -105,6 +116,24 @@ export async function applyBlock(store: StateStore, bytes: Uint8Array, ctx: Bloc
   return finish(store, meta, ctx, id, entry, outcome, invoice)
 }
 
+/** Undecodable bytes have no entry id; they are named by their hash. */
+function idOfBytes(bytes: Uint8Array): Hex {
+  return toHex(hash(b4a.isBuffer(bytes) ? bytes : b4a.from(bytes)))
+}
+
+/** A block from a writer past its junk limit: no effect, no record, no change to the state hash. */
+function ignore(bytes: Uint8Array, meta: ViewMeta, ctx: BlockContext): Decided {
+  const outcome: Rejection = { ok: false, code: 'author_not_writer', reason: `writer ${ctx.writer.slice(0, 8)} was removed after ${WRITER_JUNK_MAX} junk blocks` }
+  const id = idOfBytes(bytes)
+  return { id, outcome, entry: null, record: { ...baseRecord(id, meta, ctx, null, outcome), stateHash: meta.stateHash }, interrupt: null, removeWriter: null, ignored: true }
+}
+
+/** The member bound to a writer core, if any. Writer cores are signed, so the binding is authentic. */
+async function memberOfWriter(store: StateStore, writer: Hex) {
+  const account = await store.accountOfWriter(writer)
+  return account === null ? null : store.getMember(account)
+}
+
 async function finish(
   store: StateStore,
   meta: ViewMeta | null,
@@ -114,8 +143,13 @@ async function finish(
   outcome: Outcome,
   invoice: Invoice | null
 ): Promise<Decided> {
-  const stateHash = nextStateHash(meta ? meta.stateHash : EMPTY_STATE_HASH, id, outcome)
+  const strike = !outcome.ok && JUNK_CODES.has(outcome.code) ? await strikeOf(store, ctx.writer) : null
+  let stateHash = nextStateHash(meta ? meta.stateHash : EMPTY_STATE_HASH, id, outcome)
+  // Removing a writer changes its member's record, so it is chained in as an effect of its own.
+  if (strike?.removeWriter) stateHash = nextStateHash(stateHash, id, { ok: true, members: strike.member ? [strike.member] : [], moves: [] })
   const record = { ...baseRecord(id, meta, ctx, entry, outcome), ...moneyFields(entry, outcome, invoice), stateHash }
+  if (strike?.removeWriter) record.reason = `${record.reason}; writer removed after ${WRITER_JUNK_MAX} junk blocks`
+  const removeWriter = strike?.removeWriter ? ctx.writer : null
   const next: ViewMeta | null = outcome.ok && outcome.meta
     ? { ...outcome.meta, stateHash, entries: 1, rejected: 0 }
     : meta && { ...meta, stateHash, entries: meta.entries + 1, rejected: meta.rejected + (outcome.ok ? 0 : 1) }
@@ -123,7 +157,7 @@ async function finish(
   if (next) await store.putMeta(next)
   if (!outcome.ok && UNAUTHENTICATED.has(outcome.code)) {
     await store.putRejectedBlock(record)
-    return { id, record, outcome, entry, interrupt: null }
+    return { id, record, outcome, entry, interrupt: null, removeWriter, ignored: false }
   }
   await store.putEntry(record)
   if (outcome.ok) {
@@ -138,7 +172,17 @@ async function finish(
       await store.bindName(nameKey(m.name), m.account)
     }
   }
-  return { id, record, outcome, entry, interrupt: null }
+  return { id, record, outcome, entry, interrupt: null, removeWriter, ignored: false }
+}
+
+/** Counts a junk block against the member bound to `writer` (none before genesis). */
+async function strikeOf(store: StateStore, writer: Hex): Promise<Strike | null> {
+  const member = await memberOfWriter(store, writer)
+  if (member === null) return null
+  const strike = strikeWriter(member, await store.junkCount(writer))
+  await store.putJunkCount(writer, strike.junk)
+  if (strike.member) await store.putMember(strike.member)
+  return strike
 }
 
 function baseRecord(id: Hex, meta: ViewMeta | null, ctx: BlockContext, entry: Entry | null, outcome: Outcome): EntryRecord {

@@ -39,6 +39,9 @@ export class BeeReaderStore {
   async getEntry(id: Hex): Promise<EntryRecord | null> {
     return this.read(K.entryKey(id))
   }
+  async junkCount(writer: Hex): Promise<number> {
+    return (await this.read(K.junkKey(writer))) ?? 0
+  }
 }
 
 /** Read-write state over one Hyperbee batch, used inside Autobase apply. */
@@ -87,6 +90,9 @@ export class BeeStore extends BeeReaderStore implements StateStore {
   }
   async putRejectedBlock(record: EntryRecord): Promise<void> {
     await this.write(K.rejectedBlockKey(record.writer, record.block), record)
+  }
+  async putJunkCount(writer: Hex, n: number): Promise<void> {
+    await this.write(K.junkKey(writer), n)
   }
   async putHistory(account: Hex, n: number, id: Hex): Promise<void> {
     await this.batch.put(K.historyKey(account, n), id)

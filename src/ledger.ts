@@ -286,6 +286,8 @@ export class Ledger extends EventEmitter {
       }
       const add = decided.outcome.ok ? decided.outcome.addWriter : undefined
       if (add && !b4a.equals(fromHex(add.key), ledgerKey)) await host.addWriter(fromHex(add.key), { indexer: add.indexer })
+      // A writer past its junk limit leaves the writers (Autobase keeps its last indexer: then only its member is suspended).
+      if (decided.removeWriter !== null && host.removeable(fromHex(decided.removeWriter))) await host.removeWriter(fromHex(decided.removeWriter))
     }
     await store.flush()
   }

@@ -16,6 +16,7 @@ export class MemoryStore implements StateStore {
   /** Blocks recorded by position: undecodable, unauthenticated or duplicate. */
   readonly rejectedBlocks: EntryRecord[] = []
   readonly history = new Map<Hex, Hex[]>()
+  readonly junk = new Map<Hex, number>()
 
   async getMeta() {
     return this.meta
@@ -55,6 +56,12 @@ export class MemoryStore implements StateStore {
   }
   async putRejectedBlock(record: EntryRecord) {
     this.rejectedBlocks.push(record)
+  }
+  async junkCount(writer: Hex) {
+    return this.junk.get(writer) ?? 0
+  }
+  async putJunkCount(writer: Hex, n: number) {
+    this.junk.set(writer, n)
   }
   async putHistory(account: Hex, n: number, id: Hex) {
     let list = this.history.get(account)

@@ -23,6 +23,9 @@ export interface StateStore {
   putEntry(record: EntryRecord): Promise<void>
   /** Records a block that has no id of its own (undecodable) or repeats one (duplicate). */
   putRejectedBlock(record: EntryRecord): Promise<void>
+  /** Junk blocks counted against a writer so far (SPEC.md, "Limits on one writer"). */
+  junkCount(writer: Hex): Promise<number>
+  putJunkCount(writer: Hex, n: number): Promise<void>
   /** Appends an entry id to a member's history at position n. */
   putHistory(account: Hex, n: number, id: Hex): Promise<void>
 }

@@ -8,6 +8,7 @@ export const nameIndexKey = (nameKey: string) => 'name/' + nameKey
 export const invoiceKey = (id: Hex) => 'inv/' + id
 export const entryKey = (id: Hex) => 'tx/' + id
 export const rejectedBlockKey = (writer: Hex, block: number) => 'rej/' + writer + '/' + pad(block)
+export const junkKey = (writer: Hex) => 'junk/' + writer
 /** History positions are zero-padded so the bee's byte order is numeric order. */
 export const historyKey = (account: Hex, n: number) => 'hist/' + account + '/' + pad(n)
 export const historyPrefix = (account: Hex) => 'hist/' + account + '/'
