@@ -57,8 +57,8 @@ export interface Decided {
   interrupt: string | null
   /** Set when this block was the writer's last allowed junk block: the caller removes that writer. */
   removeWriter: Hex | null
-  /** The block came from a writer past its junk limit: nothing was decided or written. */
-  ignored: boolean
+  /** Set when nothing was decided or written: the writer is past its junk limit, or this position was decided before. */
+  ignored: 'writer_removed' | 'redelivered' | null
 }
 
 /**
@@ -79,13 +79,15 @@ const UNAUTHENTICATED: ReadonlySet<RejectCode> = new Set<RejectCode>([
 /** Decides one block and writes its effect to the store. */
 export async function applyBlock(store: StateStore, bytes: Uint8Array, ctx: BlockContext, opts: ApplyOptions = {}): Promise<Decided> {
   const meta = await store.getMeta()
-  if (meta !== null && writerIgnored(await store.junkCount(ctx.writer))) return ignore(bytes, meta, ctx)
+  const rejectedHere = await store.getRejectedBlock(ctx.writer, ctx.block)
+  if (rejectedHere !== null) return ignore(store, bytes, meta, ctx, 'redelivered', rejectedHere)
+  if (meta !== null && writerIgnored(await store.junkCount(ctx.writer))) return ignore(store, bytes, meta, ctx, 'writer_removed', null)
   const decoded = decodeEntry(bytes)
   if (!decoded.ok) {
     const id = idOfBytes(bytes)
     const outcome: Rejection = { ok: false, code: decoded.code, reason: decoded.reason }
     if (decoded.code === 'unsupported_version' && newerVersionStops(meta, await memberOfWriter(store, ctx.writer))) {
-      return { id, outcome, entry: null, record: baseRecord(id, meta, ctx, null, outcome), interrupt: 'upgrade needed: ' + decoded.reason, removeWriter: null, ignored: false }
+      return { id, outcome, entry: null, record: baseRecord(id, meta, ctx, null, outcome), interrupt: 'upgrade needed: ' + decoded.reason, removeWriter: null, ignored: null }
     }
     return finish(store, meta, ctx, id, null, outcome, null)
   }
@@ -94,6 +96,8 @@ export async function applyBlock(store: StateStore, bytes: Uint8Array, ctx: Bloc
   if (!opts.verified && !verifyEntry(ctx.ledgerKey, entry.type, unsigned, entry.author, entry.signature)) {
     return finish(store, meta, ctx, id, entry, { ok: false, code: 'bad_signature', reason: 'signature does not verify' }, null)
   }
+  const prior = await store.getEntry(id)
+  if (prior !== null && prior.writer === ctx.writer && prior.block === ctx.block) return ignore(store, bytes, meta, ctx, 'redelivered', prior)
   const look = lookups(entry)
   const invoice = look.invoice === null ? null : await store.getInvoice(look.invoice)
   const counterpartyKey = counterpartyOf(entry, invoice)
@@ -107,7 +111,7 @@ export async function applyBlock(store: StateStore, bytes: Uint8Array, ctx: Bloc
       author: await store.getMember(toHex(entry.author)),
       counterparty: counterpartyKey === null ? null : await store.getMember(counterpartyKey),
       invoice,
-      seen: (await store.getEntry(id)) !== null,
+      seen: prior !== null,
       nameTaken: look.name === null ? false : (await store.accountOfName(nameKey(look.name))) !== null,
       writerTakenBy: look.writer === null ? null : await store.accountOfWriter(look.writer)
     },
@@ -121,11 +125,29 @@ function idOfBytes(bytes: Uint8Array): Hex {
   return toHex(hash(b4a.isBuffer(bytes) ? bytes : b4a.from(bytes)))
 }
 
-/** A block from a writer past its junk limit: no effect, no record, no change to the state hash. */
-function ignore(bytes: Uint8Array, meta: ViewMeta, ctx: BlockContext): Decided {
-  const outcome: Rejection = { ok: false, code: 'author_not_writer', reason: `writer ${ctx.writer.slice(0, 8)} was removed after ${WRITER_JUNK_MAX} junk blocks` }
-  const id = idOfBytes(bytes)
-  return { id, outcome, entry: null, record: { ...baseRecord(id, meta, ctx, null, outcome), stateHash: meta.stateHash }, interrupt: null, removeWriter: null, ignored: true }
+/**
+ * A block that must not be decided: from a writer past its junk limit (no effect, no record),
+ * or one this view has already decided at this very position. The second happens when Autobase
+ * hands a node to apply again after a crash left the view ahead of its own bookkeeping; in a
+ * correct linearization a (writer, block) position occurs once, so skipping is a no-op there.
+ * Autobase's writer set may have lost the host calls of such a block, so they are repeated
+ * (adding or removing a writer twice is harmless).
+ */
+async function ignore(store: StateStore, bytes: Uint8Array, meta: ViewMeta | null, ctx: BlockContext, why: 'redelivered' | 'writer_removed', prior: EntryRecord | null): Promise<Decided> {
+  const reason = why === 'redelivered' ? `block ${ctx.block} of writer ${ctx.writer.slice(0, 8)} was already decided` : `writer ${ctx.writer.slice(0, 8)} was removed after ${WRITER_JUNK_MAX} junk blocks`
+  const id = prior?.id ?? idOfBytes(bytes)
+  const skipped: Rejection = { ok: false, code: why === 'redelivered' ? 'duplicate_entry' : 'author_not_writer', reason }
+  const record = prior ?? { ...baseRecord(id, meta, ctx, null, skipped), stateHash: meta?.stateHash ?? EMPTY_STATE_HASH }
+  let outcome: Outcome = skipped
+  let removeWriter: Hex | null = null
+  if (why === 'redelivered') {
+    const decoded = decodeEntry(bytes)
+    if (prior?.status === 'applied' && decoded.ok && decoded.entry.type === 'admit') {
+      outcome = { ok: true, members: [], moves: [], addWriter: { key: toHex(decoded.entry.writer), indexer: decoded.entry.indexer } }
+    }
+    if (writerIgnored(await store.junkCount(ctx.writer))) removeWriter = ctx.writer
+  }
+  return { id, outcome, entry: null, record, interrupt: null, removeWriter, ignored: why }
 }
 
 /** The member bound to a writer core, if any. Writer cores are signed, so the binding is authentic. */
@@ -157,7 +179,7 @@ async function finish(
   if (next) await store.putMeta(next)
   if (!outcome.ok && UNAUTHENTICATED.has(outcome.code)) {
     await store.putRejectedBlock(record)
-    return { id, record, outcome, entry, interrupt: null, removeWriter, ignored: false }
+    return { id, record, outcome, entry, interrupt: null, removeWriter, ignored: null }
   }
   await store.putEntry(record)
   if (outcome.ok) {
@@ -172,7 +194,7 @@ async function finish(
       await store.bindName(nameKey(m.name), m.account)
     }
   }
-  return { id, record, outcome, entry, interrupt: null, removeWriter, ignored: false }
+  return { id, record, outcome, entry, interrupt: null, removeWriter, ignored: null }
 }
 
 /** Counts a junk block against the member bound to `writer` (none before genesis). */

@@ -39,6 +39,9 @@ export class BeeReaderStore {
   async getEntry(id: Hex): Promise<EntryRecord | null> {
     return this.read(K.entryKey(id))
   }
+  async getRejectedBlock(writer: Hex, block: number): Promise<EntryRecord | null> {
+    return this.read(K.rejectedBlockKey(writer, block))
+  }
   async junkCount(writer: Hex): Promise<number> {
     return (await this.read(K.junkKey(writer))) ?? 0
   }

@@ -15,6 +15,7 @@ export class MemoryStore implements StateStore {
   readonly entries = new Map<Hex, EntryRecord>()
   /** Blocks recorded by position: undecodable, unauthenticated or duplicate. */
   readonly rejectedBlocks: EntryRecord[] = []
+  private readonly rejectedAt = new Map<string, EntryRecord>()
   readonly history = new Map<Hex, Hex[]>()
   readonly junk = new Map<Hex, number>()
 
@@ -56,6 +57,10 @@ export class MemoryStore implements StateStore {
   }
   async putRejectedBlock(record: EntryRecord) {
     this.rejectedBlocks.push(record)
+    this.rejectedAt.set(record.writer + '/' + record.block, record)
+  }
+  async getRejectedBlock(writer: Hex, block: number) {
+    return this.rejectedAt.get(writer + '/' + block) ?? null
   }
   async junkCount(writer: Hex) {
     return this.junk.get(writer) ?? 0

@@ -21,6 +21,8 @@ export interface StateStore {
   putInvoice(invoice: Invoice): Promise<void>
   getEntry(id: Hex): Promise<EntryRecord | null>
   putEntry(record: EntryRecord): Promise<void>
+  /** The record of a block recorded by position, if any. */
+  getRejectedBlock(writer: Hex, block: number): Promise<EntryRecord | null>
   /** Records a block that has no id of its own (undecodable) or repeats one (duplicate). */
   putRejectedBlock(record: EntryRecord): Promise<void>
   /** Junk blocks counted against a writer so far (SPEC.md, "Limits on one writer"). */
