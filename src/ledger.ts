@@ -31,6 +31,7 @@ import {
 import { applyBlock } from './apply-block.js'
 import { BeeReaderStore, BeeStore } from './bee-store.js'
 import { LedgerError } from './errors.js'
+import { isStorageFailure, storageError, storeDir } from './storage.js'
 import { GroupCommit } from './group-commit.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import { invoiceFromJson, memberFromJson } from './records.js'
@@ -148,6 +149,10 @@ export class Ledger extends EventEmitter {
   private inflightSpend = 0n
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
+  /** Set when the store failed under Autobase (a full or read-only disk): the ledger has stopped. */
+  private failure: LedgerError | null = null
+  /** The store's directory, for error messages. */
+  private readonly dir: string
 
   constructor(opts: LedgerOptions) {
     super()
@@ -169,9 +174,14 @@ export class Ledger extends EventEmitter {
     })
     this.base.on('update', () => this.emit('update'))
     this.base.on('interrupt', (reason: string) => this.emit('interrupt', new LedgerError('UPGRADE_NEEDED', String(reason))))
-    this.base.on('error', (err: Error) => this.emit('error', err))
+    // Autobase closes itself after a storage failure; every later call reports why.
+    this.base.on('error', (err: Error) => {
+      this.failure = this.failure ?? this.stopped(err)
+      if (this.listenerCount('error') > 0) this.emit('error', this.failure)
+    })
     this.commit = new GroupCommit((blocks) => this.base.append(blocks), opts.batchMax ?? DEFAULT_BATCH_MAX)
     this.rootStore = root
+    this.dir = typeof opts.store === 'string' ? opts.store : (storeDir(root) ?? 'its store')
   }
 
   /**
@@ -213,15 +223,31 @@ export class Ledger extends EventEmitter {
     }
   }
 
-  ready(): Promise<void> {
+  async ready(): Promise<void> {
     if (this.opening === null) this.opening = this.open()
-    return this.opening
+    await this.opening
+    if (this.failure) throw this.failure
   }
 
   private async open(): Promise<void> {
-    await this.base.ready()
+    try {
+      await this.base.ready()
+    } catch (err) {
+      // A damaged, locked or read-only store: release what was opened and name the path.
+      await this.base.close().catch(() => {})
+      if (this.ownsStore) await this.rootStore.close().catch(() => {})
+      this.closing = Promise.resolve()
+      throw err instanceof LedgerError ? err : storageError(this.dir, err)
+    }
     // Seqs only have to be unique per author; the local core grows by at least one per entry.
     this.nextSeq = this.base.local.length + 1
+  }
+
+  /** The error for a ledger whose store failed while it ran. */
+  private stopped(err: unknown): LedgerError {
+    if (!isStorageFailure(err)) return err instanceof LedgerError ? err : new LedgerError('STORAGE', `the ledger stopped: ${(err as Error)?.message ?? err}`, { cause: err })
+    const e = storageError(this.dir, err)
+    return new LedgerError('STORAGE', `${e.message}; the ledger has stopped and nothing more was written`, { cause: err })
   }
 
   /** The ledger id (Autobase key). */
@@ -381,7 +407,16 @@ export class Ledger extends EventEmitter {
     const spend = await this.precheck(entry, sealed.id)
     this.inflightSpend += spend
     try {
-      await this.commit.push(sealed.block)
+      try {
+        await this.commit.push(sealed.block)
+      } catch (err) {
+        // The append did not complete: with a storage failure Autobase stops, and the entry is not in the store.
+        if (this.failure || isStorageFailure(err) || this.base.closed) {
+          this.failure = this.failure ?? this.stopped(err)
+          throw this.failure
+        }
+        throw err
+      }
       const record = await this.waitApplied(sealed.id)
       if (record.status === 'rejected') {
         throw new LedgerError('REJECTED', record.reason ?? String(record.code), { reject: record.code ?? undefined })
