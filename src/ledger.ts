@@ -303,7 +303,9 @@ export class Ledger extends EventEmitter {
     const store = new BeeStore(view.batch())
     const ledgerKey = this.base.key
     for (const node of nodes) {
-      if (node.value === null) continue // an Autobase ack
+      // An Autobase ack has no value. A zero-length value is skipped too: peers that read it back
+      // from the writer core see null, only the writer's own node sees empty bytes.
+      if (node.value === null || node.value.byteLength === 0) continue
       const decided = await applyBlock(store, node.value, { ledgerKey, writer: toHex(node.from.key), block: node.length - 1 })
       if (decided.interrupt !== null) {
         await store.discard()
