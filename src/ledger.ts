@@ -149,8 +149,8 @@ export class Ledger extends EventEmitter {
   private inflightSpend = 0n
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
-  /** Set when the store failed under Autobase (a full or read-only disk): the ledger has stopped. */
-  private failure: LedgerError | null = null
+  /** Set when Autobase failed under the ledger (a full or read-only disk): the ledger has stopped. */
+  private failure: Error | null = null
   /** The store's directory, for error messages. */
   private readonly dir: string
 
@@ -243,9 +243,9 @@ export class Ledger extends EventEmitter {
     this.nextSeq = this.base.local.length + 1
   }
 
-  /** The error for a ledger whose store failed while it ran. */
-  private stopped(err: unknown): LedgerError {
-    if (!isStorageFailure(err)) return err instanceof LedgerError ? err : new LedgerError('STORAGE', `the ledger stopped: ${(err as Error)?.message ?? err}`, { cause: err })
+  /** The error for a ledger that stopped while it ran: a one-line STORAGE error for a storage failure. */
+  private stopped(err: unknown): Error {
+    if (!isStorageFailure(err)) return err instanceof Error ? err : new Error(String(err))
     const e = storageError(this.dir, err)
     return new LedgerError('STORAGE', `${e.message}; the ledger has stopped and nothing more was written`, { cause: err })
   }
@@ -412,8 +412,11 @@ export class Ledger extends EventEmitter {
       try {
         await this.commit.push(sealed.block)
       } catch (err) {
-        // The append did not complete: with a storage failure Autobase stops, and the entry is not in the store.
-        if (this.failure || isStorageFailure(err) || this.base.closed) {
+        // The append did not complete, so the entry is not in the store.
+        if (this.closing) throw new LedgerError('LEDGER_CLOSED', 'the ledger closed before the entry was written')
+        if (this.base.interrupted) throw new LedgerError('UPGRADE_NEEDED', String(this.base.interrupted))
+        if (this.failure || isStorageFailure(err)) {
+          // Autobase stops after a failed write; every later call reports the same error.
           this.failure = this.failure ?? this.stopped(err)
           throw this.failure
         }
