@@ -13,3 +13,8 @@ export const DECIMALS_MAX = 18
 export const AMOUNT_MAX = 1_000_000_000_000_000n
 /** Largest encoded entry; anything longer is rejected before decoding. */
 export const ENTRY_BYTES_MAX = 1024
+/**
+ * Junk blocks (SPEC.md, "Limits on one writer") a writer may append before the ledger removes
+ * it from its writers and suspends its member. Honest clients write none.
+ */
+export const WRITER_JUNK_MAX = 32

@@ -12,6 +12,11 @@ import {
   hash,
   lookups,
   nameKey,
+  newerVersionStops,
+  strikeWriter,
+  writerIgnored,
+  JUNK_CODES,
+  WRITER_JUNK_MAX,
   nextStateHash,
   toHex,
   verifyEntry,
@@ -20,7 +25,8 @@ import {
   type Hex,
   type Invoice,
   type Outcome,
-  type Rejection
+  type Rejection,
+  type Strike
 } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import type { StateStore } from './state-store.js'
@@ -48,17 +54,25 @@ export interface Decided {
   entry: Entry | null
   /** Set when this build cannot read the entry's version: the caller must stop, not guess. */
   interrupt: string | null
+  /** Set when this block was the writer's last allowed junk block: the caller removes that writer. */
+  removeWriter: Hex | null
+  /** Set when nothing was decided or written: the writer is past its junk limit, or this position was decided before. */
+  ignored: 'writer_removed' | 'redelivered' | null
 }
 
 /** Decides one block and writes its effect to the store. */
 export async function applyBlock(store: StateStore, bytes: Uint8Array, ctx: BlockContext, opts: ApplyOptions = {}): Promise<Decided> {
   const meta = await store.getMeta()
+  const ws = await store.getWriterState(ctx.writer)
+  // A writer's blocks reach apply in order, so a position at or below the last decided one is a redelivery.
+  if (ctx.block <= ws.block) return ignore(store, bytes, meta, ctx, 'redelivered')
+  if (meta !== null && writerIgnored(ws.junk)) return ignore(store, bytes, meta, ctx, 'writer_removed')
   const decoded = decodeEntry(bytes)
   if (!decoded.ok) {
-    const id = toHex(hash(b4a.isBuffer(bytes) ? bytes : b4a.alloc(0)))
+    const id = idOfBytes(bytes)
     const outcome: Rejection = { ok: false, code: decoded.code, reason: decoded.reason }
-    if (decoded.code === 'unsupported_version') {
-      return { id, outcome, entry: null, record: baseRecord(id, meta, ctx, null, outcome), interrupt: 'upgrade needed: ' + decoded.reason }
+    if (decoded.code === 'unsupported_version' && newerVersionStops(meta, await memberOfWriter(store, ctx.writer))) {
+      return { id, outcome, entry: null, record: baseRecord(id, meta, ctx, null, outcome), interrupt: 'upgrade needed: ' + decoded.reason, removeWriter: null, ignored: null }
     }
     return finish(store, meta, ctx, id, null, outcome, null)
   }
@@ -87,6 +101,54 @@ export async function applyBlock(store: StateStore, bytes: Uint8Array, ctx: Bloc
   return finish(store, meta, ctx, id, entry, outcome, invoice)
 }
 
+/** Undecodable bytes have no entry id; they are named by their hash. */
+function idOfBytes(bytes: Uint8Array): Hex {
+  return toHex(hash(b4a.isBuffer(bytes) ? bytes : b4a.from(bytes)))
+}
+
+/**
+ * A block that must not be decided: from a writer past its junk limit (no effect, no record),
+ * or one this view has already decided at this very position. The second happens when Autobase
+ * hands nodes to apply again after a crash left the view ahead of its own bookkeeping (seen in
+ * test/crash.test.ts); in a correct linearization a (writer, block) position occurs once, so
+ * skipping is a no-op there. Autobase's writer set may have lost the host calls of such a
+ * block, so they are derived again from the state and repeated (adding a writer twice is harmless).
+ */
+async function ignore(store: StateStore, bytes: Uint8Array, meta: ViewMeta | null, ctx: BlockContext, why: 'redelivered' | 'writer_removed'): Promise<Decided> {
+  const reason = why === 'redelivered' ? `block ${ctx.block} of writer ${ctx.writer.slice(0, 8)} was already decided` : `writer ${ctx.writer.slice(0, 8)} was removed after ${WRITER_JUNK_MAX} junk blocks`
+  const id = idOfBytes(bytes)
+  const skipped: Rejection = { ok: false, code: why === 'redelivered' ? 'duplicate_entry' : 'author_not_writer', reason }
+  const record = { ...baseRecord(id, meta, ctx, null, skipped), stateHash: meta?.stateHash ?? EMPTY_STATE_HASH }
+  let outcome: Outcome = skipped
+  let removeWriter: Hex | null = null
+  if (why === 'redelivered') {
+    const decoded = decodeEntry(bytes)
+    if (decoded.ok && decoded.entry.type === 'admit') {
+      const admitted = decoded.entry
+      if ((await store.accountOfWriter(toHex(admitted.writer))) === toHex(admitted.account)) {
+        outcome = { ok: true, members: [], moves: [], addWriter: { key: toHex(admitted.writer), indexer: admitted.indexer } }
+      }
+    }
+    if (writerIgnored((await store.getWriterState(ctx.writer)).junk)) removeWriter = ctx.writer
+  }
+  return { id, outcome, entry: null, record, interrupt: null, removeWriter, ignored: why }
+}
+
+/** The member bound to a writer core, if any. Writer cores are signed, so the binding is authentic. */
+async function memberOfWriter(store: StateStore, writer: Hex) {
+  const account = await store.accountOfWriter(writer)
+  return account === null ? null : store.getMember(account)
+}
+
+/** Counts a junk block against the member bound to `writer` (SPEC.md, "Limits on one writer"). */
+async function strikeOf(store: StateStore, writer: Hex, junkBefore: number): Promise<Strike | null> {
+  const member = await memberOfWriter(store, writer)
+  if (member === null) return null
+  const strike = strikeWriter(member, junkBefore)
+  if (strike.member) await store.putMember(strike.member)
+  return strike
+}
+
 async function finish(
   store: StateStore,
   meta: ViewMeta | null,
@@ -96,13 +158,24 @@ async function finish(
   outcome: Outcome,
   invoice: Invoice | null
 ): Promise<Decided> {
-  const stateHash = nextStateHash(meta ? meta.stateHash : EMPTY_STATE_HASH, id, outcome)
-  const record = { ...baseRecord(id, meta, ctx, entry, outcome), ...moneyFields(entry, outcome, invoice), stateHash }
-  const next: ViewMeta | null = outcome.ok && outcome.meta
-    ? { ...outcome.meta, stateHash, entries: 1, rejected: 0 }
-    : meta && { ...meta, stateHash, entries: meta.entries + 1, rejected: meta.rejected + (outcome.ok ? 0 : 1) }
   // Before genesis there is no ledger: such a block (only the creator can append one) has no position.
-  if (next === null) return { id, record, outcome, entry, interrupt: null }
+  if (meta === null && !(outcome.ok && outcome.meta)) {
+    return { id, record: baseRecord(id, meta, ctx, entry, outcome), outcome, entry, interrupt: null, removeWriter: null, ignored: null }
+  }
+  const ws = await store.getWriterState(ctx.writer)
+  const strike = !outcome.ok && JUNK_CODES.has(outcome.code) ? await strikeOf(store, ctx.writer, ws.junk) : null
+  await store.putWriterState(ctx.writer, { block: ctx.block, junk: strike ? strike.junk : ws.junk })
+  let stateHash = nextStateHash(meta ? meta.stateHash : EMPTY_STATE_HASH, id, outcome)
+  // Removing a writer changes its member's record, so it is chained in as an effect of its own.
+  if (strike?.removeWriter) stateHash = nextStateHash(stateHash, id, { ok: true, members: strike.member ? [strike.member] : [], moves: [] })
+  const record = { ...baseRecord(id, meta, ctx, entry, outcome), ...moneyFields(entry, outcome, invoice), stateHash }
+  if (strike?.removeWriter) record.reason = `${record.reason}; writer removed after ${WRITER_JUNK_MAX} junk blocks`
+  const removeWriter = strike?.removeWriter ? ctx.writer : null
+  // meta is null here only for genesis, which carries the new meta (checked at the top).
+  const prev = meta as ViewMeta
+  const next: ViewMeta = outcome.ok && outcome.meta
+    ? { ...outcome.meta, stateHash, entries: 1, rejected: 0 }
+    : { ...prev, stateHash, entries: prev.entries + 1, rejected: prev.rejected + (outcome.ok ? 0 : 1) }
   await store.putMeta(next)
   await store.putEntry(record)
   if (!outcome.ok && outcome.author) await store.putMember(outcome.author)
@@ -118,7 +191,7 @@ async function finish(
       await store.bindName(nameKey(m.name), m.account)
     }
   }
-  return { id, record, outcome, entry, interrupt: null }
+  return { id, record, outcome, entry, interrupt: null, removeWriter, ignored: null }
 }
 
 function baseRecord(id: Hex, meta: ViewMeta | null, ctx: BlockContext, entry: Entry | null, outcome: Outcome): EntryRecord {

@@ -7,7 +7,7 @@ import type { BeeReader, HyperbeeBatch } from 'hyperbee'
 import type { Hex, Invoice, Member } from '../protocol/index.js'
 import { invoiceFromJson, invoiceToJson, memberFromJson, memberToJson, metaFromJson, metaToJson } from './records.js'
 import type { EntryRecord, ViewMeta } from './records.js'
-import type { StateStore } from './state-store.js'
+import type { StateStore, WriterState } from './state-store.js'
 import * as K from './view-keys.js'
 
 /** Read-only access to the view, for queries and for checking an entry before appending it. */
@@ -35,6 +35,9 @@ export class BeeReaderStore {
   async getInvoice(id: Hex): Promise<Invoice | null> {
     const j = await this.read(K.invoiceKey(id))
     return j && invoiceFromJson(j)
+  }
+  async getWriterState(writer: Hex): Promise<WriterState> {
+    return (await this.read(K.writerStateKey(writer))) ?? { block: -1, junk: 0 }
   }
   async getEntry(index: number): Promise<EntryRecord | null> {
     return this.read(K.logKey(index))
@@ -84,6 +87,9 @@ export class BeeStore extends BeeReaderStore implements StateStore {
   }
   async putEntry(record: EntryRecord): Promise<void> {
     await this.batch.put(K.logKey(record.index), record)
+  }
+  async putWriterState(writer: Hex, state: WriterState): Promise<void> {
+    await this.write(K.writerStateKey(writer), state)
   }
   async putHistory(account: Hex, n: number, index: number): Promise<void> {
     await this.batch.put(K.historyKey(account, n), index)

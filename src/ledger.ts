@@ -33,6 +33,7 @@ import { applyBlock } from './apply-block.js'
 import { watchEquivocation } from './audit/equivocation.js'
 import { BeeReaderStore, BeeStore } from './bee-store.js'
 import { LedgerError } from './errors.js'
+import { isStorageFailure, storageError, storeDir } from './storage.js'
 import { GroupCommit } from './group-commit.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import { invoiceFromJson, memberFromJson } from './records.js'
@@ -163,6 +164,10 @@ export class Ledger extends EventEmitter {
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
   private readonly stopWatching: () => void
+  /** Set when Autobase failed under the ledger (a full or read-only disk): the ledger has stopped. */
+  private failure: Error | null = null
+  /** The store's directory, for error messages. */
+  private readonly dir: string
 
   constructor(opts: LedgerOptions) {
     super()
@@ -184,11 +189,16 @@ export class Ledger extends EventEmitter {
     })
     this.base.on('update', () => this.emit('update'))
     this.base.on('interrupt', (reason: string) => this.emit('interrupt', new LedgerError('UPGRADE_NEEDED', String(reason))))
-    this.base.on('error', (err: Error) => this.emit('error', err))
+    // Autobase closes itself after a storage failure; every later call reports why.
+    this.base.on('error', (err: Error) => {
+      this.failure = this.failure ?? this.stopped(err)
+      if (this.listenerCount('error') > 0) this.emit('error', this.failure)
+    })
     this.commit = new GroupCommit((blocks) => this.base.append(blocks), opts.batchMax ?? DEFAULT_BATCH_MAX)
     this.rootStore = root
     // Hypercore keeps no evidence when it finds a writer's fork; this keeps it for the auditor.
     this.stopWatching = watchEquivocation(this.store, (stored) => this.emit('equivocation', stored))
+    this.dir = typeof opts.store === 'string' ? opts.store : (storeDir(root) ?? 'its store')
   }
 
   /**
@@ -230,16 +240,32 @@ export class Ledger extends EventEmitter {
     }
   }
 
-  ready(): Promise<void> {
+  async ready(): Promise<void> {
     if (this.opening === null) this.opening = this.open()
-    return this.opening
+    await this.opening
+    if (this.failure) throw this.failure
   }
 
   private async open(): Promise<void> {
-    await this.base.ready()
+    try {
+      await this.base.ready()
+    } catch (err) {
+      // A damaged, locked or read-only store: release what was opened and name the path.
+      await this.base.close().catch(() => {})
+      if (this.ownsStore) await this.rootStore.close().catch(() => {})
+      this.closing = Promise.resolve()
+      throw err instanceof LedgerError ? err : storageError(this.dir, err)
+    }
     this.cache = new ViewCache(this.base.view)
     // Seqs only have to be unique per author; the local core grows by at least one per entry.
     this.nextSeq = this.base.local.length + 1
+  }
+
+  /** The error for a ledger that stopped while it ran: a one-line STORAGE error for a storage failure. */
+  private stopped(err: unknown): Error {
+    if (!isStorageFailure(err)) return err instanceof Error ? err : new Error(String(err))
+    const e = storageError(this.dir, err)
+    return new LedgerError('STORAGE', `${e.message}; the ledger has stopped and nothing more was written`, { cause: err })
   }
 
   /** The ledger id (Autobase key). */
@@ -311,6 +337,8 @@ export class Ledger extends EventEmitter {
       if (this.waiters.size > 0) decided.push(d.record)
       const add = d.outcome.ok ? d.outcome.addWriter : undefined
       if (add && !b4a.equals(fromHex(add.key), ledgerKey)) await host.addWriter(fromHex(add.key), { indexer: add.indexer })
+      // A writer past its junk limit leaves the writers (Autobase keeps its last indexer: then only its member is suspended).
+      if (d.removeWriter !== null && host.removeable(fromHex(d.removeWriter))) await host.removeWriter(fromHex(d.removeWriter))
     }
     await store.flush()
     this.cache?.invalidate()
@@ -420,8 +448,23 @@ export class Ledger extends EventEmitter {
     this.inflightSpend += check.spend
     this.spendAdded += check.spend
     const applied = this.waitApplied(sealed.id)
+    // Awaited below only if the append succeeds; a failed append must not leave it unhandled.
+    applied.catch(() => {})
     try {
-      await this.commit.push(sealed.block)
+      try {
+        await this.commit.push(sealed.block)
+      } catch (err) {
+        this.waiters.get(sealed.id)?.reject(err as Error)
+        // The append did not complete, so the entry is not in the store.
+        if (this.closing) throw new LedgerError('LEDGER_CLOSED', 'the ledger closed before the entry was written')
+        if (this.base.interrupted) throw new LedgerError('UPGRADE_NEEDED', String(this.base.interrupted))
+        if (this.failure || isStorageFailure(err)) {
+          // Autobase stops after a failed write; every later call reports the same error.
+          this.failure = this.failure ?? this.stopped(err)
+          throw this.failure
+        }
+        throw err
+      }
       const record = await applied
       if (record.status === 'rejected') {
         throw new LedgerError('REJECTED', record.reason ?? String(record.code), { reject: record.code ?? undefined })
@@ -587,6 +630,20 @@ export class Ledger extends EventEmitter {
       out.push(inv)
     }
     return out
+  }
+
+  /**
+   * The record of an entry by id, or null: the decision on the genuine entry, not on copies of it
+   * (a replay, or a copy another writer appended). Scans the log, which is keyed by position.
+   */
+  async entry(id: Hex | string): Promise<EntryRecord | null> {
+    let copy: EntryRecord | null = null
+    for await (const rec of this.log()) {
+      if (rec.id !== id) continue
+      if (rec.code !== 'duplicate_entry' && rec.code !== 'author_not_writer') return rec
+      copy = copy ?? rec
+    }
+    return copy
   }
 
   /** The view's record of the block at log position `index`, or null. */

@@ -4,7 +4,7 @@
  */
 import type { Hex, Invoice, Member } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
-import type { StateStore } from './state-store.js'
+import type { StateStore, WriterState } from './state-store.js'
 
 export class MemoryStore implements StateStore {
   meta: ViewMeta | null = null
@@ -15,6 +15,7 @@ export class MemoryStore implements StateStore {
   /** Every decided block by linear position. */
   readonly log: EntryRecord[] = []
   readonly history = new Map<Hex, number[]>()
+  readonly writerStates = new Map<Hex, WriterState>()
 
   async getMeta() {
     return this.meta
@@ -48,6 +49,12 @@ export class MemoryStore implements StateStore {
   }
   async putEntry(record: EntryRecord) {
     this.log[record.index] = record
+  }
+  async getWriterState(writer: Hex) {
+    return this.writerStates.get(writer) ?? { block: -1, junk: 0 }
+  }
+  async putWriterState(writer: Hex, state: WriterState) {
+    this.writerStates.set(writer, state)
   }
   async putHistory(account: Hex, n: number, index: number) {
     let list = this.history.get(account)

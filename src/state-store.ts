@@ -6,6 +6,13 @@
 import type { Hex, Invoice, Member } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 
+/** Per writer core: the last block decided from it, and how many junk blocks it has appended. */
+export interface WriterState {
+  /** -1 before its first decided block. */
+  block: number
+  junk: number
+}
+
 export interface StateStore {
   getMeta(): Promise<ViewMeta | null>
   putMeta(meta: ViewMeta): Promise<void>
@@ -21,6 +28,8 @@ export interface StateStore {
   putInvoice(invoice: Invoice): Promise<void>
   /** Records a decided block (applied or rejected) at its position in the linear order. */
   putEntry(record: EntryRecord): Promise<void>
+  getWriterState(writer: Hex): Promise<WriterState>
+  putWriterState(writer: Hex, state: WriterState): Promise<void>
   /** Adds the entry at log position `index` to a member's history, as its n-th entry. */
   putHistory(account: Hex, n: number, index: number): Promise<void>
 }

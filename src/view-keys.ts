@@ -13,6 +13,8 @@ export const invoiceKey = (id: Hex) => 'inv/' + id
  */
 export const logKey = (index: number) => 'log/' + pad(index)
 export const LOG_PREFIX = 'log/'
+/** Per writer: last decided block and junk count (WriterState). */
+export const writerStateKey = (writer: Hex) => 'wstate/' + writer
 /** Positions are zero-padded so the bee's byte order is numeric order. */
 export const historyKey = (account: Hex, n: number) => 'hist/' + account + '/' + pad(n)
 export const historyPrefix = (account: Hex) => 'hist/' + account + '/'

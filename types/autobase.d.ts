@@ -43,7 +43,7 @@ declare module 'autobase' {
     system: any
     ready(): Promise<void>
     close(): Promise<void>
-    append(value: Uint8Array | Uint8Array[]): Promise<void>
+    append(value: Uint8Array | Uint8Array[], opts?: { optimistic?: boolean }): Promise<void>
     update(): Promise<void>
     ack(bg?: boolean): Promise<void>
     hash(): Promise<Uint8Array>

@@ -227,6 +227,7 @@ function compareState(view: ViewContents, store: MemoryStore, findings: FindingL
   compareMaps(view.invoices, invoices, findings, 'invoice_mismatch')
   compareMaps(view.writers, new Map([...store.writers].map(([w, a]) => [K.writerKey(w), a])), findings, 'binding_mismatch')
   compareMaps(view.names, new Map([...store.names].map(([n, a]) => [K.nameIndexKey(n), a])), findings, 'name_mismatch')
+  compareMaps(view.writerStates, new Map([...store.writerStates].map(([w, st]) => [K.writerStateKey(w), st])), findings, 'writer_state_mismatch')
   compareHistory(view.history, store.history, findings)
   const meta = store.meta ? metaToJson(store.meta) : null
   if (canonical(meta) !== canonical(view.meta)) {

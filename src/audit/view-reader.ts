@@ -26,6 +26,8 @@ export interface ViewContents {
   members: Map<string, unknown>
   invoices: Map<string, unknown>
   writers: Map<string, unknown>
+  /** `wstate/<writer>`: last decided block and junk count per writer. */
+  writerStates: Map<string, unknown>
   names: Map<string, unknown>
   history: Map<string, unknown>
   /** Keys under no known prefix. */
@@ -35,7 +37,7 @@ export interface ViewContents {
 }
 
 /** Prefixes whose next character is hex, split 16 ways when walking the tree; the rest are read whole. */
-const HEX_PREFIXES = ['log/', 'hist/', 'acct/', 'inv/', 'writer/']
+const HEX_PREFIXES = ['log/', 'wstate/', 'hist/', 'acct/', 'inv/', 'writer/']
 const OTHER_PREFIXES = ['name/']
 const ALL_PREFIXES = [...HEX_PREFIXES, ...OTHER_PREFIXES]
 /** Prefixes the tree is asked for in full after a log read: few keys, and the ones people read. */
@@ -44,7 +46,7 @@ const CHECKED_PREFIXES = ['acct/', 'inv/', 'writer/', 'name/']
 const RECORD_SAMPLE = 64
 
 function emptyContents(): ViewContents {
-  return { meta: null, records: [], members: new Map(), invoices: new Map(), writers: new Map(), names: new Map(), history: new Map(), unknown: [], indexMismatches: [] }
+  return { meta: null, records: [], members: new Map(), invoices: new Map(), writers: new Map(), writerStates: new Map(), names: new Map(), history: new Map(), unknown: [], indexMismatches: [] }
 }
 
 function place(out: ViewContents, key: string, value: unknown): void {
@@ -53,6 +55,7 @@ function place(out: ViewContents, key: string, value: unknown): void {
   else if (key.startsWith('acct/')) out.members.set(key, value)
   else if (key.startsWith('inv/')) out.invoices.set(key, value)
   else if (key.startsWith('writer/')) out.writers.set(key, value)
+  else if (key.startsWith('wstate/')) out.writerStates.set(key, value)
   else if (key.startsWith('name/')) out.names.set(key, value)
   else if (key.startsWith('hist/')) out.history.set(key, value)
   else out.unknown.push(key)
