@@ -21,7 +21,7 @@ export async function openStore(dir: string): Promise<Corestore> {
 export function storageError(dir: string, err: unknown): LedgerError {
   const msg = (err as Error)?.message ?? String(err)
   if (/could not be locked|LOCK/i.test(msg)) {
-    return new LedgerError('STORAGE', `the store in ${dir} is in use by another process (is \`tally up\` running for this dir?)`, { cause: err })
+    return new LedgerError('STORE_LOCKED', `the store in ${dir} is in use by another process (is \`tally up\` running for this dir?)`, { cause: err })
   }
   if (/EACCES|EROFS|permission|read-only/i.test(msg)) {
     return new LedgerError('STORAGE', `cannot write the store in ${dir}: ${msg}`, { cause: err })
