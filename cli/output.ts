@@ -3,7 +3,7 @@
  * integers of the minor unit written as plain JSON numbers, exactly (a bigint is printed digit for
  * digit, never through a float), so `1250` with 2 decimals means 12.50.
  */
-import { formatAmount } from '../protocol/index.js'
+import { formatAmount } from '../protocol/amount.js'
 
 /** JSON text of `value`, with bigints as exact integer literals, indented by 2. */
 export function jsonText(value: unknown): string {

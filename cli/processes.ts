@@ -24,6 +24,8 @@ export interface LongRunning {
   child: ChildProcess
   /** Everything it printed on stdout so far. */
   readonly stdout: string
+  /** Everything it printed on stderr so far. */
+  readonly stderr: string
   /** Resolves with the exit code once it exits. */
   exited: Promise<number | null>
   /** Waits for a stdout line matching `pattern`; resolves with the line. */
@@ -77,6 +79,9 @@ export class TallyProcesses {
       child,
       get stdout() {
         return stdout
+      },
+      get stderr() {
+        return stderr
       },
       exited,
       waitFor(pattern, timeoutMs = READY_TIMEOUT_MS) {

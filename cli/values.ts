@@ -2,7 +2,8 @@
  * Turning command-line text into values (amounts, durations, counts) with the one-line messages
  * people need, and ledger facts commands share (unit, member names).
  */
-import { AmountError, parseAmount, type Hex } from '../protocol/index.js'
+import { AmountError, parseAmount } from '../protocol/amount.js'
+import type { Hex } from '../protocol/types.js'
 import { LedgerError } from '../src/errors.js'
 import type { Ledger } from '../src/ledger.js'
 import type { ViewMeta } from '../src/records.js'

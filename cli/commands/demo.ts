@@ -7,7 +7,7 @@
 import fs from 'fs/promises'
 import os from 'os'
 import path from 'path'
-import { formatAmount } from '../../protocol/index.js'
+import { formatAmount } from '../../protocol/amount.js'
 import { LedgerError } from '../../src/errors.js'
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { TallyProcesses, type LongRunning } from '../processes.js'

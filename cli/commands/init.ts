@@ -1,7 +1,5 @@
-import b4a from 'b4a'
-import { createIdentity } from '../../src/identity.js'
 import { LedgerError } from '../../src/errors.js'
-import { NAME_BYTES_MAX } from '../../protocol/index.js'
+import { NAME_BYTES_MAX } from '../../protocol/constants.js'
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields } from '../output.js'
 
@@ -14,8 +12,9 @@ export interface InitResult {
 /** Creates this member's identity (account key, file mode 0600) in the data dir; never replaces one. */
 export async function init(env: CliEnv, opts: { name?: string }): Promise<InitResult> {
   const name = String(opts.name ?? '').trim()
-  if (name === '' || b4a.byteLength(name) > NAME_BYTES_MAX) throw new LedgerError('BAD_INPUT', `--name must be 1-${NAME_BYTES_MAX} bytes`)
+  if (name === '' || Buffer.byteLength(name) > NAME_BYTES_MAX) throw new LedgerError('BAD_INPUT', `--name must be 1-${NAME_BYTES_MAX} bytes`)
   await env.dir.ensure()
+  const { createIdentity } = await import('../../src/identity.js')
   const id = await createIdentity(env.dir.identityFile, name)
   return { name: id.name, account: id.account, dir: env.dir.root }
 }

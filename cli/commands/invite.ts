@@ -1,6 +1,5 @@
 import type { Hex } from '../../protocol/index.js'
 import type { NodeContext } from '../../src/node/context.js'
-import { issueInvite } from '../../src/network/invites.js'
 import type { LedgerCommand } from '../command.js'
 import { money } from '../output.js'
 import { amountArg, durationArg, ledgerMeta, unitOf, type UnitInfo } from '../values.js'
@@ -30,6 +29,7 @@ export async function invite(ctx: NodeContext, opts: InviteOpts): Promise<Invite
   const meta = await ledgerMeta(ctx.ledger)
   const creditLimit = opts.creditLimit === undefined ? null : amountArg(opts.creditLimit, meta, '--credit-limit')
   const expiresInMs = durationArg(opts.expires ?? '24h', '--expires')
+  const { issueInvite } = await import('../../src/network/invites.js')
   const { code, record } = await issueInvite(ctx.ledger, ctx.invites, { creditLimit, expiresInMs, auditor: opts.auditor === true })
   ctx.node?.invitesChanged()
   return {

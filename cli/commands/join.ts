@@ -1,9 +1,7 @@
 import { LedgerError } from '../../src/errors.js'
-import { loadIdentity } from '../../src/identity.js'
-import { openStore } from '../../src/storage.js'
-import { parseBootstrap } from '../../src/network/swarm.js'
-import { joinByInvite, type JoinProgress, type JoinRole } from '../../src/network/invites.js'
-import { toHex, type Hex } from '../../protocol/index.js'
+import type { JoinProgress, JoinRole } from '../../src/network/invites.js'
+import { toHex } from '../../protocol/hex.js'
+import type { Hex } from '../../protocol/types.js'
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields, short } from '../output.js'
 import { countArg } from '../values.js'
@@ -33,6 +31,12 @@ const TIMEOUT_S_DEFAULT = 600
  * hands over in ledger.json, syncs, and returns once this node can write (or, for an auditor, read).
  */
 export async function join(env: CliEnv, opts: JoinOpts): Promise<JoinResult> {
+  const [{ loadIdentity }, { openStore }, { parseBootstrap }, { joinByInvite }] = await Promise.all([
+    import('../../src/identity.js'),
+    import('../../src/storage.js'),
+    import('../../src/network/swarm.js'),
+    import('../../src/network/invites.js')
+  ])
   const identity = await loadIdentity(env.dir.identityFile)
   if (await env.dir.hasLedger()) throw new LedgerError('BAD_INPUT', `${env.dir.root} already has a ledger; join with another --dir`)
   const bootstrap = opts.bootstrap === undefined ? undefined : parseBootstrap(opts.bootstrap)

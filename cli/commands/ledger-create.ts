@@ -1,9 +1,8 @@
-import { Ledger } from '../../src/ledger.js'
 import { LedgerError } from '../../src/errors.js'
-import { loadIdentity } from '../../src/identity.js'
-import { openStore } from '../../src/storage.js'
-import { parseBootstrap } from '../../src/network/swarm.js'
-import { parseAmount, AmountError, toHex, DECIMALS_MAX, UNIT_CODE_PATTERN, type Hex } from '../../protocol/index.js'
+import { parseAmount, AmountError } from '../../protocol/amount.js'
+import { DECIMALS_MAX, UNIT_CODE_PATTERN } from '../../protocol/constants.js'
+import { toHex } from '../../protocol/hex.js'
+import type { Hex } from '../../protocol/types.js'
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields, money } from '../output.js'
 import type { Who } from '../values.js'
@@ -39,6 +38,12 @@ export async function ledgerCreate(env: CliEnv, opts: LedgerCreateOpts): Promise
   const decimals = Number(decimalsText)
   const creditLimit = opts.creditLimit === undefined ? 0n : amount(opts.creditLimit, decimals, '--credit-limit')
   const maxBalance = opts.maxBalance === undefined ? null : amount(opts.maxBalance, decimals, '--max-balance')
+  const [{ Ledger }, { loadIdentity }, { openStore }, { parseBootstrap }] = await Promise.all([
+    import('../../src/ledger.js'),
+    import('../../src/identity.js'),
+    import('../../src/storage.js'),
+    import('../../src/network/swarm.js')
+  ])
   const bootstrap = opts.bootstrap === undefined ? null : (parseBootstrap(opts.bootstrap), opts.bootstrap)
   const identity = await loadIdentity(env.dir.identityFile)
   if (await env.dir.hasLedger()) throw new LedgerError('BAD_INPUT', `${env.dir.root} already has a ledger; use another --dir for another ledger`)

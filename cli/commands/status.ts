@@ -5,6 +5,8 @@ import { fields } from '../output.js'
 
 export interface StatusResult {
   ledger: Hex
+  /** The Hyperswarm topic peers meet on. */
+  discoveryKey: Hex
   name: string | null
   unit: string | null
   decimals: number | null
@@ -33,6 +35,7 @@ export async function status(ctx: NodeContext): Promise<StatusResult> {
   const n = ctx.node
   return {
     ledger: s.key,
+    discoveryKey: s.discoveryKey,
     name: s.name,
     unit: s.unitCode,
     decimals: s.decimals,

@@ -1,5 +1,3 @@
-import { parseBootstrap } from '../../src/network/swarm.js'
-import { TallyNode } from '../../src/node/node.js'
 import type { AdmittedEvent, RefusedEvent } from '../../src/network/invites.js'
 import type { Opts, CliEnv, StandaloneCommand } from '../command.js'
 import { short } from '../output.js'
@@ -16,6 +14,7 @@ export interface UpOpts {
  * Logs a line per event (JSON lines with --json).
  */
 export async function up(env: CliEnv, opts: UpOpts): Promise<void> {
+  const [{ parseBootstrap }, { TallyNode }] = await Promise.all([import('../../src/network/swarm.js'), import('../../src/node/node.js')])
   const bootstrap = opts.bootstrap === undefined ? undefined : parseBootstrap(opts.bootstrap)
   const pollMs = opts.poll === undefined ? undefined : countArg(opts.poll, '--poll', 1, 3600) * 1000
   const emit = (event: string, human: string, data: Record<string, unknown> = {}) =>

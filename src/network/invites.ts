@@ -266,7 +266,9 @@ export async function joinByInvite(opts: JoinOptions): Promise<Joined> {
     await opts.onKeys?.({ key: result.key, encryptionKey: result.encryptionKey, role })
     opts.onProgress?.({ phase: 'paired', key: toHex(result.key), role })
     ledger = await Ledger.open({ store: opts.store, identity: opts.identity, key: result.key, encryptionKey: result.encryptionKey, ...opts.ledger })
-    swarm.join(ledger.discoveryKey, { server: true, client: true })
+    // Client only: this process exits after the join, and an announced dead peer would keep every
+    // node on the topic dialling it until the DHT record expires.
+    swarm.join(ledger.discoveryKey, { server: false, client: true })
     await waitSynced(ledger, role, deadline, opts)
     return { ledger, role, swarm, close }
   } catch (err) {

@@ -16,7 +16,8 @@ import fs from 'fs/promises'
 import os from 'os'
 import path from 'path'
 import { createHash } from 'crypto'
-import { isKeyHex, type Hex } from '../../protocol/index.js'
+import { isKeyHex } from '../../protocol/hex.js'
+import type { Hex } from '../../protocol/types.js'
 import { LedgerError } from '../errors.js'
 
 /** What `ledger.json` holds. */

@@ -4,7 +4,7 @@
  */
 import { LedgerError } from '../errors.js'
 import { callNode } from './client.js'
-import { openContext, type NodeContext, type OpenOptions } from './context.js'
+import type { NodeContext, OpenOptions } from './context.js'
 import type { DataDir } from './data-dir.js'
 
 /** How long a command waits for a store another command (or a starting node) holds. */
@@ -34,6 +34,8 @@ export async function runOnLedger<R>(
     if (call.answered) return { result: call.result as R, viaNode: true }
     let ctx
     try {
+      // Loaded only when no node answers: a command answered by the node never loads the storage stack.
+      const { openContext } = await import('./context.js')
       ctx = await openContext(dir, opts)
     } catch (err) {
       if (err instanceof LedgerError && err.code === 'STORE_LOCKED') {
