@@ -1,0 +1,75 @@
+/**
+ * A node killed with SIGKILL in the middle of trading loses nothing it confirmed to a command;
+ * commands run while it is down append on their own, even several at once, and replicate once it
+ * is back up.
+ */
+import test from 'brittle'
+import path from 'path'
+import { TallyProcesses, type Ran } from '../cli/processes.js'
+import { tmpdir } from './helpers/index.js'
+
+const POLL_MS = 300
+
+async function until(cond: () => Promise<boolean>, what: string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for ' + what)
+    await new Promise((r) => setTimeout(r, POLL_MS))
+  }
+}
+
+test('cli crash - SIGKILL during trading, offline and concurrent commands, restart: nothing lost', { timeout: 150_000 }, async (t) => {
+  const root = tmpdir(t)
+  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' } })
+  t.teardown(() => procs.stopAll(), { order: 0 })
+  const dir = (c: string) => path.join(root, c)
+  const tally = (c: string, args: string[]) => procs.json(['--dir', dir(c), ...args])
+
+  const boot = await procs.start('bootstrap', ['bootstrap'], /^127\.0\.0\.1:\d+$/)
+  const bootstrap = boot.stdout.split('\n')[0]
+  await Promise.all(['alpha', 'beta'].map((c) => tally(c, ['init', '--name', c])))
+  await tally('alpha', ['ledger', 'create', '--name', 'Crash Exchange', '--unit', 'CTC', '--credit-limit', '1000', '--bootstrap', bootstrap])
+  await procs.start('alpha', ['--dir', dir('alpha'), 'up'], /^listening/)
+  const code = (await tally('alpha', ['invite'])).code
+  await tally('beta', ['join', code, '--bootstrap', bootstrap, '--timeout', '60'])
+  let beta = await procs.start('beta', ['--dir', dir('beta'), 'up'], /^listening/)
+
+  // Trade through beta's node and kill it with SIGKILL while a payment is in flight.
+  const results: Ran[] = []
+  for (let i = 1; i <= 8; i++) {
+    const pay = procs.run(['--dir', dir('beta'), '--json', 'pay', 'alpha', '1', '--memo', `p${i}`])
+    if (i === 4) {
+      await new Promise((r) => setTimeout(r, 60))
+      await procs.kill(beta)
+    }
+    results.push(await pay)
+  }
+  const ok = results.filter((r) => r.code === 0).map((r) => JSON.parse(r.stdout).id as string)
+  t.comment(`${ok.length} of ${results.length} payments reported done; exit codes ${results.map((r) => r.code).join(' ')}`)
+  t.ok(ok.length >= 7, 'every payment after the crash went through: commands append on their own while no node runs')
+  for (const r of results.filter((x) => x.code !== 0)) t.ok(/stopped before answering/.test(r.stderr), `an interrupted one says so: ${r.stderr.trim()}`)
+
+  // Offline, several commands at once: the store lock makes them take turns.
+  const concurrent = await Promise.all([1, 2, 3, 4].map((i) => procs.run(['--dir', dir('beta'), '--json', 'pay', 'alpha', '0.50', '--memo', `c${i}`])))
+  t.alike(concurrent.map((r) => r.code), [0, 0, 0, 0], 'four concurrent offline payments all succeed')
+  for (const r of concurrent) ok.push(JSON.parse(r.stdout).id)
+
+  // Restart: the stale socket is replaced, and every payment a command reported is there.
+  beta = await procs.start('beta', ['--dir', dir('beta'), 'up'], /^listening/)
+  const via = await tally('beta', ['status'])
+  t.is(via.node.running, true, 'the restarted node answers on the socket')
+  const history = await tally('beta', ['history', '--limit', '100'])
+  const ids = new Set(history.entries.filter((e: any) => e.type === 'transfer').map((e: any) => e.id))
+  t.ok(ok.every((id) => ids.has(id)), `all ${ok.length} reported payments are in the history after the restart`)
+  t.ok(ids.size <= results.length + concurrent.length, 'and nothing appears twice')
+
+  const paid = BigInt(ids.size - concurrent.length) * 100n + BigInt(concurrent.length) * 50n
+  await until(async () => (await tally('alpha', ['balance', 'beta'])).balance === -Number(paid), "alpha to see all of beta's payments")
+  const [a, b] = await Promise.all([tally('alpha', ['status']), tally('beta', ['status'])])
+  await until(async () => {
+    const [x, y] = await Promise.all([tally('alpha', ['status']), tally('beta', ['status'])])
+    return x.stateHash === y.stateHash
+  }, 'one state hash')
+  t.ok(a.entries > 0 && b.entries > 0)
+  t.is((await tally('beta', ['balance'])).balance, -Number(paid), "beta's own balance agrees")
+})
