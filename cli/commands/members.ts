@@ -24,5 +24,5 @@ export const membersCommand: LedgerCommand<Record<string, never>, MembersResult>
   summary: 'every member with balances and limits',
   examples: ['tally members', 'tally members --json'],
   run: members,
-  render: (r) => balanceTable(r.members, r) + `\n${r.members.length} members of "${r.ledger}"; balances sum to ${money(r.total, r.decimals, r.unit)}`
+  render: (r) => balanceTable(r.members, r) + `\n${r.members.length} member${r.members.length === 1 ? "" : "s"} of "${r.ledger}"; balances sum to ${money(r.total, r.decimals, r.unit)}`
 }
