@@ -4,6 +4,7 @@ import { UsageError, usageOf } from '../cli/command.js'
 import { COMMANDS } from '../cli/commands/index.js'
 import { jsonText, table } from '../cli/output.js'
 import { durationArg, countArg } from '../cli/values.js'
+import { DataDir } from '../src/node/data-dir.js'
 
 function run(argv: string[]) {
   const p = parseArgv(argv, COMMANDS)
@@ -89,4 +90,14 @@ test('cli values - durations and counts', async (t) => {
   t.is(countArg('5', '--limit', 1, 10), 5)
   t.exception(() => countArg('0', '--limit', 1, 10), /from 1 to 10/)
   t.exception(() => countArg('1.5', '--limit', 1, 10), /whole number/)
+})
+
+test('data dir - --dir, then $TALLY_DIR, then the XDG data dir', async (t) => {
+  t.is(DataDir.resolve('/a', { TALLY_DIR: '/b', XDG_DATA_HOME: '/c' }).root, '/a')
+  t.is(DataDir.resolve(undefined, { TALLY_DIR: '/b', XDG_DATA_HOME: '/c' }).root, '/b')
+  t.is(DataDir.resolve(undefined, { XDG_DATA_HOME: '/c' }).root, '/c/tally')
+  t.ok(DataDir.resolve(undefined, {}).root.endsWith('/.local/share/tally'))
+  t.is(new DataDir('/x').socketPath, '/x/node.sock')
+  const long = new DataDir('/' + 'd'.repeat(120))
+  t.ok(long.socketPath.length < 108, 'a long dir gets a short socket path')
 })

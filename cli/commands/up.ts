@@ -3,6 +3,8 @@ import type { Opts, CliEnv, StandaloneCommand } from '../command.js'
 import { short } from '../output.js'
 import { countArg } from '../values.js'
 
+const PEERS_SETTLE_MS = 500
+
 export interface UpOpts {
   bootstrap?: string
   poll?: string
@@ -40,8 +42,19 @@ export async function up(env: CliEnv, opts: UpOpts): Promise<void> {
     ].join('\n'),
     { ledger: ctx.config.key, socket: env.dir.socketPath, bootstrap: ctx.node!.bootstrap, pid: process.pid }
   )
-  node.on('peers', (n: number) => emit('peers', `peers: ${n}`, { peers: n }))
-  if (node.peers > 0) emit('peers', `peers: ${node.peers}`, { peers: node.peers }) // connected while starting
+  // Hyperswarm may hold two connections to one peer for a moment while it settles which to keep:
+  // report the count once it has been steady for a moment, and only when it changed.
+  let shown = 0
+  let settle: NodeJS.Timeout | null = null
+  const onPeers = () => {
+    if (settle) clearTimeout(settle)
+    settle = setTimeout(() => {
+      settle = null
+      if (node.peers !== shown) emit('peers', `peers: ${(shown = node.peers)}`, { peers: shown })
+    }, PEERS_SETTLE_MS)
+  }
+  node.on('peers', onPeers)
+  onPeers() // connected while starting
   node.on('admitted', (e: AdmittedEvent) =>
     emit('admitted', `admitted ${e.name} (${short(e.account)}) as ${e.role === 'auditor' ? 'an auditor' : 'a member'}, invite ${short(e.inviteId)}`, { ...e })
   )
@@ -53,6 +66,7 @@ export async function up(env: CliEnv, opts: UpOpts): Promise<void> {
     if (env.signal.aborted) resolve()
     else env.signal.addEventListener('abort', () => resolve(), { once: true })
   })
+  if (settle) clearTimeout(settle)
   emit('stopping', 'stopping: swarm, invites, socket, ledger, store')
   await node.close()
   emit('stopped', 'stopped')

@@ -46,6 +46,7 @@ interface BookFile {
 export class InviteBook {
   private readonly records = new Map<string, InviteRecord>()
   private loaded = false
+  private saving: Promise<void> = Promise.resolve()
 
   constructor(readonly file: string) {}
 
@@ -103,7 +104,14 @@ export class InviteBook {
     await this.save()
   }
 
-  private async save(): Promise<void> {
+  /** Saves one at a time (two invites issued at once must not interleave their temp files). */
+  private save(): Promise<void> {
+    const next = this.saving.then(() => this.write())
+    this.saving = next.catch(() => {})
+    return next
+  }
+
+  private async write(): Promise<void> {
     const doc: BookFile = { version: 1, invites: this.list() }
     const tmp = this.file + '.tmp-' + process.pid
     try {
