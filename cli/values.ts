@@ -21,6 +21,11 @@ export interface Who {
   account: Hex
 }
 
+/** Refuses a write on an auditor's data dir with a message that says why. */
+export function assertWriter(ctx: { config: { role: string } }): void {
+  if (ctx.config.role === 'auditor') throw new LedgerError('NOT_WRITABLE', 'this data dir joined the ledger as an auditor: it can read and verify, not write')
+}
+
 /** The ledger's meta, or NOT_MEMBER when this node has not synced the ledger yet. */
 export async function ledgerMeta(ledger: Ledger): Promise<ViewMeta> {
   const meta = await ledger.meta()

@@ -117,5 +117,17 @@ test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every 
   t.ok(/expired/.test(expired.stderr), expired.stderr.trim())
   t.absent(fs.existsSync(path.join(dir('delta'), 'ledger.json')), 'delta has no ledger')
   t.is((await tally('alpha', ['members'])).members.length, 3, 'nobody else was admitted')
+
+  // An auditor invite: delta can read the (encrypted) ledger, and cannot write to it.
+  const auditorCode = (await tally('alpha', ['invite', '--auditor'])).code
+  const auditor = await tally('delta', ['join', auditorCode, '--bootstrap', bootstrap, '--timeout', '60'])
+  t.is(auditor.role, 'auditor')
+  t.is(auditor.writable, false)
+  const seen = await tally('delta', ['members'])
+  t.alike(Object.fromEntries(seen.members.map((m: any) => [m.name, m.balance])), expected, 'the auditor reads every balance')
+  const write = await raw('delta', ['pay', 'alpha', '1'])
+  t.is(write.code, 1)
+  t.ok(/as an auditor: it can read and verify, not write/.test(write.stderr), write.stderr.trim())
+  t.is((await tally('alpha', ['members'])).members.length, 3, 'an auditor is not a member')
   t.comment(`done after ${Math.round((Date.now() - started) / 1000)} s`)
 })

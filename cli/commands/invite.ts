@@ -2,7 +2,7 @@ import type { Hex } from '../../protocol/index.js'
 import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { money } from '../output.js'
-import { amountArg, durationArg, ledgerMeta, unitOf, type UnitInfo } from '../values.js'
+import { assertWriter, amountArg, durationArg, ledgerMeta, unitOf, type UnitInfo } from '../values.js'
 
 export interface InviteOpts {
   creditLimit?: string
@@ -26,6 +26,7 @@ export interface InviteResult extends UnitInfo {
 
 /** Issues a one-time invite code (stewards). The running node answers it: `tally up`. */
 export async function invite(ctx: NodeContext, opts: InviteOpts): Promise<InviteResult> {
+  assertWriter(ctx)
   const meta = await ledgerMeta(ctx.ledger)
   const creditLimit = opts.creditLimit === undefined ? null : amountArg(opts.creditLimit, meta, '--credit-limit')
   const expiresInMs = durationArg(opts.expires ?? '24h', '--expires')

@@ -2,7 +2,7 @@ import type { Hex } from '../../protocol/index.js'
 import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { money } from '../output.js'
-import { ledgerMeta, positiveAmountArg, unitOf, type UnitInfo, type Who } from '../values.js'
+import { assertWriter, ledgerMeta, positiveAmountArg, unitOf, type UnitInfo, type Who } from '../values.js'
 
 export interface InvoiceOpts {
   member?: string
@@ -23,6 +23,7 @@ export interface InvoiceResult extends UnitInfo {
 
 /** Asks a member to pay; the member accepts or declines it. */
 export async function invoice(ctx: NodeContext, opts: InvoiceOpts): Promise<InvoiceResult> {
+  assertWriter(ctx)
   const meta = await ledgerMeta(ctx.ledger)
   const amount = positiveAmountArg(opts.amount, meta)
   const payer = await ctx.ledger.findMember(String(opts.member ?? ''))

@@ -3,7 +3,7 @@ import type { NodeContext } from '../../src/node/context.js'
 import { LedgerError } from '../../src/errors.js'
 import type { LedgerCommand } from '../command.js'
 import { money } from '../output.js'
-import { amountArg, ledgerMeta, unitOf, type UnitInfo } from '../values.js'
+import { assertWriter, amountArg, ledgerMeta, unitOf, type UnitInfo } from '../values.js'
 
 export interface LimitsOpts {
   member?: string
@@ -21,6 +21,7 @@ export interface LimitsResult extends UnitInfo {
 
 /** Sets a member's credit limit and (optionally) max balance. Stewards only. */
 export async function limits(ctx: NodeContext, opts: LimitsOpts): Promise<LimitsResult> {
+  assertWriter(ctx)
   const meta = await ledgerMeta(ctx.ledger)
   if (opts.creditLimit === undefined) throw new LedgerError('BAD_INPUT', 'limits needs --credit-limit AMOUNT')
   const creditLimit = amountArg(opts.creditLimit, meta, '--credit-limit')

@@ -2,7 +2,7 @@ import type { Hex } from '../../protocol/index.js'
 import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { money, short } from '../output.js'
-import { explain, ledgerMeta, positiveAmountArg, unitOf, type UnitInfo, type Who } from '../values.js'
+import { assertWriter, explain, ledgerMeta, positiveAmountArg, unitOf, type UnitInfo, type Who } from '../values.js'
 
 export interface PayOpts {
   member?: string
@@ -26,6 +26,7 @@ export interface PayResult extends UnitInfo {
 
 /** Pays a member now (appended locally at once; replicated when the node is up). */
 export async function pay(ctx: NodeContext, opts: PayOpts): Promise<PayResult> {
+  assertWriter(ctx)
   const meta = await ledgerMeta(ctx.ledger)
   const amount = positiveAmountArg(opts.amount, meta)
   const payee = await ctx.ledger.findMember(String(opts.member ?? ''))

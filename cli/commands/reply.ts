@@ -5,7 +5,7 @@ import type { Hex, InvoiceStatus } from '../../protocol/index.js'
 import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { money, short } from '../output.js'
-import { explain, ledgerMeta, namesOf, unitOf, type UnitInfo, type Who } from '../values.js'
+import { assertWriter, explain, ledgerMeta, namesOf, unitOf, type UnitInfo, type Who } from '../values.js'
 
 export type ReplyType = 'accept' | 'decline' | 'cancel'
 
@@ -23,6 +23,7 @@ export interface ReplyResult extends UnitInfo {
 
 /** Appends an answer to an invoice (id or unique id prefix). */
 export async function reply(ctx: NodeContext, type: ReplyType, opts: ReplyOpts): Promise<ReplyResult> {
+  assertWriter(ctx)
   const meta = await ledgerMeta(ctx.ledger)
   const inv = await ctx.ledger.findInvoice(String(opts.id ?? ''))
   let receipt
