@@ -65,12 +65,17 @@ export class DataDir {
   get invitesFile(): string {
     return path.join(this.root, 'invites.json')
   }
-  /** The node's socket: `DIR/node.sock`, or a named pipe on Windows. */
+  /**
+   * The node's socket: `DIR/node.sock`, or a named pipe on Windows. A dir whose path is too long
+   * for a Unix socket gets one in a private per-user dir instead ($XDG_RUNTIME_DIR, else
+   * TMPDIR/tally-UID, which the node creates owner-only: see NodeService.listen).
+   */
   get socketPath(): string {
     if (process.platform === 'win32') return '\\\\?\\pipe\\tally-' + digest(this.root)
     const p = path.join(this.root, 'node.sock')
     if (Buffer.byteLength(p) <= SOCKET_PATH_MAX) return p
-    return path.join(os.tmpdir(), 'tally-' + digest(this.root) + '.sock')
+    const runtime = process.env.XDG_RUNTIME_DIR || path.join(os.tmpdir(), `tally-${process.getuid?.() ?? 'user'}`)
+    return path.join(runtime, 'tally-' + digest(this.root) + '.sock')
   }
 
   /** Creates the dir (mode 0700: the socket and keys in it are the owner's only). */

@@ -3,6 +3,7 @@
  * invites this steward issued, and serving the data dir's other commands on the local socket.
  */
 import { EventEmitter } from 'events'
+import path from 'path'
 import type HyperDHT from 'hyperdht'
 import { Replicator, parseBootstrap, type BootstrapNode } from '../network/swarm.js'
 import { InviteHost, DEFAULT_PAIRING_POLL_MS, type AdmittedEvent, type RefusedEvent } from '../network/invites.js'
@@ -62,7 +63,9 @@ export class TallyNode extends EventEmitter {
         invitesChanged: () => node?.answerInvites()
       }
       const nodeCtx: NodeContext = { ...ctx, node: info }
-      const service = new NodeService(opts.dir.socketPath, (req) => opts.handler(nodeCtx, req))
+      const socketPath = opts.dir.socketPath
+      const outside = !socketPath.startsWith(opts.dir.root + path.sep) && process.platform !== 'win32'
+      const service = new NodeService(socketPath, (req) => opts.handler(nodeCtx, req), { privateDir: outside })
       node = new TallyNode({ ...ctx, node: info, close: ctx.close }, replicator, invites, service)
       replicator.on('connection', (n: number) => node!.emit('peers', n))
       replicator.on('disconnection', (n: number) => node!.emit('peers', n))

@@ -6,6 +6,7 @@
  */
 import fs from 'fs/promises'
 import net from 'net'
+import path from 'path'
 import { LedgerError } from '../errors.js'
 import { decodeLine, encodeLine, LineReader, type NodeRequest, type NodeResponse, type WireError } from './wire.js'
 
@@ -21,7 +22,9 @@ export class NodeService {
 
   constructor(
     readonly socketPath: string,
-    private readonly handler: NodeHandler
+    private readonly handler: NodeHandler,
+    /** Create the socket's dir owner-only and check it is (for a socket outside the data dir). */
+    private readonly opts: { privateDir?: boolean } = {}
   ) {}
 
   /**
@@ -33,7 +36,10 @@ export class NodeService {
     if (await answers(this.socketPath)) {
       throw new LedgerError('STORAGE', `a node already answers on ${this.socketPath}: is \`tally up\` already running for this dir?`)
     }
-    if (process.platform !== 'win32') await fs.rm(this.socketPath, { force: true })
+    if (process.platform !== 'win32') {
+      if (this.opts.privateDir) await privateDir(path.dirname(this.socketPath))
+      await fs.rm(this.socketPath, { force: true })
+    }
     const server = net.createServer((socket) => this.onSocket(socket))
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
@@ -112,6 +118,16 @@ export function toWireError(err: unknown): WireError {
   if (e?.available !== undefined) out.available = e.available
   if (e?.candidates !== undefined) out.candidates = e.candidates
   return out
+}
+
+/** Creates the socket's dir owner-only and checks nobody else can reach into it (a socket in a shared temp dir could be squatted on). */
+async function privateDir(dir: string): Promise<void> {
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 })
+  const st = await fs.lstat(dir)
+  const uid = process.getuid?.()
+  if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
+    throw new LedgerError('STORAGE', `${dir} must be a directory only you can use (mode 0700) to hold the node's socket`)
+  }
 }
 
 /** Whether something accepts connections on `socketPath`. */
