@@ -79,3 +79,16 @@ test('node service - runOnLedger goes through a running node when one answers', 
   t.ok(ran.viaNode)
   t.alike(ran.result, { ran: 'status' })
 })
+
+test('node service - a socket outside the data dir lives in a dir only its owner can use', async (t) => {
+  const base = tmpdir(t)
+  const fresh = path.join(base, 'tally-fresh')
+  const service = new NodeService(path.join(fresh, 'n.sock'), async () => 'ok', { privateDir: true })
+  await service.listen()
+  t.teardown(() => service.close(), { order: 0 })
+  t.is(fs.statSync(fresh).mode & 0o777, 0o700, 'created owner-only')
+  const shared = path.join(base, 'tally-shared')
+  fs.mkdirSync(shared, { mode: 0o755 })
+  fs.chmodSync(shared, 0o755)
+  await t.exception(() => new NodeService(path.join(shared, 'n.sock'), async () => 'x', { privateDir: true }).listen(), /only you can use/)
+})
