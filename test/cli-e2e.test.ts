@@ -35,7 +35,7 @@ test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every 
   const created = await tally('alpha', ['ledger', 'create', '--name', 'E2E Exchange', '--unit', 'CTC', '--credit-limit', '100'])
   t.is(created.steward.name, 'alpha')
   t.is(created.creditLimit, 10000)
-  await procs.start('alpha', ['--dir', dir('alpha'), 'up', '--bootstrap', bootstrap], /^listening/)
+  const alphaNode = await procs.start('alpha', ['--dir', dir('alpha'), 'up', '--bootstrap', bootstrap], /^listening/)
   t.comment(`alpha up after ${Math.round((Date.now() - started) / 1000)} s`)
 
   // While `up` runs, the node has the store: a command that works now went through its socket.
@@ -129,5 +129,9 @@ test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every 
   t.is(write.code, 1)
   t.ok(/as an auditor: it can read and verify, not write/.test(write.stderr), write.stderr.trim())
   t.is((await tally('alpha', ['members'])).members.length, 3, 'an auditor is not a member')
+  // SIGTERM (what Ctrl-C sends as SIGINT) stops a node cleanly: exit 0, socket removed.
+  t.is(await procs.stop(alphaNode), 0, 'up exits 0 on SIGTERM')
+  t.ok(/^stopped$/m.test(alphaNode.stdout), 'and says it stopped')
+  t.absent(fs.existsSync(path.join(dir('alpha'), 'node.sock')), 'the socket is gone')
   t.comment(`done after ${Math.round((Date.now() - started) / 1000)} s`)
 })
