@@ -51,6 +51,8 @@ interface BaseSpec<R> {
   examples?: string[]
   /** Human output for the result (stdout); '' prints nothing. */
   render(result: R): string
+  /** The exit code for a result that is not a plain success (e.g. an audit that found problems); default 0. */
+  exitCode?(result: R): number
 }
 
 /** A command on the member's ledger: runs inside the running node when one is up, else on the store opened here. */

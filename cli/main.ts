@@ -59,7 +59,7 @@ export async function main(argv: string[], io: MainIO = processIO, commands: Com
       const text = parsed.globals.json ? jsonText(result) : spec.render(result)
       if (text !== '') io.stdout(text.endsWith('\n') ? text : text + '\n')
     }
-    return EXIT_OK
+    return spec.exitCode && result !== undefined ? spec.exitCode(result) : EXIT_OK
   } catch (err) {
     return fail(err, io, spec)
   }
@@ -67,7 +67,7 @@ export async function main(argv: string[], io: MainIO = processIO, commands: Com
 
 async function execute(spec: CommandSpec, opts: Opts, dir: DataDir, json: boolean, io: MainIO, commands: CommandSpec[]): Promise<unknown> {
   if (spec.scope === 'ledger') {
-    const ran = await runOnLedger(dir, { command: spec.name, opts }, (ctx) => spec.run(ctx, opts))
+    const ran = await runOnLedger(dir, { command: spec.name, opts }, (ctx) => spec.run({ ...ctx, log: (line) => io.stderr(line + '\n') }, opts))
     return ran.result
   }
   const controller = new AbortController()

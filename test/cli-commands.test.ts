@@ -188,3 +188,21 @@ test('cli main - init, ledger create and local commands, exit codes and one-line
   t.is(await main(['--dir', path.join(dir, 'none'), 'status'], io), 1)
   t.ok(/no identity in .*tally init --name NAME/.test(io.err))
 })
+
+test('cli main - a command may choose its exit code from its result (an audit that finds problems exits 1)', async (t) => {
+  const spec = {
+    name: 'check',
+    scope: 'standalone' as const,
+    summary: 'test',
+    flags: { fail: { type: 'boolean' as const, help: 'fail' } },
+    run: async (_env: unknown, opts: { fail?: boolean }) => ({ ok: !opts.fail }),
+    render: (r: { ok: boolean }) => (r.ok ? 'fine' : 'FINDINGS'),
+    exitCode: (r: { ok: boolean }) => (r.ok ? 0 : 1)
+  }
+  let io = capture()
+  t.is(await main(['check'], io, [spec]), 0)
+  t.is(io.out, 'fine\n')
+  io = capture()
+  t.is(await main(['check', '--fail'], io, [spec]), 1)
+  t.is(io.out, 'FINDINGS\n')
+})

@@ -30,6 +30,8 @@ export interface NodeContext {
   invites: InviteBook
   /** Set when the command runs inside the running node (`tally up`); null when it opened the store itself. */
   node: NodeInfo | null
+  /** Progress lines for people, when the command's caller shows them (a command run in this process: stderr). */
+  log?: (line: string) => void
 }
 
 export interface OpenOptions {
