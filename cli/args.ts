@@ -4,6 +4,7 @@
  * hint; a token like `-5` is an argument (so a negative amount reaches the amount check and gets
  * its own message) rather than an unknown flag.
  */
+import path from 'path'
 import { UsageError, usageOf, type CommandSpec, type FlagSpec, type Opts } from './command.js'
 
 export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
@@ -130,7 +131,8 @@ function commandOpts(spec: CommandSpec, argv: string[]): Opts {
       if (eq !== -1) throw new UsageError(`${spec.name}: --${name} takes no value`, usage)
       opts[key] = true
     } else {
-      opts[key] = eq === -1 ? takeValue(argv, ++i, name, usage) : tok.slice(eq + 1)
+      const value = eq === -1 ? takeValue(argv, ++i, name, usage) : tok.slice(eq + 1)
+      opts[key] = flag.path ? path.resolve(value) : value
     }
   }
   for (const [name, flag] of Object.entries(specFlags)) {

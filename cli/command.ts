@@ -11,6 +11,8 @@ export interface FlagSpec {
   type: 'string' | 'boolean'
   /** A flag the command cannot run without (a usage error when missing). */
   required?: boolean
+  /** A file path: made absolute where the command line is parsed, since the command may run in the node's process. */
+  path?: boolean
   /** Placeholder in usage lines, e.g. "AMOUNT". */
   value?: string
   help: string

@@ -5,6 +5,7 @@ import { COMMANDS } from '../cli/commands/index.js'
 import { jsonText, table } from '../cli/output.js'
 import { durationArg, countArg } from '../cli/values.js'
 import { DataDir } from '../src/node/data-dir.js'
+import path from 'path'
 
 function run(argv: string[]) {
   const p = parseArgv(argv, COMMANDS)
@@ -100,4 +101,10 @@ test('data dir - --dir, then $TALLY_DIR, then the XDG data dir', async (t) => {
   t.is(new DataDir('/x').socketPath, '/x/node.sock')
   const long = new DataDir('/' + 'd'.repeat(120))
   t.ok(long.socketPath.length < 108, 'a long dir gets a short socket path')
+})
+
+test('cli args - path flags are made absolute where the command line is parsed', async (t) => {
+  const spec = { name: 'x', scope: 'ledger' as const, summary: '', flags: { out: { type: 'string' as const, path: true, help: '' } }, run: async () => null, render: () => '' }
+  const p = parseArgv(['x', '--out', 'report.json'], [spec])
+  t.is(p.kind === 'run' && p.opts.out, path.resolve('report.json'))
 })
