@@ -120,9 +120,10 @@ export class InviteHost extends EventEmitter {
 
   private async answer(request: MemberRequest): Promise<void> {
     const inviteId = toHex(request.inviteId)
-    // An id this node never issued cannot even be opened (it lacks the key): there is nothing to answer.
+    // An id this node never issued cannot even be opened (it lacks the key): another steward's
+    // node may answer it, so this is not a refusal, just not ours.
     const record = this.book.get(inviteId)
-    if (!record) return this.refused({ inviteId, reason: 'unknown invite (not issued by this node)' })
+    if (!record) return
     let userData: Uint8Array
     try {
       userData = request.open(fromHex(record.publicKey))
