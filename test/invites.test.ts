@@ -109,3 +109,15 @@ test('invites - join requests are signed by the account over the invite id', asy
   t.exception(() => decodeJoinRequest(inviteId, tampered), /signature/)
   t.exception(() => encodeJoinRequest(inviteId, { ...req, name: ' ' }, id), /name/)
 })
+
+test('invites - two candidates racing with one code: exactly one is admitted, the other is told it was used', async (t) => {
+  const { testnet, peer, book } = await steward(t)
+  const { code } = await issueInvite(peer.ledger, book)
+  const results = await Promise.allSettled([join(t, testnet, code, 'beta'), join(t, testnet, code, 'gamma')])
+  const won = results.filter((r) => r.status === 'fulfilled')
+  const lost = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[]
+  t.is(won.length, 1, 'one joined')
+  t.is(lost.length, 1, 'one was refused')
+  t.ok(/already used/.test(lost[0].reason.message), lost[0].reason.message)
+  t.is((await peer.ledger.members()).length, 2, 'one member admitted')
+})
