@@ -10,15 +10,17 @@ import { tmpdir } from './helpers/index.js'
 
 const POLL_MS = 300
 
-async function until(cond: () => Promise<boolean>, what: string, ms = 60_000): Promise<void> {
+async function until(cond: () => Promise<boolean>, what: string, ms = 60_000, diagnose?: () => Promise<string>): Promise<void> {
   const deadline = Date.now() + ms
   while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for ' + what)
+    if (Date.now() > deadline) throw new Error('timed out waiting for ' + what + (diagnose ? ': ' + (await diagnose()) : ''))
     await new Promise((r) => setTimeout(r, POLL_MS))
   }
 }
 
 test('cli crash - SIGKILL during trading, offline and concurrent commands, restart: nothing lost', { timeout: 150_000 }, async (t) => {
+  const started = Date.now()
+  const at = (what: string) => t.comment(`${what} after ${((Date.now() - started) / 1000).toFixed(1)} s`)
   const root = tmpdir(t)
   const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' } })
   t.teardown(() => procs.stopAll(), { order: 0 })
@@ -29,10 +31,11 @@ test('cli crash - SIGKILL during trading, offline and concurrent commands, resta
   const bootstrap = boot.stdout.split('\n')[0]
   await Promise.all(['alpha', 'beta'].map((c) => tally(c, ['init', '--name', c])))
   await tally('alpha', ['ledger', 'create', '--name', 'Crash Exchange', '--unit', 'CTC', '--credit-limit', '1000', '--bootstrap', bootstrap])
-  await procs.start('alpha', ['--dir', dir('alpha'), 'up'], /^listening/)
+  await procs.start('alpha', ['--dir', dir('alpha'), 'up'], /^online/)
   const code = (await tally('alpha', ['invite'])).code
   await tally('beta', ['join', code, '--bootstrap', bootstrap, '--timeout', '60'])
-  let beta = await procs.start('beta', ['--dir', dir('beta'), 'up'], /^listening/)
+  let beta = await procs.start('beta', ['--dir', dir('beta'), 'up'], /^online/)
+  at('beta up')
 
   // Trade through beta's node, several payments at a time, and kill the node with SIGKILL while
   // some are in flight. Each payment either reports done (then it must survive), or says the node
@@ -57,8 +60,10 @@ test('cli crash - SIGKILL during trading, offline and concurrent commands, resta
   t.alike(concurrent.map((r) => r.code), [0, 0, 0, 0], 'four concurrent offline payments all succeed')
   for (const r of concurrent) ok.push(JSON.parse(r.stdout).id)
 
+  at('offline payments done')
   // Restart: the stale socket is replaced, and every payment a command reported is there.
-  beta = await procs.start('beta', ['--dir', dir('beta'), 'up'], /^listening/)
+  beta = await procs.start('beta', ['--dir', dir('beta'), 'up'], /^online/)
+  at('beta restarted')
   const via = await tally('beta', ['status'])
   t.is(via.node.running, true, 'the restarted node answers on the socket')
   const history = await tally('beta', ['history', '--limit', '100'])
@@ -68,12 +73,17 @@ test('cli crash - SIGKILL during trading, offline and concurrent commands, resta
   t.ok(ids.size >= ok.length, 'at least every reported payment')
 
   const paid = BigInt(ids.size - concurrent.length) * 100n + BigInt(concurrent.length) * 50n
-  await until(async () => (await tally('alpha', ['balance', 'beta'])).balance === -Number(paid), "alpha to see all of beta's payments")
+  const diagnose = async () => {
+    const st = await Promise.all(['alpha', 'beta'].map((c) => tally(c, ['status'])))
+    return st.map((x) => `${x.member}: ${x.entries} entries, ${x.node.peers} peers`).join('; ') + ` | beta's node: ${beta.stdout.trim().split('\n').slice(-3).join(' / ')}`
+  }
+  await until(async () => (await tally('alpha', ['balance', 'beta'])).balance === -Number(paid), "alpha to see all of beta's payments", 60_000, diagnose)
+  at('alpha has every payment')
   const [a, b] = await Promise.all([tally('alpha', ['status']), tally('beta', ['status'])])
   await until(async () => {
     const [x, y] = await Promise.all([tally('alpha', ['status']), tally('beta', ['status'])])
     return x.stateHash === y.stateHash
-  }, 'one state hash')
+  }, 'one state hash', 60_000, diagnose)
   t.ok(a.entries > 0 && b.entries > 0)
   t.is((await tally('beta', ['balance'])).balance, -Number(paid), "beta's own balance agrees")
 })

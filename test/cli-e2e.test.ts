@@ -35,7 +35,7 @@ test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every 
   const created = await tally('alpha', ['ledger', 'create', '--name', 'E2E Exchange', '--unit', 'CTC', '--credit-limit', '100'])
   t.is(created.steward.name, 'alpha')
   t.is(created.creditLimit, 10000)
-  const alphaNode = await procs.start('alpha', ['--dir', dir('alpha'), 'up', '--bootstrap', bootstrap], /^listening/)
+  const alphaNode = await procs.start('alpha', ['--dir', dir('alpha'), 'up', '--bootstrap', bootstrap], /^online/)
   t.comment(`alpha up after ${Math.round((Date.now() - started) / 1000)} s`)
 
   // While `up` runs, the node has the store: a command that works now went through its socket.
@@ -50,7 +50,7 @@ test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every 
     const joined = await tally(c, ['join', codes[c], '--bootstrap', bootstrap, '--timeout', '60'])
     t.is(joined.role, 'member')
     t.is(joined.writable, true, `${c} can write once join exits`)
-    await procs.start(c, ['--dir', dir(c), 'up'], /^listening/) // the bootstrap was saved by join
+    await procs.start(c, ['--dir', dir(c), 'up'], /^online/) // the bootstrap was saved by join
   }
 
   t.comment(`joined after ${Math.round((Date.now() - started) / 1000)} s`)

@@ -55,6 +55,12 @@ export async function up(env: CliEnv, opts: UpOpts): Promise<void> {
   }
   node.on('peers', onPeers)
   onPeers() // connected while starting
+  const online = () => emit('online', `online: announced on the ledger's topic (${network})`)
+  const offline = (err: Error) => emit('offline', `offline: cannot reach the network (${err.message}); local commands still work`, { message: err.message })
+  node.on('online', online)
+  node.on('offline', offline)
+  if (node.online) online() // announced while this was starting
+  else if (node.networkError) offline(node.networkError)
   node.on('admitted', (e: AdmittedEvent) =>
     emit('admitted', `admitted ${e.name} (${short(e.account)}) as ${e.role === 'auditor' ? 'an auditor' : 'a member'}, invite ${short(e.inviteId)}`, { ...e })
   )

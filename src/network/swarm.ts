@@ -9,6 +9,9 @@ import { EventEmitter } from 'events'
 import type { Ledger } from '../ledger.js'
 import { LedgerError } from '../errors.js'
 
+/** How long closing waits to leave the topic politely before tearing the swarm down. */
+const CLOSE_GRACE_MS = 3000
+
 export interface BootstrapNode {
   host: string
   port: number
@@ -125,7 +128,18 @@ export class Replicator extends EventEmitter {
 
   private async doClose(): Promise<void> {
     if (this.owned) {
-      await this.swarm.destroy()
+      // Leaving the topic politely (unannouncing) needs the DHT; without a network the swarm's
+      // teardown waits out the DHT's timeouts (measured: 10-11 s). After a grace period, tear it
+      // down with force in the background and go on closing the rest.
+      let timer: NodeJS.Timeout | null = null
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          this.swarm.destroy({ force: true }).catch(() => {})
+          resolve()
+        }, CLOSE_GRACE_MS)
+      })
+      await Promise.race([this.swarm.destroy(), grace])
+      if (timer) clearTimeout(timer)
     } else {
       await this.swarm.leave(this.ledger.discoveryKey)
       for (const c of this.connections) c.destroy()

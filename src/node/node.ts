@@ -26,7 +26,8 @@ export interface TallyNodeOptions {
 }
 
 /**
- * Emits 'peers' (count), 'admitted' (AdmittedEvent), 'refused' (RefusedEvent).
+ * Emits 'online' once announced on the ledger's topic, 'offline' (Error) if that failed, 'peers'
+ * (count), 'admitted' (AdmittedEvent), 'refused' (RefusedEvent).
  *
  * @example
  * const node = await TallyNode.start({ dir, handler })
@@ -34,6 +35,10 @@ export interface TallyNodeOptions {
  */
 export class TallyNode extends EventEmitter {
   private closing: Promise<void> | null = null
+  /** Whether the node has announced itself on the ledger's topic. */
+  online = false
+  /** Why announcing failed, if it did. */
+  networkError: Error | null = null
 
   private constructor(
     readonly ctx: NodeContext & { close(): Promise<void> },
@@ -71,10 +76,21 @@ export class TallyNode extends EventEmitter {
       replicator.on('disconnection', (n: number) => node!.emit('peers', n))
       invites.on('admitted', (e: AdmittedEvent) => node!.emit('admitted', e))
       invites.on('refused', (e: RefusedEvent) => node!.emit('refused', e))
-      // Serve local commands first: they need no network.
+      // Serve local commands at once: they need no network. Announcing on the topic can take a
+      // while, or never finish without a network; the node says when it is online.
       await service.listen()
       node.answerInvites()
-      await replicator.join()
+      const joined = node
+      replicator.join().then(
+        () => {
+          joined.online = true
+          if (joined.closing === null) joined.emit('online')
+        },
+        (err: Error) => {
+          joined.networkError = err
+          if (joined.closing === null) joined.emit('offline', err)
+        }
+      )
       return node
     } catch (err) {
       if (replicator) await replicator.close().catch(() => {})
