@@ -16,6 +16,11 @@ export type LedgerErrorCode =
   | 'TIMEOUT'
   | 'BAD_INPUT' // an argument is malformed
   | 'STORAGE' // the data dir cannot be read or written
+  | 'STORE_LOCKED' // another process has the store open (a running node, or another command)
+  | 'INVITE_USED' // a steward's node refused an invite that was already used
+  | 'INVITE_EXPIRED' // the invite's expiry has passed
+  | 'INVITE_REFUSED' // a steward's node refused the join request (or no node answered in time)
+  | 'NODE_LOST' // the running node closed the local socket before answering
 
 export class LedgerError extends Error {
   readonly code: LedgerErrorCode

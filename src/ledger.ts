@@ -717,6 +717,7 @@ export class Ledger extends EventEmitter {
     }
     const all: Member[] = []
     for await (const node of this.base.view.createReadStream(K.prefixRange('acct/'))) all.push(memberFromJson(node.value))
+    all.sort((a, b) => (nameKey(a.name) < nameKey(b.name) ? -1 : 1)) // candidates listed by name, as people look for them
     const lower = q.toLowerCase()
     const matches = all.filter((m) => m.account.startsWith(lower) || nameKey(m.name).startsWith(lower))
     if (matches.length === 1) return matches[0]

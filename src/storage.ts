@@ -65,7 +65,7 @@ export function storageError(dir: string, err: unknown): LedgerError {
   const file = fileOf(dir, chain)
   const detail = (chain.find((c) => c.code !== undefined && c.code !== 'STORAGE') ?? chain[chain.length - 1] ?? { message: String(err) }).message.replace(/\s+/g, ' ').trim()
   if (/could not be locked|LOCK: .*(Resource temporarily unavailable|lock)/i.test(all)) {
-    return new LedgerError('STORAGE', `the store in ${dir} is in use by another process (is \`tally up\` running for this dir?)`, { cause: err })
+    return new LedgerError('STORE_LOCKED', `the store in ${dir} is in use by another process (is \`tally up\` running for this dir?)`, { cause: err })
   }
   if (/ENOSPC|No space left/i.test(all)) {
     return new LedgerError('STORAGE', `no space left on the disk holding the store in ${dir}${file ? ` (writing ${file})` : ''}: free some space, then open it again`, { cause: err })

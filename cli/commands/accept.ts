@@ -1,0 +1,3 @@
+import { replyCommand } from './reply.js'
+
+export const acceptCommand = replyCommand('accept')

@@ -1,0 +1,3 @@
+import { replyCommand } from './reply.js'
+
+export const cancelCommand = replyCommand('cancel')

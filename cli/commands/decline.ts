@@ -1,0 +1,3 @@
+import { replyCommand } from './reply.js'
+
+export const declineCommand = replyCommand('decline')

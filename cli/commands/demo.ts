@@ -1,0 +1,176 @@
+/**
+ * `tally demo`: three co-ops on a private loopback network, each a separate `tally` process,
+ * driven only through `tally` commands, as a person would: a DHT bootstrap, alpha creates the
+ * ledger, beta and gamma join by invite, they trade, the nodes converge, and every node's balances
+ * are printed and checked (they sum to zero and all nodes agree). Then everything is stopped.
+ */
+import fs from 'fs/promises'
+import os from 'os'
+import path from 'path'
+import { formatAmount } from '../../protocol/amount.js'
+import { LedgerError } from '../../src/errors.js'
+import type { CliEnv, StandaloneCommand } from '../command.js'
+import { TallyProcesses, type LongRunning } from '../processes.js'
+import { table } from '../output.js'
+
+const CONVERGE_TIMEOUT_MS = 40_000
+const CONFIRM_TIMEOUT_MS = 15_000
+const POLL_MS = 300
+const COOPS = ['alpha', 'beta', 'gamma'] as const
+type Coop = (typeof COOPS)[number]
+
+export interface DemoOpts {
+  keep?: boolean
+}
+
+export interface DemoResult {
+  ok: boolean
+  seconds: number
+  /** The data dirs (removed unless --keep). */
+  dirs: Record<Coop, string>
+  /** Balances in minor units as each node sees them: node -> member -> balance. */
+  balances: Record<Coop, Record<string, bigint>>
+  stateHash: string
+  confirmed: boolean
+  unit: string
+  decimals: number
+}
+
+export async function demo(env: CliEnv, opts: DemoOpts): Promise<DemoResult> {
+  const started = Date.now()
+  const say = (line: string) => (env.json ? env.log(line) : env.out(line))
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'tally-demo-'))
+  const dirs = Object.fromEntries(COOPS.map((c) => [c, path.join(root, c)])) as Record<Coop, string>
+  const procs = new TallyProcesses({ env: { ...env.env, TALLY_DIR: '' } })
+  const nodes: Partial<Record<Coop, LongRunning>> = {}
+  const tally = async (coop: Coop, args: string[]) => procs.json(['--dir', dirs[coop], ...args])
+  const abort = () => {
+    if (env.signal.aborted) throw new LedgerError('TIMEOUT', 'demo interrupted')
+  }
+  try {
+    say('tally demo: three co-ops on a private loopback network, each a separate process\n')
+    const boot = await procs.start('bootstrap', ['bootstrap'], /^\d+\.\d+\.\d+\.\d+:\d+$/)
+    const bootstrap = boot.stdout.split('\n')[0].trim()
+    say(`1. DHT bootstrap node at ${bootstrap}  (tally bootstrap)`)
+
+    for (const c of COOPS) await tally(c, ['init', '--name', c])
+    say(`2. identities created: ${COOPS.join(', ')}  (tally init --name NAME)`)
+    const created = await tally('alpha', ['ledger', 'create', '--name', 'Demo Exchange', '--unit', 'CTC', '--credit-limit', '100', '--bootstrap', bootstrap])
+    say(`3. alpha created "${created.name}" (CTC, credit limit 100.00) and is its steward  (tally ledger create)`)
+    nodes.alpha = await startNode(procs, 'alpha', dirs.alpha, bootstrap)
+    say('4. alpha is up  (tally up)')
+
+    for (const c of ['beta', 'gamma'] as const) {
+      abort()
+      const invite = await tally('alpha', ['invite', '--expires', '10m'])
+      const joined = await tally(c, ['join', invite.code, '--bootstrap', bootstrap, '--timeout', '60'])
+      nodes[c] = await startNode(procs, c, dirs[c], bootstrap)
+      say(`5. ${c} joined with a one-time invite (${joined.entries} entries synced) and is up  (tally invite; tally join CODE; tally up)`)
+    }
+
+    abort()
+    say('6. trading:')
+    await tally('beta', ['pay', 'alpha', '25.00', '--memo', 'web design'])
+    say('   beta pays alpha 25.00 for web design')
+    await tally('gamma', ['pay', 'beta', '40.00', '--memo', 'catering'])
+    say('   gamma pays beta 40.00 for catering')
+    await tally('alpha', ['pay', 'gamma', '10.00', '--memo', 'room hire'])
+    say('   alpha pays gamma 10.00 for room hire')
+    const invoice = await tally('alpha', ['invoice', 'gamma', '15.50', '--memo', 'bookkeeping'])
+    say(`   alpha invoices gamma 15.50 for bookkeeping (invoice ${invoice.id.slice(0, 8)})`)
+    await until(async () => (await tally('gamma', ['invoices'])).invoices.some((i: any) => i.id === invoice.id), 'the invoice to reach gamma', env)
+    await tally('gamma', ['accept', invoice.id.slice(0, 12)])
+    say('   gamma accepts it')
+    const over = await procs.run(['--dir', dirs.beta, 'pay', 'gamma', '500'])
+    say(`   beta tries to pay gamma 500.00: refused (exit ${over.code}): ${over.stderr.trim().replace(/^tally: /, '')}`)
+
+    say('7. waiting for the three nodes to converge...')
+    let statuses: any[] = []
+    await until(
+      async () => {
+        statuses = await Promise.all(COOPS.map((c) => tally(c, ['status'])))
+        return statuses.every((s) => s.stateHash === statuses[0].stateHash)
+      },
+      'the nodes to converge',
+      env,
+      CONVERGE_TIMEOUT_MS
+    )
+    const stateHash: string = statuses[0].stateHash
+    let confirmed = false
+    await until(
+      async () => {
+        statuses = await Promise.all(COOPS.map((c) => tally(c, ['status'])))
+        return (confirmed = statuses.every((s) => s.confirmedStateHash === stateHash))
+      },
+      'confirmation',
+      env,
+      CONFIRM_TIMEOUT_MS
+    ).catch(() => {})
+    say(`   converged: ${statuses[0].entries} entries, state hash ${stateHash.slice(0, 16)} on every node${confirmed ? ', all confirmed' : ' (some still pending confirmation)'}`)
+
+    const lists = await Promise.all(COOPS.map((c) => tally(c, ['members'])))
+    const decimals: number = lists[0].decimals
+    const unit: string = lists[0].unit
+    const balances = Object.fromEntries(
+      COOPS.map((c, i) => [c, Object.fromEntries(lists[i].members.map((m: any) => [m.name, BigInt(m.balance)]))])
+    ) as Record<Coop, Record<string, bigint>>
+    say(`\n8. balances (${unit}) as each node sees them:`)
+    const names = Object.keys(balances.alpha).sort()
+    say(
+      table(
+        ['MEMBER', ...COOPS.map((c) => `AT ${c.toUpperCase()}`)],
+        [
+          ...names.map((n) => [n, ...COOPS.map((c) => formatAmount(balances[c][n] ?? 0n, decimals))]),
+          ['total', ...COOPS.map((c) => formatAmount(sum(balances[c]), decimals))]
+        ],
+        ['left', 'right', 'right', 'right']
+      )
+        .split('\n')
+        .map((l) => '   ' + l)
+        .join('\n')
+    )
+
+    const zero = COOPS.every((c) => sum(balances[c]) === 0n)
+    const agree = COOPS.every((c) => names.every((n) => balances[c][n] === balances.alpha[n]) && Object.keys(balances[c]).length === names.length)
+    say(`\n9. audit check: balances sum to zero on every node: ${zero ? 'yes' : 'NO'}; all nodes agree: ${agree ? 'yes' : 'NO'}`)
+    if (!zero || !agree) throw new LedgerError('REJECTED', 'the audit check failed: balances do not sum to zero or the nodes disagree')
+
+    say('10. stopping the nodes and the bootstrap  (SIGTERM = Ctrl-C)')
+    for (const c of [...COOPS].reverse()) await procs.stop(nodes[c]!)
+    await procs.stop(boot)
+    const seconds = Math.round((Date.now() - started) / 100) / 10
+    say(`\ndone in ${seconds} s.${opts.keep ? ` data dirs kept in ${root}` : ''}`)
+    return { ok: true, seconds, dirs, balances, stateHash, confirmed, unit, decimals }
+  } finally {
+    await procs.stopAll()
+    if (!opts.keep) await fs.rm(root, { recursive: true, force: true })
+  }
+}
+
+async function startNode(procs: TallyProcesses, coop: Coop, dir: string, bootstrap: string): Promise<LongRunning> {
+  return procs.start(coop, ['--dir', dir, 'up', '--bootstrap', bootstrap], /^online/)
+}
+
+async function until(cond: () => Promise<boolean>, what: string, env: CliEnv, timeoutMs = CONVERGE_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await cond())) {
+    if (env.signal.aborted) throw new LedgerError('TIMEOUT', 'demo interrupted')
+    if (Date.now() > deadline) throw new LedgerError('TIMEOUT', `timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, POLL_MS))
+  }
+}
+
+function sum(balances: Record<string, bigint>): bigint {
+  return Object.values(balances).reduce((a, b) => a + b, 0n)
+}
+
+export const demoCommand: StandaloneCommand<DemoOpts, DemoResult> = {
+  name: 'demo',
+  scope: 'standalone',
+  longRunning: true,
+  summary: 'three co-ops on a private loopback network: invite, trade, sync, audit',
+  flags: { keep: { type: 'boolean', help: 'keep the three data dirs (printed at the end)' } },
+  examples: ['npm run demo', 'tally demo --keep'],
+  run: demo,
+  render: () => ''
+}

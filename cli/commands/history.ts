@@ -1,0 +1,91 @@
+import type { EntryType, Hex, RejectCode } from '../../protocol/index.js'
+import type { NodeContext } from '../../src/node/context.js'
+import type { LedgerCommand } from '../command.js'
+import { money, table } from '../output.js'
+import { countArg, ledgerMeta, namesOf, unitOf, type UnitInfo, type Who } from '../values.js'
+
+const LIMIT_DEFAULT = 20
+const LIMIT_MAX = 10_000
+
+export interface HistoryRow {
+  id: Hex
+  /** Position in the ledger's order. */
+  index: number
+  type: EntryType | null
+  status: 'applied' | 'rejected'
+  code: RejectCode | null
+  reason: string | null
+  author: Who | null
+  payer: Who | null
+  payee: Who | null
+  /** Minor units, for entries that move money. */
+  amount: bigint | null
+  invoice: Hex | null
+  memo: string
+  /** The author's clock, ms since the epoch (informational). */
+  timestamp: number
+  confirmed: boolean
+}
+
+export interface HistoryResult extends UnitInfo {
+  name: string
+  account: Hex
+  entries: HistoryRow[]
+}
+
+/** Entries touching a member (default: you), newest first. */
+export async function history(ctx: NodeContext, opts: { member?: string; limit?: string }): Promise<HistoryResult> {
+  const meta = await ledgerMeta(ctx.ledger)
+  const limit = opts.limit === undefined ? LIMIT_DEFAULT : countArg(opts.limit, '--limit', 1, LIMIT_MAX)
+  const who = opts.member === undefined ? await ctx.ledger.self() : await ctx.ledger.findMember(opts.member)
+  const items = await ctx.ledger.history(who.account, { limit })
+  const name = await namesOf(ctx.ledger)
+  return {
+    name: who.name,
+    account: who.account,
+    entries: items.map((e) => ({
+      id: e.id,
+      index: e.index,
+      type: e.type,
+      status: e.status,
+      code: e.code,
+      reason: e.reason,
+      author: name(e.author),
+      payer: name(e.payer),
+      payee: name(e.payee),
+      amount: e.amount === null ? null : BigInt(e.amount),
+      invoice: e.invoice,
+      memo: e.memo,
+      timestamp: e.timestamp,
+      confirmed: e.confirmed
+    })),
+    ...unitOf(meta)
+  }
+}
+
+export const historyCommand: LedgerCommand<{ member?: string; limit?: string }, HistoryResult> = {
+  name: 'history',
+  scope: 'ledger',
+  summary: 'entries touching a member (default: you), newest first',
+  args: [{ name: 'member', optional: true, help: 'name or account key prefix' }],
+  flags: { limit: { type: 'string', value: 'N', help: `how many entries (default ${LIMIT_DEFAULT})` } },
+  examples: ['tally history', 'tally history beta --limit 5'],
+  run: history,
+  render: (r) =>
+    r.entries.length === 0
+      ? `no entries for ${r.name}`
+      : table(
+          ['#', 'WHEN', 'TYPE', 'FROM', 'TO', 'AMOUNT', 'STATE', 'MEMO'],
+          r.entries.map((e) => [
+            String(e.index),
+            new Date(e.timestamp).toISOString().slice(0, 16).replace('T', ' '),
+            e.type ?? '?',
+            e.payer?.name ?? e.author?.name ?? '',
+            e.payee?.name ?? '',
+            e.amount === null ? '' : money(e.amount, r.decimals),
+            e.status === 'rejected' ? `rejected: ${e.code}` : e.confirmed ? 'confirmed' : 'pending',
+            e.memo
+          ]),
+          ['right', 'left', 'left', 'left', 'left', 'right', 'left', 'left']
+        )
+}

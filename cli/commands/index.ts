@@ -1,0 +1,44 @@
+/**
+ * Every `tally` command, in the order `tally --help` lists them. A new command is one file in
+ * this folder plus one line here.
+ */
+import type { CommandSpec } from '../command.js'
+import { initCommand } from './init.js'
+import { ledgerCreateCommand } from './ledger-create.js'
+import { upCommand } from './up.js'
+import { bootstrapCommand } from './bootstrap.js'
+import { inviteCommand } from './invite.js'
+import { joinCommand } from './join.js'
+import { payCommand } from './pay.js'
+import { invoiceCommand } from './invoice.js'
+import { acceptCommand } from './accept.js'
+import { declineCommand } from './decline.js'
+import { cancelCommand } from './cancel.js'
+import { invoicesCommand } from './invoices.js'
+import { balanceCommand } from './balance.js'
+import { membersCommand } from './members.js'
+import { historyCommand } from './history.js'
+import { statusCommand } from './status.js'
+import { limitsCommand } from './limits.js'
+import { demoCommand } from './demo.js'
+
+export const COMMANDS: CommandSpec[] = [
+  initCommand,
+  ledgerCreateCommand,
+  upCommand,
+  bootstrapCommand,
+  inviteCommand,
+  joinCommand,
+  payCommand,
+  invoiceCommand,
+  acceptCommand,
+  declineCommand,
+  cancelCommand,
+  invoicesCommand,
+  balanceCommand,
+  membersCommand,
+  historyCommand,
+  statusCommand,
+  limitsCommand,
+  demoCommand
+]

@@ -1,0 +1,39 @@
+import { LedgerError } from '../../src/errors.js'
+import { NAME_BYTES_MAX } from '../../protocol/constants.js'
+import type { CliEnv, StandaloneCommand } from '../command.js'
+import { fields } from '../output.js'
+
+export interface InitResult {
+  name: string
+  account: string
+  dir: string
+}
+
+/** Creates this member's identity (account key, file mode 0600) in the data dir; never replaces one. */
+export async function init(env: CliEnv, opts: { name?: string }): Promise<InitResult> {
+  const name = String(opts.name ?? '').trim()
+  if (name === '' || Buffer.byteLength(name) > NAME_BYTES_MAX) throw new LedgerError('BAD_INPUT', `--name must be 1-${NAME_BYTES_MAX} bytes`)
+  await env.dir.ensure()
+  const { createIdentity } = await import('../../src/identity.js')
+  const id = await createIdentity(env.dir.identityFile, name)
+  return { name: id.name, account: id.account, dir: env.dir.root }
+}
+
+export const initCommand: StandaloneCommand<{ name?: string }, InitResult> = {
+  name: 'init',
+  scope: 'standalone',
+  summary: "create this member's identity (account key) in the data dir",
+  flags: { name: { type: 'string', required: true, value: 'NAME', help: 'the member (co-op) name others see' } },
+  examples: ['tally --dir ./alpha init --name alpha'],
+  run: (env, opts) => {
+    if (opts.name === undefined) throw new LedgerError('BAD_INPUT', 'init needs --name NAME')
+    return init(env, opts)
+  },
+  render: (r) =>
+    fields([
+      ['created', `identity ${r.name}`],
+      ['account', r.account],
+      ['data dir', r.dir],
+      ['next', '`tally ledger create --name NAME --unit CODE` or `tally join CODE`']
+    ])
+}

@@ -1,0 +1,116 @@
+import { LedgerError } from '../../src/errors.js'
+import type { JoinProgress, JoinRole } from '../../src/network/invites.js'
+import { toHex } from '../../protocol/hex.js'
+import type { Hex } from '../../protocol/types.js'
+import type { CliEnv, StandaloneCommand } from '../command.js'
+import { fields, short } from '../output.js'
+import { countArg } from '../values.js'
+
+export interface JoinOpts {
+  code?: string
+  bootstrap?: string
+  timeout?: string
+}
+
+export interface JoinResult {
+  ledger: Hex
+  /** The ledger's name. */
+  ledgerName: string | null
+  name: string
+  account: Hex
+  role: JoinRole
+  writable: boolean
+  entries: number
+  members: number
+}
+
+const TIMEOUT_S_DEFAULT = 600
+
+/**
+ * Joins a ledger with an invite code: pairs with the steward's running node, saves the keys it
+ * hands over in ledger.json, syncs, and returns once this node can write (or, for an auditor, read).
+ */
+export async function join(env: CliEnv, opts: JoinOpts): Promise<JoinResult> {
+  const [{ loadIdentity }, { openStore }, { parseBootstrap }, { joinByInvite }] = await Promise.all([
+    import('../../src/identity.js'),
+    import('../../src/storage.js'),
+    import('../../src/network/swarm.js'),
+    import('../../src/network/invites.js')
+  ])
+  const identity = await loadIdentity(env.dir.identityFile)
+  if (await env.dir.hasLedger()) throw new LedgerError('BAD_INPUT', `${env.dir.root} already has a ledger; join with another --dir`)
+  const bootstrap = opts.bootstrap === undefined ? undefined : parseBootstrap(opts.bootstrap)
+  const timeoutS = opts.timeout === undefined ? TIMEOUT_S_DEFAULT : countArg(opts.timeout, '--timeout', 1, 86_400)
+  const store = await openStore(env.dir.storeDir)
+  try {
+    const joined = await joinByInvite({
+      store,
+      identity,
+      name: identity.name,
+      code: String(opts.code ?? ''),
+      ...(bootstrap ? { bootstrap } : {}),
+      timeoutMs: timeoutS * 1000,
+      signal: env.signal,
+      onProgress: (p) => env.log(progressLine(p)),
+      onKeys: ({ key, encryptionKey, role }) =>
+        env.dir.writeLedgerConfig({
+          version: 1,
+          key: toHex(key),
+          encryptionKey: encryptionKey ? toHex(encryptionKey) : null,
+          role,
+          bootstrap: opts.bootstrap ?? null
+        })
+    })
+    try {
+      const status = await joined.ledger.status()
+      return {
+        ledger: status.key,
+        ledgerName: status.name,
+        name: identity.name,
+        account: identity.account,
+        role: joined.role,
+        writable: status.writable,
+        entries: status.entries,
+        members: status.members
+      }
+    } finally {
+      await joined.close()
+    }
+  } finally {
+    await store.close()
+  }
+}
+
+function progressLine(p: JoinProgress): string {
+  switch (p.phase) {
+    case 'pairing':
+      return `asking the steward's node to answer invite ${short(p.inviteId)} (it must be running \`tally up\`)...`
+    case 'paired':
+      return `accepted as ${p.role === 'auditor' ? 'an auditor' : 'a member'} of ledger ${short(p.key)}; syncing...`
+    case 'syncing':
+      return `  synced ${p.entries} entries, ${p.members} members${p.writable ? ', writable' : ''}`
+    case 'ready':
+      return `ready (${p.entries} entries)`
+  }
+}
+
+export const joinCommand: StandaloneCommand<JoinOpts, JoinResult> = {
+  name: 'join',
+  scope: 'standalone',
+  longRunning: true,
+  summary: "join a ledger with an invite code; waits until admitted and synced",
+  args: [{ name: 'code', help: 'the invite code from a steward' }],
+  flags: {
+    bootstrap: { type: 'string', value: 'HOST:PORT', help: 'DHT bootstrap of a private network (saved as this dir\'s default)' },
+    timeout: { type: 'string', value: 'SECONDS', help: `give up after this long (default ${TIMEOUT_S_DEFAULT})` }
+  },
+  examples: ['tally --dir ./beta join yry4...   # then: tally --dir ./beta up'],
+  run: join,
+  render: (r) =>
+    fields([
+      ['joined', `"${r.ledgerName ?? '?'}" as ${r.name} (${r.role}${r.writable ? '' : ', read only'})`],
+      ['ledger', r.ledger],
+      ['synced', `${r.entries} entries, ${r.members} members`],
+      ['next', '`tally up` keeps this node replicating; `tally balance` shows where you stand']
+    ])
+}

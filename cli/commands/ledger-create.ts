@@ -1,0 +1,101 @@
+import { LedgerError } from '../../src/errors.js'
+import { parseAmount, AmountError } from '../../protocol/amount.js'
+import { DECIMALS_MAX, UNIT_CODE_PATTERN } from '../../protocol/constants.js'
+import { toHex } from '../../protocol/hex.js'
+import type { Hex } from '../../protocol/types.js'
+import type { CliEnv, StandaloneCommand } from '../command.js'
+import { fields, money } from '../output.js'
+import type { Who } from '../values.js'
+
+export interface LedgerCreateOpts {
+  name?: string
+  unit?: string
+  decimals?: string
+  creditLimit?: string
+  maxBalance?: string
+  bootstrap?: string
+}
+
+export interface LedgerCreateResult {
+  ledger: Hex
+  name: string
+  unit: string
+  decimals: number
+  creditLimit: bigint
+  maxBalance: bigint | null
+  steward: Who
+  bootstrap: string | null
+}
+
+/** Creates a ledger in the data dir: this member becomes its first steward and indexer. */
+export async function ledgerCreate(env: CliEnv, opts: LedgerCreateOpts): Promise<LedgerCreateResult> {
+  const name = String(opts.name ?? '').trim()
+  if (name === '') throw new LedgerError('BAD_INPUT', 'ledger create needs --name NAME')
+  const unit = String(opts.unit ?? '').trim().toUpperCase()
+  if (!UNIT_CODE_PATTERN.test(unit)) throw new LedgerError('BAD_INPUT', `--unit must be 1-12 letters or digits, like CTC; got ${JSON.stringify(opts.unit ?? '')}`)
+  const decimalsText = opts.decimals ?? '2'
+  if (!/^\d{1,2}$/.test(decimalsText) || Number(decimalsText) > DECIMALS_MAX) throw new LedgerError('BAD_INPUT', `--decimals must be 0 to ${DECIMALS_MAX}, got ${JSON.stringify(decimalsText)}`)
+  const decimals = Number(decimalsText)
+  const creditLimit = opts.creditLimit === undefined ? 0n : amount(opts.creditLimit, decimals, '--credit-limit')
+  const maxBalance = opts.maxBalance === undefined ? null : amount(opts.maxBalance, decimals, '--max-balance')
+  const [{ Ledger }, { loadIdentity }, { openStore }, { parseBootstrap }] = await Promise.all([
+    import('../../src/ledger.js'),
+    import('../../src/identity.js'),
+    import('../../src/storage.js'),
+    import('../../src/network/swarm.js')
+  ])
+  const bootstrap = opts.bootstrap === undefined ? null : (parseBootstrap(opts.bootstrap), opts.bootstrap)
+  const identity = await loadIdentity(env.dir.identityFile)
+  if (await env.dir.hasLedger()) throw new LedgerError('BAD_INPUT', `${env.dir.root} already has a ledger; use another --dir for another ledger`)
+  const store = await openStore(env.dir.storeDir)
+  try {
+    const ledger = await Ledger.create({ store, identity, name, unitCode: unit, decimals, creditLimit, maxBalance, memberName: identity.name })
+    try {
+      await env.dir.writeLedgerConfig({
+        version: 1,
+        key: toHex(ledger.key),
+        encryptionKey: ledger.encryptionKey ? toHex(ledger.encryptionKey) : null,
+        role: 'creator',
+        bootstrap
+      })
+      return { ledger: toHex(ledger.key), name, unit, decimals, creditLimit, maxBalance, steward: { name: identity.name, account: identity.account }, bootstrap }
+    } finally {
+      await ledger.close()
+    }
+  } finally {
+    await store.close()
+  }
+}
+
+function amount(text: string, decimals: number, what: string): bigint {
+  try {
+    return parseAmount(text, decimals)
+  } catch (err) {
+    if (err instanceof AmountError) throw new LedgerError('BAD_INPUT', `${what}: ${err.message}`)
+    throw err
+  }
+}
+
+export const ledgerCreateCommand: StandaloneCommand<LedgerCreateOpts, LedgerCreateResult> = {
+  name: 'ledger create',
+  scope: 'standalone',
+  summary: 'create a ledger; you become its steward and indexer',
+  flags: {
+    name: { type: 'string', required: true, value: 'NAME', help: 'ledger name, e.g. "CoTech Exchange"' },
+    unit: { type: 'string', required: true, value: 'CODE', help: 'unit code, e.g. CTC' },
+    decimals: { type: 'string', value: 'N', help: 'decimal places of the unit (default 2)' },
+    'credit-limit': { type: 'string', value: 'AMOUNT', help: "members' default credit limit (default 0)" },
+    'max-balance': { type: 'string', value: 'AMOUNT', help: "members' default highest balance (default none)" },
+    bootstrap: { type: 'string', value: 'HOST:PORT', help: 'DHT bootstrap to use by default (default: the public HyperDHT)' }
+  },
+  examples: ['tally ledger create --name "CoTech Exchange" --unit CTC --credit-limit 500'],
+  run: ledgerCreate,
+  render: (r) =>
+    fields([
+      ['created', `ledger "${r.name}" (${r.unit}, ${r.decimals} decimals)`],
+      ['ledger', r.ledger],
+      ['steward', `${r.steward.name} (${r.steward.account.slice(0, 8)})`],
+      ['credit limit', money(r.creditLimit, r.decimals, r.unit) + (r.maxBalance === null ? '' : `, max balance ${money(r.maxBalance, r.decimals, r.unit)}`)],
+      ['next', '`tally up` to go online, then `tally invite` for each co-op']
+    ])
+}

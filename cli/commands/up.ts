@@ -1,0 +1,93 @@
+import type { AdmittedEvent, RefusedEvent } from '../../src/network/invites.js'
+import type { Opts, CliEnv, StandaloneCommand } from '../command.js'
+import { short } from '../output.js'
+import { countArg } from '../values.js'
+
+const PEERS_SETTLE_MS = 500
+
+export interface UpOpts {
+  bootstrap?: string
+  poll?: string
+}
+
+/**
+ * Runs the node until SIGINT/SIGTERM: replicates the ledger with its peers, admits members who
+ * join with this node's invites, and serves the data dir's other commands on its socket.
+ * Logs a line per event (JSON lines with --json).
+ */
+export async function up(env: CliEnv, opts: UpOpts): Promise<void> {
+  const [{ parseBootstrap }, { TallyNode }] = await Promise.all([import('../../src/network/swarm.js'), import('../../src/node/node.js')])
+  const bootstrap = opts.bootstrap === undefined ? undefined : parseBootstrap(opts.bootstrap)
+  const pollMs = opts.poll === undefined ? undefined : countArg(opts.poll, '--poll', 1, 3600) * 1000
+  const emit = (event: string, human: string, data: Record<string, unknown> = {}) =>
+    env.out(env.json ? JSON.stringify({ event, ...data }) : human)
+  const node = await TallyNode.start({
+    dir: env.dir,
+    bootstrap,
+    ...(pollMs === undefined ? {} : { pollMs }),
+    handler: (ctx, req) => env.dispatch(ctx, req.command, req.opts as Opts)
+  })
+  const { ctx } = node
+  const meta = await ctx.ledger.meta()
+  const self = await ctx.ledger.self().catch(() => null)
+  const network = ctx.node!.bootstrap ? `bootstrap ${ctx.node!.bootstrap}` : 'public HyperDHT'
+  emit(
+    'listening',
+    [
+      `tally node up: ${self ? self.name : ctx.identity.name} on "${meta?.name ?? 'ledger not synced yet'}"${meta ? ` (${meta.unitCode})` : ''}`,
+      `  ledger   ${ctx.config.key}`,
+      `  network  ${network}`,
+      `  socket   ${env.dir.socketPath}`,
+      'listening: other tally commands for this dir go through this node; Ctrl-C stops it'
+    ].join('\n'),
+    { ledger: ctx.config.key, socket: env.dir.socketPath, bootstrap: ctx.node!.bootstrap, pid: process.pid }
+  )
+  // Hyperswarm may hold two connections to one peer for a moment while it settles which to keep:
+  // report the count once it has been steady for a moment, and only when it changed.
+  let shown = 0
+  let settle: NodeJS.Timeout | null = null
+  const onPeers = () => {
+    if (settle) clearTimeout(settle)
+    settle = setTimeout(() => {
+      settle = null
+      if (node.peers !== shown) emit('peers', `peers: ${(shown = node.peers)}`, { peers: shown })
+    }, PEERS_SETTLE_MS)
+  }
+  node.on('peers', onPeers)
+  onPeers() // connected while starting
+  const online = () => emit('online', `online: announced on the ledger's topic (${network})`)
+  const offline = (err: Error) => emit('offline', `offline: cannot reach the network (${err.message}); local commands still work`, { message: err.message })
+  node.on('online', online)
+  node.on('offline', offline)
+  if (node.online) online() // announced while this was starting
+  else if (node.networkError) offline(node.networkError)
+  node.on('admitted', (e: AdmittedEvent) =>
+    emit('admitted', `admitted ${e.name} (${short(e.account)}) as ${e.role === 'auditor' ? 'an auditor' : 'a member'}, invite ${short(e.inviteId)}`, { ...e })
+  )
+  node.on('refused', (e: RefusedEvent) => emit('refused', `refused a join request${e.name ? ` from ${e.name}` : ''} (invite ${short(e.inviteId)}): ${e.reason}`, { ...e }))
+  const onError = (err: Error) => emit('error', `ledger error: ${err.message}`, { message: err.message })
+  ctx.ledger.on('error', onError)
+  ctx.ledger.on('interrupt', onError)
+  await new Promise<void>((resolve) => {
+    if (env.signal.aborted) resolve()
+    else env.signal.addEventListener('abort', () => resolve(), { once: true })
+  })
+  if (settle) clearTimeout(settle)
+  emit('stopping', 'stopping: swarm, invites, socket, ledger, store')
+  await node.close()
+  emit('stopped', 'stopped')
+}
+
+export const upCommand: StandaloneCommand<UpOpts, void> = {
+  name: 'up',
+  scope: 'standalone',
+  longRunning: true,
+  summary: 'run the node: replicate, admit invited members, serve local commands; Ctrl-C stops it',
+  flags: {
+    bootstrap: { type: 'string', value: 'HOST:PORT', help: "DHT bootstrap (default: ledger.json's, else the public HyperDHT)" },
+    poll: { type: 'string', value: 'SECONDS', help: 'how often to look for join requests on the DHT (default 3)' }
+  },
+  examples: ['tally up', 'tally up --bootstrap 127.0.0.1:49737'],
+  run: up,
+  render: () => ''
+}

@@ -1,0 +1,104 @@
+/**
+ * Turning command-line text into values (amounts, durations, counts) with the one-line messages
+ * people need, and ledger facts commands share (unit, member names).
+ */
+import { AmountError, parseAmount } from '../protocol/amount.js'
+import type { Hex } from '../protocol/types.js'
+import { LedgerError } from '../src/errors.js'
+import type { Ledger } from '../src/ledger.js'
+import type { ViewMeta } from '../src/records.js'
+import { money } from './output.js'
+
+/** A ledger's unit as results carry it, so output can be rendered without the ledger. */
+export interface UnitInfo {
+  unit: string
+  decimals: number
+}
+
+/** A member as results name it. */
+export interface Who {
+  name: string
+  account: Hex
+}
+
+/** Refuses a write on an auditor's data dir with a message that says why. */
+export function assertWriter(ctx: { config: { role: string } }): void {
+  if (ctx.config.role === 'auditor') throw new LedgerError('NOT_WRITABLE', 'this data dir joined the ledger as an auditor: it can read and verify, not write')
+}
+
+/** The ledger's meta, or NOT_MEMBER when this node has not synced the ledger yet. */
+export async function ledgerMeta(ledger: Ledger): Promise<ViewMeta> {
+  const meta = await ledger.meta()
+  if (meta === null) throw new LedgerError('NOT_MEMBER', 'this node has not synced the ledger yet: run `tally up` until it has')
+  return meta
+}
+
+export function unitOf(meta: ViewMeta): UnitInfo {
+  return { unit: meta.unitCode, decimals: meta.decimals }
+}
+
+/** Parses an AMOUNT argument in the ledger's unit; BAD_INPUT naming the argument. */
+export function amountArg(text: unknown, meta: ViewMeta, what = 'amount'): bigint {
+  if (typeof text !== 'string') throw new LedgerError('BAD_INPUT', `${what} is missing`)
+  try {
+    return parseAmount(text, meta.decimals)
+  } catch (err) {
+    if (err instanceof AmountError) throw new LedgerError('BAD_INPUT', `${what}: ${err.message} (${meta.unitCode} has ${meta.decimals} decimals)`)
+    throw err
+  }
+}
+
+/** Parses a positive amount (what is paid or invoiced): zero is refused here with a clear message. */
+export function positiveAmountArg(text: unknown, meta: ViewMeta): bigint {
+  const v = amountArg(text, meta)
+  if (v === 0n) throw new LedgerError('BAD_INPUT', 'amount must be more than zero')
+  return v
+}
+
+/** Parses a count such as --limit; BAD_INPUT when it is not a whole number in range. */
+export function countArg(text: unknown, what: string, min: number, max: number): number {
+  const s = String(text)
+  if (!/^\d+$/.test(s) || Number(s) < min || Number(s) > max) throw new LedgerError('BAD_INPUT', `${what} must be a whole number from ${min} to ${max}, got ${JSON.stringify(s)}`)
+  return Number(s)
+}
+
+const DURATION_UNITS_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+
+/** Parses "90s", "30m", "24h", "7d" (or "0"/"never" for no expiry) into ms. */
+export function durationArg(text: unknown, what: string): number {
+  const s = String(text).trim()
+  if (s === '0' || s === 'never') return 0
+  const m = /^(\d+)([smhd])$/.exec(s)
+  if (!m || Number(m[1]) === 0) throw new LedgerError('BAD_INPUT', `${what} must be like 90s, 30m, 24h or 7d (or never), got ${JSON.stringify(s)}`)
+  return Number(m[1]) * DURATION_UNITS_MS[m[2]]
+}
+
+/** Names every account the ledger knows, for results that mention accounts. */
+export async function namesOf(ledger: Ledger): Promise<(account: Hex | null) => Who | null> {
+  const names = new Map<string, string>()
+  for (const m of await ledger.members()) names.set(m.account, m.name)
+  return (account) => (account === null ? null : { name: names.get(account) ?? account.slice(0, 8), account })
+}
+
+/**
+ * Rewords a rule's refusal in the ledger's unit: the rules speak minor units ("can spend 12000"),
+ * people want "can spend 120.00 CTC". Other errors pass through.
+ */
+export function explain(err: unknown, meta: ViewMeta, amount?: bigint): unknown {
+  if (!(err instanceof LedgerError) || err.code !== 'REJECTED' || err.available === undefined) return err
+  const fmt = (v: bigint) => money(v, meta.decimals, meta.unitCode)
+  const asked = amount === undefined ? '' : ` ${fmt(amount)}`
+  if (err.reject === 'over_credit_limit') {
+    return new LedgerError('REJECTED', `overspend: cannot pay${asked}; ${fmt(err.available)} is available within the credit limit`, {
+      reject: err.reject,
+      available: err.available
+    })
+  }
+  if (err.reject === 'over_max_balance') {
+    return new LedgerError('REJECTED', `over the payee's max balance: it can receive ${fmt(err.available)} more, not${asked}`, {
+      reject: err.reject,
+      available: err.available
+    })
+  }
+  return err
+}

@@ -1,0 +1,356 @@
+/**
+ * Joining a ledger by invite, over blind-pairing (as holepunchto/autopass pairs devices).
+ *
+ * Steward side: `issueInvite` creates a one-time code and records it in the node's InviteBook;
+ * `InviteHost` answers requests made with those codes while the node runs: it opens the request
+ * with the invite's public key, checks the signed join request, refuses used or expired invites
+ * (blind-pairing checks neither), marks the invite used, appends `admit` and only then confirms
+ * with the ledger key and encryption key. An auditor invite confirms without `admit`: the auditor
+ * can read (decrypt and replicate) but never write.
+ *
+ * Candidate side: `joinByInvite` sends the signed join request, learns of a refusal through the
+ * request's 'rejected' event, and on success opens the Ledger with the keys it received and waits
+ * until it can write (members) or has the ledger (auditors).
+ */
+import { EventEmitter } from 'events'
+import BlindPairing, { type MemberRequest, type PairingResult } from 'blind-pairing'
+import type Corestore from 'corestore'
+import type Hyperswarm from 'hyperswarm'
+import b4a from 'b4a'
+import { fromHex, toHex, type Hex, type KeyPair } from '../../protocol/index.js'
+import { LedgerError } from '../errors.js'
+import { Ledger, type LedgerOptions } from '../ledger.js'
+import { decodeInviteCode, decodeJoinRequest, encodeInviteCode, encodeJoinRequest } from './invite-code.js'
+import type { InviteBook, InviteRecord } from './invite-book.js'
+import { createSwarm, type SwarmOptions } from './swarm.js'
+
+/** blind-pairing polls the DHT for offline candidates every 7-10 min by default; a node wants seconds. */
+export const DEFAULT_PAIRING_POLL_MS = 3000
+export const DEFAULT_INVITE_EXPIRES_MS = 24 * 60 * 60 * 1000
+export const DEFAULT_JOIN_TIMEOUT_MS = 10 * 60 * 1000
+const ROLE_MEMBER = 'member'
+const ROLE_AUDITOR = 'auditor'
+/** blind-pairing deny statuses. */
+const DENY_REJECTED = 1
+const DENY_USED = 2
+const DENY_EXPIRED = 3
+
+export type JoinRole = 'member' | 'auditor'
+
+export interface IssueOptions {
+  /** Credit limit to admit with, in minor units; null or omitted for the ledger default. */
+  creditLimit?: bigint | null
+  /** How long the code stays valid, in ms (default 24 h); 0 for no expiry. */
+  expiresInMs?: number
+  auditor?: boolean
+  /** Clock, for tests. */
+  now?: number
+}
+
+/** Creates a one-time invite code for `ledger` and records it in `book`. Stewards only. */
+export async function issueInvite(ledger: Ledger, book: InviteBook, opts: IssueOptions = {}): Promise<{ code: string; record: InviteRecord }> {
+  const self = await ledger.self()
+  if (self.role !== 'steward') throw new LedgerError('REJECTED', `${self.name} is not a steward: only stewards can invite`, { reject: 'not_steward' })
+  const now = opts.now ?? Date.now()
+  const ttl = opts.expiresInMs ?? DEFAULT_INVITE_EXPIRES_MS
+  const expires = ttl > 0 ? now + ttl : 0
+  const role: JoinRole = opts.auditor === true ? ROLE_AUDITOR : ROLE_MEMBER
+  const created = BlindPairing.createInvite(ledger.key, { discoveryKey: ledger.discoveryKey, expires, data: b4a.from(role) })
+  const record: InviteRecord = {
+    id: toHex(created.id),
+    publicKey: toHex(created.publicKey),
+    createdAt: now,
+    // The code stores whole seconds; keep the record in step so both sides agree on the instant.
+    expires: expires === 0 ? 0 : Math.floor(expires / 1000) * 1000,
+    auditor: role === ROLE_AUDITOR,
+    creditLimit: opts.creditLimit === undefined || opts.creditLimit === null ? null : opts.creditLimit.toString(),
+    grant: { data: toHex(created.additional!.data), signature: toHex(created.additional!.signature) },
+    used: null
+  }
+  await book.add(record)
+  return { code: encodeInviteCode(created.invite), record }
+}
+
+/** What InviteHost reports. */
+export interface AdmittedEvent {
+  inviteId: Hex
+  name: string
+  account: Hex
+  role: JoinRole
+}
+export interface RefusedEvent {
+  inviteId: Hex
+  reason: string
+  name?: string
+}
+
+/**
+ * Answers join requests for the invites in `book` while the node runs, on the node's swarm.
+ * Emits 'admitted' (AdmittedEvent) and 'refused' (RefusedEvent).
+ */
+export class InviteHost extends EventEmitter {
+  private pairing: BlindPairing | null = null
+  private member: ReturnType<BlindPairing['addMember']> | null = null
+  /** Invites being answered now, so two requests with one code cannot both pass the used check. */
+  private readonly busy = new Set<string>()
+
+  constructor(
+    readonly ledger: Ledger,
+    readonly swarm: Hyperswarm,
+    readonly book: InviteBook,
+    private readonly opts: { pollMs?: number; now?: () => number } = {}
+  ) {
+    super()
+  }
+
+  /** Starts answering requests on the ledger's topic. */
+  start(): void {
+    if (this.pairing) return
+    this.pairing = new BlindPairing(this.swarm, { poll: this.opts.pollMs ?? DEFAULT_PAIRING_POLL_MS })
+    this.member = this.pairing.addMember({ discoveryKey: this.ledger.discoveryKey, onadd: (req) => this.answer(req) })
+  }
+
+  async close(): Promise<void> {
+    const { pairing, member } = this
+    this.pairing = null
+    this.member = null
+    if (member) await member.close()
+    if (pairing) await pairing.close()
+  }
+
+  private async answer(request: MemberRequest): Promise<void> {
+    const inviteId = toHex(request.inviteId)
+    // An id this node never issued cannot even be opened (it lacks the key): another steward's
+    // node may answer it, so this is not a refusal, just not ours.
+    const record = this.book.get(inviteId)
+    if (!record) return
+    let userData: Uint8Array
+    try {
+      userData = request.open(fromHex(record.publicKey))
+    } catch {
+      return this.refused({ inviteId, reason: 'the request does not open with the invite key' })
+    }
+    let join
+    try {
+      join = decodeJoinRequest(inviteId, userData)
+    } catch (err) {
+      request.deny({ status: DENY_REJECTED })
+      return this.refused({ inviteId, reason: (err as Error).message })
+    }
+    const account = toHex(join.account)
+    const writer = toHex(join.writer)
+    if (record.used) {
+      // The same candidate asking again (its answer was lost) gets the same answer.
+      if (record.used.account === account && record.used.writer === writer) return this.confirm(request, record)
+      request.deny({ status: DENY_USED })
+      return this.refused({ inviteId, name: join.name, reason: `invite already used by ${record.used.name}` })
+    }
+    const now = this.opts.now ? this.opts.now() : Date.now()
+    if (record.expires !== 0 && record.expires < now) {
+      request.deny({ status: DENY_EXPIRED })
+      return this.refused({ inviteId, name: join.name, reason: 'invite expired' })
+    }
+    if (this.busy.has(inviteId)) return // another request with this code is being answered; it decides
+    this.busy.add(inviteId)
+    try {
+      // Burn the invite before anything is appended: a crash now wastes it, never lets it be used twice.
+      await this.book.markUsed(inviteId, { at: now, account, writer, name: join.name })
+      if (!record.auditor) {
+        try {
+          await this.ledger.admit({
+            account: join.account,
+            writer: join.writer,
+            name: join.name,
+            creditLimit: record.creditLimit === null ? undefined : BigInt(record.creditLimit)
+          })
+        } catch (err) {
+          // Refused by the rules (name taken, already a member): nothing was appended, so the code stays usable.
+          if (err instanceof LedgerError && err.code === 'REJECTED') await this.book.unmark(inviteId)
+          request.deny({ status: DENY_REJECTED })
+          return this.refused({ inviteId, name: join.name, reason: (err as Error).message })
+        }
+      }
+      this.confirm(request, record)
+      this.emit('admitted', { inviteId, name: join.name, account, role: record.auditor ? ROLE_AUDITOR : ROLE_MEMBER } satisfies AdmittedEvent)
+    } finally {
+      this.busy.delete(inviteId)
+    }
+  }
+
+  private confirm(request: MemberRequest, record: InviteRecord): void {
+    request.confirm({
+      key: this.ledger.key,
+      encryptionKey: this.ledger.encryptionKey,
+      additional: { data: fromHex(record.grant.data), signature: fromHex(record.grant.signature) }
+    })
+  }
+
+  private refused(event: RefusedEvent): void {
+    this.emit('refused', event)
+  }
+}
+
+/** Progress of a join, for a display. */
+export type JoinProgress =
+  | { phase: 'pairing'; inviteId: Hex }
+  | { phase: 'paired'; key: Hex; role: JoinRole }
+  | { phase: 'syncing'; entries: number; members: number; writable: boolean }
+  | { phase: 'ready'; entries: number }
+
+export interface JoinOptions extends SwarmOptions {
+  /** The node's root Corestore (the caller owns it and closes it after the ledger). */
+  store: Corestore
+  identity: KeyPair
+  /** The member name to ask for. */
+  name: string
+  code: string
+  /** blind-pairing poll interval, ms (default 3 s). */
+  pollMs?: number
+  /** Give up after this long, ms (default 10 min). */
+  timeoutMs?: number
+  onProgress?: (p: JoinProgress) => void
+  /** Called with the keys as soon as pairing succeeds, before syncing (so they can be saved). */
+  onKeys?: (keys: { key: Uint8Array; encryptionKey: Uint8Array | null; role: JoinRole }) => Promise<void> | void
+  /** Extra options for the Ledger (ack interval in tests). */
+  ledger?: Partial<Pick<LedgerOptions, 'ackIntervalMs' | 'namespace'>>
+  signal?: AbortSignal
+}
+
+export interface Joined {
+  ledger: Ledger
+  role: JoinRole
+  /** The swarm the join used; replication goes on over it until close(). */
+  swarm: Hyperswarm
+  /** Stops pairing, the swarm (if this join made it) and the ledger. The store stays open. */
+  close(): Promise<void>
+}
+
+/**
+ * Joins a ledger with an invite code: pairs with the steward's node, opens the ledger with the keys
+ * it hands over and waits until this node can write (a member) or has the ledger (an auditor).
+ * Throws BAD_INPUT for a malformed or forged code, INVITE_USED / INVITE_EXPIRED / INVITE_REFUSED
+ * when refused, TIMEOUT when nobody answers in time.
+ */
+export async function joinByInvite(opts: JoinOptions): Promise<Joined> {
+  const decoded = decodeInviteCode(opts.code)
+  const writer = await Ledger.localWriterKey(opts.store, opts.ledger?.namespace)
+  const userData = encodeJoinRequest(decoded.id, { writer, account: opts.identity.publicKey, name: opts.name }, opts.identity)
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS
+  const deadline = Date.now() + timeoutMs
+  const { swarm, owned } = createSwarm(opts)
+  const onConnection = (conn: any) => {
+    conn.on('error', () => {}) // a dropped peer is normal while pairing
+    opts.store.replicate(conn)
+  }
+  swarm.on('connection', onConnection)
+  const pairing = new BlindPairing(swarm, { poll: opts.pollMs ?? DEFAULT_PAIRING_POLL_MS })
+  let ledger: Ledger | null = null
+  let closed: Promise<void> | null = null
+  const close = () => {
+    if (closed === null) {
+      closed = (async () => {
+        await pairing.close()
+        if (owned) await swarm.destroy()
+        else {
+          swarm.off('connection', onConnection)
+          if (ledger) await swarm.leave(ledger.discoveryKey)
+        }
+        if (ledger) await ledger.close()
+      })()
+    }
+    return closed
+  }
+  try {
+    opts.onProgress?.({ phase: 'pairing', inviteId: decoded.id })
+    const result = await pair(pairing, decoded.invite, userData, deadline - Date.now(), opts.signal)
+    const role: JoinRole = result.data !== null && b4a.toString(result.data) === ROLE_AUDITOR ? ROLE_AUDITOR : ROLE_MEMBER
+    await opts.onKeys?.({ key: result.key, encryptionKey: result.encryptionKey, role })
+    opts.onProgress?.({ phase: 'paired', key: toHex(result.key), role })
+    ledger = await Ledger.open({ store: opts.store, identity: opts.identity, key: result.key, encryptionKey: result.encryptionKey, ...opts.ledger })
+    // Client only: this process exits after the join, and an announced dead peer would keep every
+    // node on the topic dialling it until the DHT record expires.
+    swarm.join(ledger.discoveryKey, { server: false, client: true })
+    await waitSynced(ledger, role, deadline, opts)
+    return { ledger, role, swarm, close }
+  } catch (err) {
+    await close()
+    throw err
+  }
+}
+
+function pair(pairing: BlindPairing, invite: Uint8Array, userData: Uint8Array, timeoutMs: number, signal?: AbortSignal): Promise<PairingResult> {
+  return new Promise((resolve, reject) => {
+    let done = false
+    const candidate = pairing.addCandidate({ invite, userData, onadd: (result) => finish(null, result) })
+    candidate.request.on('rejected', (err: any) => finish(refusal(err)))
+    const timer = setTimeout(
+      () => finish(new LedgerError('TIMEOUT', `no steward's node answered within ${Math.round(timeoutMs / 1000)} s: check that the steward's node is running (\`tally up\`) on the same network (--bootstrap), and that the code is the one it issued`)),
+      Math.max(0, timeoutMs)
+    )
+    const onAbort = () => finish(new LedgerError('TIMEOUT', 'join interrupted before a steward answered'))
+    signal?.addEventListener('abort', onAbort, { once: true })
+    if (signal?.aborted) onAbort()
+    function finish(err: Error | null, result?: PairingResult) {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+      candidate.close().catch(() => {})
+      if (err) reject(err)
+      else resolve(result!)
+    }
+  })
+}
+
+function refusal(err: any): LedgerError {
+  switch (err?.code) {
+    case 'INVITE_USED':
+      return new LedgerError('INVITE_USED', 'this invite was already used: ask the steward for a new one')
+    case 'INVITE_EXPIRED':
+      return new LedgerError('INVITE_EXPIRED', 'this invite has expired: ask the steward for a new one')
+    case 'PAIRING_REJECTED':
+      return new LedgerError('INVITE_REFUSED', 'the steward\'s node refused this join request (is the name already taken, or this identity already a member?)')
+    default:
+      return new LedgerError('INVITE_REFUSED', `the steward's answer could not be read: ${err?.message ?? err}`)
+  }
+}
+
+async function waitSynced(ledger: Ledger, role: JoinRole, deadline: number, opts: JoinOptions): Promise<void> {
+  let last = -1
+  let stableSince = 0
+  for (;;) {
+    if (opts.signal?.aborted) throw new LedgerError('TIMEOUT', 'join interrupted while syncing; `tally up` finishes the sync')
+    if (Date.now() > deadline) throw new LedgerError('TIMEOUT', 'joined, but the ledger did not sync in time; `tally up` finishes the sync')
+    await ledger.update()
+    const meta = await ledger.meta()
+    const entries = meta?.entries ?? 0
+    const status = meta ? await ledger.status() : null
+    if (entries !== last) {
+      opts.onProgress?.({ phase: 'syncing', entries, members: status?.members ?? 0, writable: ledger.writable })
+      last = entries
+      stableSince = Date.now()
+    }
+    if (role === ROLE_MEMBER) {
+      if (ledger.writable && (await ledger.self().catch(() => null)) !== null) break
+    } else if (meta !== null && Date.now() - stableSince > AUDITOR_SETTLE_MS) {
+      break
+    }
+    await nextUpdate(ledger, 250)
+  }
+  opts.onProgress?.({ phase: 'ready', entries: last })
+}
+
+/** An auditor has no own entry to wait for: it is synced once the view stops growing for this long. */
+const AUDITOR_SETTLE_MS = 1000
+
+function nextUpdate(ledger: Ledger, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms)
+    ledger.once('update', done)
+    function done() {
+      clearTimeout(t)
+      ledger.off('update', done)
+      resolve()
+    }
+  })
+}

@@ -1,0 +1,94 @@
+import test from 'brittle'
+import fs from 'fs'
+import net from 'net'
+import { spawn } from 'child_process'
+import path from 'path'
+import { NodeService } from '../src/node/service.js'
+import { callNode } from '../src/node/client.js'
+import { runOnLedger } from '../src/node/session.js'
+import { DataDir } from '../src/node/data-dir.js'
+import { LedgerError } from '../src/index.js'
+import { tmpdir } from './helpers/index.js'
+
+test('node service - a request and its bigint result cross the socket; errors keep their code and extras', async (t) => {
+  const sock = path.join(tmpdir(t), 'node.sock')
+  const service = new NodeService(sock, async (req) => {
+    if (req.command === 'fail') throw new LedgerError('REJECTED', 'over the limit', { reject: 'over_credit_limit', available: 12_00n })
+    return { echo: req.opts, balance: -1250n, big: 2n ** 70n }
+  })
+  await service.listen()
+  t.teardown(() => service.close(), { order: 0 })
+  t.is(fs.statSync(sock).mode & 0o777, 0o600, 'the socket is owner-only')
+
+  const r = await callNode(sock, 'balance', { member: 'beta' })
+  t.ok(r.answered)
+  t.alike(r.answered && r.result, { echo: { member: 'beta' }, balance: -1250n, big: 2n ** 70n })
+
+  try {
+    await callNode(sock, 'fail', {})
+    t.fail('no error')
+  } catch (err) {
+    t.ok(err instanceof LedgerError)
+    t.is((err as LedgerError).code, 'REJECTED')
+    t.is((err as LedgerError).reject, 'over_credit_limit')
+    t.is((err as LedgerError).available, 12_00n)
+  }
+})
+
+test('node service - no node or a stale socket means "not answered"; a new node replaces the stale file', async (t) => {
+  const dir = tmpdir(t)
+  const sock = path.join(dir, 'node.sock')
+  t.alike(await callNode(sock, 'status', {}), { answered: false }, 'no socket file')
+
+  // A node killed with SIGKILL leaves its socket file behind, with nobody listening.
+  const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(sock)}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise((resolve) => child.stdout.once('data', resolve))
+  child.kill('SIGKILL')
+  await new Promise((resolve) => child.once('exit', resolve))
+  t.ok(fs.existsSync(sock), 'stale socket file is there')
+  t.alike(await callNode(sock, 'status', {}), { answered: false }, 'stale socket file')
+
+  const service = new NodeService(sock, async () => 'fresh')
+  await service.listen()
+  t.teardown(() => service.close(), { order: 0 })
+  const r = await callNode(sock, 'status', {})
+  t.is(r.answered && r.result, 'fresh')
+
+  const second = new NodeService(sock, async () => 'second')
+  await t.exception(() => second.listen(), /already answers/)
+  await service.close()
+  t.absent(fs.existsSync(sock), 'close removes the socket file')
+})
+
+test('node service - a node that dies mid-request is reported, not mistaken for success', async (t) => {
+  const sock = path.join(tmpdir(t), 'node.sock')
+  const server = net.createServer((s) => s.on('data', () => s.destroy()))
+  await new Promise<void>((resolve) => server.listen(sock, resolve))
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())), { order: 0 })
+  await t.exception(() => callNode(sock, 'pay', {}), /stopped before answering/)
+})
+
+test('node service - runOnLedger goes through a running node when one answers', async (t) => {
+  const dir = new DataDir(tmpdir(t))
+  const service = new NodeService(dir.socketPath, async (req) => ({ ran: req.command }))
+  await service.listen()
+  t.teardown(() => service.close(), { order: 0 })
+  const ran = await runOnLedger(dir, { command: 'status', opts: {} }, async () => {
+    throw new Error('must not open the store')
+  })
+  t.ok(ran.viaNode)
+  t.alike(ran.result, { ran: 'status' })
+})
+
+test('node service - a socket outside the data dir lives in a dir only its owner can use', async (t) => {
+  const base = tmpdir(t)
+  const fresh = path.join(base, 'tally-fresh')
+  const service = new NodeService(path.join(fresh, 'n.sock'), async () => 'ok', { privateDir: true })
+  await service.listen()
+  t.teardown(() => service.close(), { order: 0 })
+  t.is(fs.statSync(fresh).mode & 0o777, 0o700, 'created owner-only')
+  const shared = path.join(base, 'tally-shared')
+  fs.mkdirSync(shared, { mode: 0o755 })
+  fs.chmodSync(shared, 0o755)
+  await t.exception(() => new NodeService(path.join(shared, 'n.sock'), async () => 'x', { privateDir: true }).listen(), /only you can use/)
+})
