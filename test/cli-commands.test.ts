@@ -185,6 +185,17 @@ test('cli main - init, ledger create and local commands, exit codes and one-line
   t.ok(/^MEMBER\s+ACCOUNT\s+BALANCE/.test(io.out), 'an aligned table')
 
   io = capture()
+  t.is(await main(['--dir', dir, 'audit'], io), 0, 'tally audit passes on a clean ledger')
+  t.ok(/No findings: the signed logs, the replay and the view agree/.test(io.out))
+  const journal = path.join(dir, 'ledger.journal')
+  io = capture()
+  t.is(await main(['--dir', dir, 'audit', '--export', 'hledger', '--out', journal], io), 0)
+  t.ok(/^commodity .*CTC$/m.test(fs.readFileSync(journal, 'utf8')), 'the hledger export declares the commodity')
+  io = capture()
+  t.is(await main(['--dir', dir, 'audit', '--export', 'xls'], io), 1)
+  t.ok(/json|csv|hledger|beancount/.test(io.err), 'an unknown export format names the known ones')
+
+  io = capture()
   t.is(await main(['--dir', path.join(dir, 'none'), 'status'], io), 1)
   t.ok(/no identity in .*tally init --name NAME/.test(io.err))
 })

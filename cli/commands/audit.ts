@@ -13,6 +13,7 @@ import { formatAmount } from '../../protocol/index.js'
 import { audit as auditLedger, exportReport, isExportFormat, reportToJson, EXPORT_FORMATS, type AuditProgress, type AuditReport, type ExportFormat } from '../../src/audit/index.js'
 import { LedgerError } from '../../src/errors.js'
 import type { Ledger } from '../../src/ledger.js'
+import type { LedgerCommand } from '../command.js'
 
 export interface AuditCommandOptions {
   ledger: Ledger
@@ -144,4 +145,19 @@ export function renderAudit(r: AuditCommandResult): string {
   }
   if (r.exported) lines.push(`Exported ${r.exported.format} to ${r.exported.path} (${r.exported.bytes} bytes)`)
   return lines.join('\n') + '\n'
+}
+
+/** `tally audit`: one line in cli/commands/index.ts. */
+export const auditCommand: LedgerCommand<{ export?: string; out?: string }, AuditCommandResult> = {
+  name: 'audit',
+  scope: 'ledger',
+  summary: 'verify every signature and rule from genesis, reproduce every balance, export for accountants',
+  flags: {
+    export: { type: 'string', value: EXPORT_FORMATS.join('|'), help: 'write an export: json (signed receipts), csv, hledger or beancount' },
+    out: { type: 'string', value: 'FILE', path: true, help: 'where to write the export (default: stdout)' }
+  },
+  examples: ['tally audit', 'tally audit --json', 'tally audit --export hledger --out ledger.journal', 'tally audit --export csv > transfers.csv'],
+  run: (ctx, opts) => audit({ ledger: ctx.ledger, export: opts.export, out: opts.out, log: ctx.log }),
+  render: renderAudit,
+  exitCode: (r) => r.exitCode
 }

@@ -20,6 +20,7 @@ import { membersCommand } from './members.js'
 import { historyCommand } from './history.js'
 import { statusCommand } from './status.js'
 import { limitsCommand } from './limits.js'
+import { auditCommand } from './audit.js'
 import { demoCommand } from './demo.js'
 
 export const COMMANDS: CommandSpec[] = [
@@ -40,5 +41,6 @@ export const COMMANDS: CommandSpec[] = [
   historyCommand,
   statusCommand,
   limitsCommand,
+  auditCommand,
   demoCommand
 ]
