@@ -108,3 +108,11 @@ test('cli args - path flags are made absolute where the command line is parsed',
   const p = parseArgv(['x', '--out', 'report.json'], [spec])
   t.is(p.kind === 'run' && p.opts.out, path.resolve('report.json'))
 })
+
+test('cli startup - loading the CLI loads no native storage, network or crypto module (commands answered by the node start fast)', async (t) => {
+  const { execFileSync } = await import('child_process')
+  const main = new URL('../cli/main.js', import.meta.url).href
+  const script = `await import(${JSON.stringify(main)}); console.log(JSON.stringify(process.report.getReport().sharedObjects.filter((s) => s.includes('node_modules'))))`
+  const loaded = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }))
+  t.alike(loaded, [], 'no native addon (sodium, rocksdb, udx) loaded by importing cli/main.js')
+})

@@ -9,8 +9,9 @@
  * process.exitCode = result.ok ? 0 : 1
  */
 import fs from 'fs/promises'
-import { formatAmount } from '../../protocol/index.js'
-import { audit as auditLedger, exportReport, isExportFormat, reportToJson, EXPORT_FORMATS, type AuditProgress, type AuditReport, type ExportFormat } from '../../src/audit/index.js'
+import { formatAmount } from '../../protocol/amount.js'
+// Types only at the top: the audit stack loads when an audit runs, so other commands start fast.
+import type { reportToJson, AuditProgress, AuditReport, ExportFormat } from '../../src/audit/index.js'
 import { LedgerError } from '../../src/errors.js'
 import type { Ledger } from '../../src/ledger.js'
 import type { LedgerCommand } from '../command.js'
@@ -44,6 +45,7 @@ const PROGRESS_EVERY_MS = 1000
 
 /** Runs the audit; throws LedgerError BAD_INPUT for an unknown export format (before any work). */
 export async function audit(opts: AuditCommandOptions): Promise<AuditCommandResult> {
+  const { audit: auditLedger, exportReport, isExportFormat, reportToJson, EXPORT_FORMATS } = await import('../../src/audit/index.js')
   let format: ExportFormat | null = null
   if (opts.export !== undefined) {
     if (!isExportFormat(opts.export)) throw new LedgerError('BAD_INPUT', `unknown export format ${JSON.stringify(opts.export)}: use one of ${EXPORT_FORMATS.join(', ')}`)
@@ -153,7 +155,7 @@ export const auditCommand: LedgerCommand<{ export?: string; out?: string }, Audi
   scope: 'ledger',
   summary: 'verify every signature and rule from genesis, reproduce every balance, export for accountants',
   flags: {
-    export: { type: 'string', value: EXPORT_FORMATS.join('|'), help: 'write an export: json (signed receipts), csv, hledger or beancount' },
+    export: { type: 'string', value: 'FORMAT', help: 'write an export: json (signed receipts), csv, hledger or beancount' },
     out: { type: 'string', value: 'FILE', path: true, help: 'where to write the export (default: stdout)' }
   },
   examples: ['tally audit', 'tally audit --json', 'tally audit --export hledger --out ledger.journal', 'tally audit --export csv > transfers.csv'],
