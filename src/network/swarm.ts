@@ -47,8 +47,12 @@ export function createSwarm(opts: SwarmOptions = {}): { swarm: Hyperswarm; owned
   if (opts.dht) return { swarm: new Hyperswarm({ dht: opts.dht }), owned: true }
   const bootstrap = opts.bootstrap
   if (bootstrap && bootstrap.length > 0) {
-    const host = bootstrap.every((b) => isLoopback(b.host)) ? '127.0.0.1' : undefined
-    return { swarm: new Hyperswarm({ dht: new HyperDHT({ bootstrap, ...(host ? { host } : {}) }) }), owned: true }
+    // On a loopback network every node is reachable at its bound port, so it says so: left to
+    // guess, nodes stay "firewalled" and holepunch each other, and a third or later peer's
+    // connection to an earlier one often only opens after a 13-15 s timeout and retry.
+    const loopback = bootstrap.every((b) => isLoopback(b.host))
+    const dht = new HyperDHT({ bootstrap, ...(loopback ? { host: '127.0.0.1', firewalled: false } : {}) })
+    return { swarm: new Hyperswarm({ dht }), owned: true }
   }
   return { swarm: new Hyperswarm(), owned: true }
 }

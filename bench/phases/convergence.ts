@@ -1,0 +1,177 @@
+/**
+ * Convergence: N peers (one member each) write concurrently over Hyperswarm on the loopback
+ * testnet; the time from the last append anywhere until every peer has the same state hash,
+ * and until every peer has it quorum-confirmed. Fresh processes and stores for every run.
+ */
+import { MB, withNodes, type Context } from '../context.js'
+import type { NodeState, Opened, Snapshot, WorkloadResult } from '../messages.js'
+import type { BenchNode } from '../node-handle.js'
+import { convergence, settled } from '../state-log.js'
+import { summarize, type Summary } from '../stats.js'
+import { deriveSeed, memberNames } from '../workload.js'
+
+/** Indexers: the creator plus up to this many others, so quorum confirmation needs acks from other nodes. */
+export const EXTRA_INDEXERS = 2
+const SETUP_TIMEOUT_MS = 60_000
+
+export interface ConvergenceFigures {
+  peers: number
+  indexers: number
+  entriesPerPeer: number
+  /** Entries in the ledger at the end, genesis and admits included. */
+  totalEntries: number
+  /** Last append until every peer has the same state hash, ms. */
+  equal: Summary
+  /** Last append until every peer has it quorum-confirmed, ms. */
+  confirmed: Summary
+  /** Entries per second all peers appended together while writing. */
+  writeRate: Summary
+  maxRss: Summary
+  /** Every run ended with equal state hashes, equal balances summing to zero, all confirmed. */
+  converged: boolean
+}
+
+export async function measureConvergence(ctx: Context): Promise<ConvergenceFigures[]> {
+  const out: ConvergenceFigures[] = []
+  for (const n of ctx.params.convergence.peers) {
+    const runs: RunResult[] = []
+    for (let run = 0; run < ctx.params.runs; run++) {
+      const r = await convergenceRun(ctx, n, run)
+      ctx.log(`convergence ${n} peers run ${run + 1}: equal after ${r.equalMs.toFixed(0)} ms, confirmed after ${r.confirmedMs.toFixed(0)} ms (${r.totalEntries} entries, writes ${r.writeRate.toFixed(0)}/s)`)
+      runs.push(r)
+    }
+    out.push({
+      peers: n,
+      indexers: indexerCount(n),
+      entriesPerPeer: ctx.params.convergence.entriesPerPeer,
+      totalEntries: runs[0].totalEntries,
+      equal: summarize(runs.map((r) => r.equalMs), 'ms'),
+      confirmed: summarize(runs.map((r) => r.confirmedMs), 'ms'),
+      writeRate: summarize(runs.map((r) => r.writeRate), 'entries/s'),
+      maxRss: summarize(runs.map((r) => r.maxRss), 'MB'),
+      converged: runs.every((r) => r.converged)
+    })
+  }
+  return out
+}
+
+export function indexerCount(peers: number): number {
+  return Math.min(peers, 1 + EXTRA_INDEXERS)
+}
+
+interface RunResult {
+  equalMs: number
+  confirmedMs: number
+  totalEntries: number
+  writeRate: number
+  maxRss: number
+  converged: boolean
+}
+
+async function convergenceRun(ctx: Context, n: number, run: number): Promise<RunResult> {
+  const p = ctx.params
+  const names = memberNames(n)
+  const nodes = names.map((_, i) => ctx.spawn(`conv-${n}/run-${run}/peer-${i}`))
+  let result: Omit<RunResult, 'maxRss'> | null = null
+  await withNodes(nodes, async () => {
+    const t0 = Date.now()
+    const setupEntries = await setUp(ctx, nodes, names)
+    ctx.log(`convergence ${n} peers run ${run + 1}: set up in ${Date.now() - t0} ms`)
+    const states: NodeState[][] = nodes.map(() => [])
+    nodes.forEach((node, i) => node.onState((s) => states[i].push(s)))
+    await Promise.all(nodes.map((node) => node.call('watch', { on: true })))
+
+    const writes: WorkloadResult[] = await Promise.all(
+      nodes.map((node, i) =>
+        node.call('workload', {
+          plan: { seed: deriveSeed(p.seed, 'convergence', n, run), self: names[i], members: names, count: p.convergence.entriesPerPeer, budget: p.creditLimit },
+          concurrency: p.convergence.concurrency
+        })
+      )
+    )
+    const failed = writes.find((w) => w.failed > 0)
+    if (failed) throw new Error(`convergence: ${failed.failed} writes failed: ${failed.firstError}`)
+    const expected = setupEntries + writes.reduce((sum, w) => sum + w.appended, 0)
+    const lastAppend = Math.max(...writes.map((w) => w.lastAppendAt))
+    const firstStart = Math.min(...writes.map((w) => w.startedAt))
+
+    await waitSettled(nodes, states, expected, p.convergence.timeoutMs)
+    await Promise.all(nodes.map((node) => node.call('watch', { on: false })))
+    const c = convergence(states, expected)
+    if (c.equalAt === null || c.confirmedAt === null) throw new Error('convergence: settled, yet the state log shows no agreement (a bench bug)')
+    const snaps = await Promise.all(nodes.map((node) => node.call('snapshot', {})))
+    result = {
+      equalMs: c.equalAt - lastAppend,
+      confirmedMs: c.confirmedAt - lastAppend,
+      totalEntries: expected,
+      writeRate: (expected - setupEntries) / ((lastAppend - firstStart) / 1000),
+      converged: agree(snaps, c.stateHash)
+    }
+  })
+  return { ...result!, maxRss: Math.max(...nodes.map((node) => node.maxRssBytes)) / MB }
+}
+
+/**
+ * Creates the ledger on peer 0, opens it on the others, joins the swarm one peer at a time,
+ * admits every other peer (the first EXTRA_INDEXERS as indexers) and waits until the setup is
+ * confirmed everywhere. Returns the entries the ledger then holds.
+ */
+async function setUp(ctx: Context, nodes: BenchNode[], names: string[]): Promise<number> {
+  const p = ctx.params
+  const created = await nodes[0].call('create', {
+    ledgerName: 'Bench Exchange',
+    unitCode: 'BEN',
+    memberName: names[0],
+    creditLimit: p.creditLimit,
+    ackIntervalMs: p.ackIntervalMs,
+    batchMax: p.batchMax
+  })
+  const others: Opened[] = await Promise.all(
+    nodes.slice(1).map((node) => node.call('open', { key: created.key, encryptionKey: created.encryptionKey, ackIntervalMs: p.ackIntervalMs, fastForward: true }))
+  )
+  let t = Date.now()
+  for (const node of nodes) await node.call('join', {})
+  ctx.log(`  joined in ${Date.now() - t} ms`)
+  t = Date.now()
+  await Promise.all(nodes.map((node) => node.call('waitPeers', { n: 1, timeoutMs: SETUP_TIMEOUT_MS })))
+  ctx.log(`  connected in ${Date.now() - t} ms`)
+  t = Date.now()
+  await nodes[0].call('admit', {
+    members: others.map((o, i) => ({ name: names[i + 1], account: o.account, writer: o.writerKey, indexer: i < EXTRA_INDEXERS }))
+  })
+  await Promise.all(nodes.slice(1).map((node) => node.call('waitMember', { timeoutMs: SETUP_TIMEOUT_MS })))
+  ctx.log(`  admitted in ${Date.now() - t} ms`)
+  t = Date.now()
+  const setupEntries = nodes.length
+  await Promise.all(nodes.map((node) => node.call('waitEntries', { entries: setupEntries, confirmed: true, timeoutMs: SETUP_TIMEOUT_MS })))
+  ctx.log(`  confirmed in ${Date.now() - t} ms`)
+  return setupEntries
+}
+
+async function waitSettled(nodes: BenchNode[], states: NodeState[][], expected: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!settled(states, expected)) {
+    if (Date.now() > deadline) {
+      const latest = states.map((s, i) => `${nodes[i].label}: ${s.length ? `${s[s.length - 1].entries} entries, ${s[s.length - 1].confirmedEntries} confirmed` : 'no state'}`)
+      throw new Error(`convergence: peers did not settle on ${expected} confirmed entries within ${timeoutMs} ms (${latest.join('; ')})`)
+    }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+/** Same state hash, same balances, balances summing to zero, everything confirmed. */
+function agree(snaps: Snapshot[], stateHash: string | null): boolean {
+  const first = snaps[0]
+  const sum = Object.values(first.balances).reduce((a, b) => a + b, 0n)
+  return (
+    stateHash !== null &&
+    sum === 0n &&
+    snaps.every(
+      (s) =>
+        s.stateHash === stateHash &&
+        s.confirmedStateHash === stateHash &&
+        Object.keys(first.balances).length === Object.keys(s.balances).length &&
+        Object.entries(first.balances).every(([name, bal]) => s.balances[name] === bal)
+    )
+  )
+}
