@@ -74,9 +74,7 @@ async function convergenceRun(ctx: Context, n: number, run: number): Promise<Run
   const nodes = names.map((_, i) => ctx.spawn(`conv-${n}/run-${run}/peer-${i}`))
   let result: Omit<RunResult, 'maxRss'> | null = null
   await withNodes(nodes, async () => {
-    const t0 = Date.now()
     const setupEntries = await setUp(ctx, nodes, names)
-    ctx.log(`convergence ${n} peers run ${run + 1}: set up in ${Date.now() - t0} ms`)
     const states: NodeState[][] = nodes.map(() => [])
     nodes.forEach((node, i) => node.onState((s) => states[i].push(s)))
     await Promise.all(nodes.map((node) => node.call('watch', { on: true })))
@@ -129,22 +127,15 @@ async function setUp(ctx: Context, nodes: BenchNode[], names: string[]): Promise
   const others: Opened[] = await Promise.all(
     nodes.slice(1).map((node) => node.call('open', { key: created.key, encryptionKey: created.encryptionKey, ackIntervalMs: p.ackIntervalMs, fastForward: true }))
   )
-  let t = Date.now()
   for (const node of nodes) await node.call('join', {})
-  ctx.log(`  joined in ${Date.now() - t} ms`)
-  t = Date.now()
-  await Promise.all(nodes.map((node) => node.call('waitPeers', { n: 1, timeoutMs: SETUP_TIMEOUT_MS })))
-  ctx.log(`  connected in ${Date.now() - t} ms`)
-  t = Date.now()
+  // A full mesh, so every run has the same topology.
+  await Promise.all(nodes.map((node) => node.call('waitPeers', { n: nodes.length - 1, timeoutMs: SETUP_TIMEOUT_MS })))
   await nodes[0].call('admit', {
     members: others.map((o, i) => ({ name: names[i + 1], account: o.account, writer: o.writerKey, indexer: i < EXTRA_INDEXERS }))
   })
   await Promise.all(nodes.slice(1).map((node) => node.call('waitMember', { timeoutMs: SETUP_TIMEOUT_MS })))
-  ctx.log(`  admitted in ${Date.now() - t} ms`)
-  t = Date.now()
   const setupEntries = nodes.length
   await Promise.all(nodes.map((node) => node.call('waitEntries', { entries: setupEntries, confirmed: true, timeoutMs: SETUP_TIMEOUT_MS })))
-  ctx.log(`  confirmed in ${Date.now() - t} ms`)
   return setupEntries
 }
 
