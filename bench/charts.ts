@@ -21,7 +21,7 @@ export function benchSvg(r: BenchReport): string {
     : []
   const convergence: Panel = {
     title: 'Convergence after the last append',
-    xLabel: `peers writing concurrently (${conv[0]?.entriesPerPeer ?? '?'} entries each)`,
+    xLabel: `peers writing concurrently (${(r.config.convergence.entries).toLocaleString('en-US')} entries in all)`,
     yLabel: 'seconds',
     series: [
       { name: 'all state hashes equal', color: BLUE, points: conv.map((c) => inSeconds(c.peers, c.equal)) },

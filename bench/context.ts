@@ -18,7 +18,8 @@ export interface BenchParams {
   /** Every member's credit limit, minor units; the workload keeps each payer within it. */
   creditLimit: bigint
   ingest: { entries: number; serialEntries: number; concurrency: number }
-  convergence: { peers: number[]; entriesPerPeer: number; concurrency: number; timeoutMs: number }
+  /** Convergence: `entries` in all, split evenly among the peers, so load is the same at every N. */
+  convergence: { peers: number[]; entries: number; concurrency: number; timeoutMs: number }
   catchup: { sizes: number[]; buildBatch: number; timeoutMs: number }
 }
 

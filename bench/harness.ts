@@ -32,6 +32,8 @@ export interface BenchOptions {
   /** Directory for per-node CPU profiles; their breakdown goes into the report. */
   profile?: string | null
   verbose?: boolean
+  /** Extra node flags for every node process, e.g. ['--max-old-space-size=128']. */
+  nodeFlags?: string[]
   log?: (line: string) => void
   members?: number
   ackIntervalMs?: number
@@ -39,7 +41,8 @@ export interface BenchOptions {
   serialEntries?: number
   ingestConcurrency?: number
   peers?: number[]
-  entriesPerPeer?: number
+  /** Entries all convergence peers write together (split evenly). */
+  convergenceEntries?: number
   catchupSizes?: number[]
 }
 
@@ -65,13 +68,14 @@ export function resolveParams(o: BenchOptions): BenchParams {
     // 10,000,000.00 units: far more than any bench payer spends, so limits never bind.
     creditLimit: 1_000_000_000n,
     ingest: {
-      entries: o.ingestEntries ?? (quick ? 2000 : 10_000),
-      serialEntries: o.serialEntries ?? (quick ? 200 : 500),
+      entries: o.ingestEntries ?? (quick ? 2000 : 5000),
+      serialEntries: o.serialEntries ?? (quick ? 150 : 300),
       concurrency: o.ingestConcurrency ?? 256
     },
     convergence: {
       peers: o.peers ?? [2, 3, 4, 8],
-      entriesPerPeer: o.entriesPerPeer ?? (quick ? 250 : 2000),
+      // 6,000 = the target's 3 peers x 2,000 transfers.
+      entries: o.convergenceEntries ?? (quick ? 600 : 6000),
       concurrency: 256,
       timeoutMs: 300_000
     },
@@ -92,7 +96,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
     bootstrap: testnet.bootstrap,
     log,
     spawn(label) {
-      const node = new BenchNode({ label, bootstrap: testnet.bootstrap, verbose: opts.verbose, execArgv: opts.profile ? profileArgs(opts.profile, label) : [] })
+      const node = new BenchNode({ label, bootstrap: testnet.bootstrap, verbose: opts.verbose, execArgv: [...(opts.nodeFlags ?? []), ...(opts.profile ? profileArgs(opts.profile, label) : [])] })
       spawned.push(node)
       return node
     }
@@ -122,9 +126,10 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
         creditLimit: params.creditLimit.toString(),
         indexers: `the creator plus the next ${EXTRA_INDEXERS} peers (quorum = floor(indexers/2)+1); the catch-up source is the only indexer of its ledger`,
         ingest: params.ingest,
-        convergence: { peers: params.convergence.peers, entriesPerPeer: params.convergence.entriesPerPeer, concurrency: params.convergence.concurrency },
+        convergence: { peers: params.convergence.peers, entries: params.convergence.entries, concurrency: params.convergence.concurrency },
         catchup: { sizes: params.catchup.sizes, buildBatch: params.catchup.buildBatch },
-        phases: params.phases
+        phases: params.phases,
+        nodeFlags: opts.nodeFlags ?? []
       },
       ingest,
       convergence,

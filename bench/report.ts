@@ -59,6 +59,8 @@ export interface BenchReport {
     convergence: Omit<BenchParams['convergence'], 'timeoutMs'>
     catchup: { sizes: number[]; buildBatch: number }
     phases: string[]
+    /** Node flags the node processes ran with. */
+    nodeFlags: string[]
   }
   ingest: IngestFigures | null
   convergence: ConvergenceFigures[] | null

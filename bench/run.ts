@@ -16,6 +16,7 @@ const HELP = `Usage: npm run bench -- [flags]
   --out DIR          where <date>.json and <date>.svg go (default bench/results)
   --no-readme        leave bench/README.md as it is
   --profile DIR      write a CPU profile per node process into DIR and add a breakdown to the report
+  --node-flags FLAGS node flags for every node process, e.g. "--max-old-space-size=128"
   --verbose          show the node processes' output
   --help             this text
 
@@ -31,9 +32,9 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 /** Parses argv into options; throws RangeError with the offending flag. */
 export function parseArgs(argv: string[]): BenchOptions & { help?: boolean } {
   const o: BenchOptions & { help?: boolean } = { out: path.join(ROOT, 'bench', 'results'), readme: path.join(ROOT, 'bench', 'README.md') }
-  const value = (i: number, flag: string) => {
+  const value = (i: number, flag: string, flagLike = false) => {
     const v = argv[i + 1]
-    if (v === undefined || v.startsWith('--')) throw new RangeError(`${flag} needs a value`)
+    if (v === undefined || (!flagLike && v.startsWith('--'))) throw new RangeError(`${flag} needs a value`)
     return v
   }
   const int = (v: string, flag: string) => {
@@ -66,6 +67,9 @@ export function parseArgs(argv: string[]): BenchOptions & { help?: boolean } {
         break
       case '--profile':
         o.profile = path.resolve(value(i++, flag))
+        break
+      case '--node-flags':
+        o.nodeFlags = value(i++, flag, true).split(/\s+/).filter(Boolean)
         break
       case '--verbose':
         o.verbose = true

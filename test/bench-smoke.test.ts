@@ -29,7 +29,7 @@ test('bench - the harness runs every phase with tiny parameters and reports ever
     ingestEntries: 50,
     serialEntries: 10,
     peers: [2],
-    entriesPerPeer: 50,
+    convergenceEntries: 100,
     catchupSizes: [50],
     out,
     readme,
@@ -43,6 +43,7 @@ test('bench - the harness runs every phase with tiny parameters and reports ever
   t.is(report.convergence?.length, 1)
   const c = report.convergence![0]
   t.is(c.peers, 2)
+  t.is(c.entriesPerPeer, 50)
   t.is(c.totalEntries, 2 + 2 * 50, 'genesis, one admit and both workloads')
   t.ok(c.converged)
   t.ok(isSummary(c.equal) && isSummary(c.confirmed) && c.confirmed.median >= 0, 'convergence times')

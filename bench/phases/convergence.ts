@@ -43,7 +43,7 @@ export async function measureConvergence(ctx: Context): Promise<ConvergenceFigur
     out.push({
       peers: n,
       indexers: indexerCount(n),
-      entriesPerPeer: ctx.params.convergence.entriesPerPeer,
+      entriesPerPeer: perPeer(ctx, n),
       totalEntries: runs[0].totalEntries,
       equal: summarize(runs.map((r) => r.equalMs), 'ms'),
       confirmed: summarize(runs.map((r) => r.confirmedMs), 'ms'),
@@ -53,6 +53,10 @@ export async function measureConvergence(ctx: Context): Promise<ConvergenceFigur
     })
   }
   return out
+}
+
+function perPeer(ctx: Context, peers: number): number {
+  return Math.ceil(ctx.params.convergence.entries / peers)
 }
 
 export function indexerCount(peers: number): number {
@@ -82,7 +86,7 @@ async function convergenceRun(ctx: Context, n: number, run: number): Promise<Run
     const writes: WorkloadResult[] = await Promise.all(
       nodes.map((node, i) =>
         node.call('workload', {
-          plan: { seed: deriveSeed(p.seed, 'convergence', n, run), self: names[i], members: names, count: p.convergence.entriesPerPeer, budget: p.creditLimit },
+          plan: { seed: deriveSeed(p.seed, 'convergence', n, run), self: names[i], members: names, count: perPeer(ctx, n), budget: p.creditLimit },
           concurrency: p.convergence.concurrency
         })
       )
