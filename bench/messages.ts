@@ -78,6 +78,11 @@ export interface CatchUpResult {
   entries: number
   /** Whether fast-forward happened (view length jumped without applying every entry). */
   fastForwarded: boolean
+  /** Until the source's state hash is quorum-confirmed here as well. */
+  confirmedMs: number
+  /** Peak RSS at readyMs, and at confirmedMs. */
+  readyRssBytes: number
+  maxRssBytes: number
 }
 
 export interface AuditResult {

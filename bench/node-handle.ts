@@ -13,7 +13,7 @@ import type { Commands, CommandName, NodeInit, NodeMessage, NodeState, Request }
 const NODE_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'node.js')
 /** A command with no timeout of its own still cannot hang the bench. */
 const DEFAULT_CALL_TIMEOUT_MS = 600_000
-const CLOSE_TIMEOUT_MS = 30_000
+const CLOSE_TIMEOUT_MS = 120_000
 /** Keep this much of a node's stderr to explain a failure. */
 const STDERR_TAIL_CHARS = 4000
 
@@ -44,8 +44,13 @@ export class BenchNode {
   private stderrTail = ''
   private exited: Promise<number | null>
   private exitCode: number | null | undefined = undefined
-  /** Peak RSS reported at close, bytes. */
+  /** Peak RSS the node reported (at close, or earlier if it said so), bytes. */
   maxRssBytes = 0
+
+  /** Notes a peak RSS the node reported before closing, in case it cannot report at close. */
+  notePeak(bytes: number): void {
+    this.maxRssBytes = Math.max(this.maxRssBytes, bytes)
+  }
 
   constructor(opts: SpawnOptions) {
     this.label = opts.label
@@ -102,8 +107,9 @@ export class BenchNode {
     if (this.exitCode !== undefined) return
     try {
       const r = await this.call('close', {}, CLOSE_TIMEOUT_MS)
-      this.maxRssBytes = r.maxRssBytes
-    } catch {
+      this.maxRssBytes = Math.max(this.maxRssBytes, r.maxRssBytes)
+    } catch (err) {
+      process.stderr.write(`bench: node ${this.label} did not close cleanly (${(err as Error).message.split('\n')[0]}); killing it\n`)
       this.kill()
     }
     const timer = setTimeout(() => this.kill(), CLOSE_TIMEOUT_MS)

@@ -167,11 +167,7 @@ const handlers: Handlers = {
 
   async join() {
     replicator = new Replicator(requireLedger(), { bootstrap: init.bootstrap })
-    const t0 = Date.now()
-    await replicator.swarm.dht.fullyBootstrapped()
-    const t1 = Date.now()
     await replicator.join()
-    process.stderr.write(`[${init.label}] bootstrapped ${t1 - t0} ms, join flushed ${Date.now() - t1} ms\n`)
     return { peers: replicator.peers }
   },
 
@@ -343,7 +339,13 @@ const handlers: Handlers = {
       : async () => (await l.stateHash()) === a.target.stateHash
     await waitFor(l, ready, a.timeoutMs, a.fastForward ? 'balances equal to the source' : 'the source state hash')
     const readyMs = now() - start
-    return { connectedMs: connectedAt === 0 ? readyMs : connectedAt - start, readyMs, entries: (await l.meta())?.entries ?? 0, fastForwarded }
+    const entries = (await l.meta())?.entries ?? 0
+    const readyRss = maxRssBytes()
+    // Then until that state is quorum-confirmed here too: a replaying peer has more work after
+    // its state hash matches, and its node is not idle before this.
+    await waitFor(l, async () => (await readState(l)).confirmedStateHash === a.target.stateHash, a.timeoutMs, 'the source state hash, confirmed')
+    const confirmedMs = now() - start
+    return { connectedMs: connectedAt === 0 ? readyMs : connectedAt - start, readyMs, confirmedMs, entries, fastForwarded, readyRssBytes: readyRss, maxRssBytes: maxRssBytes() }
   },
 
   async audit() {

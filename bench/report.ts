@@ -158,6 +158,7 @@ export function markdown(r: BenchReport, svgName: string | null): string {
     lines.push(row(`Catch-up ${fmt(c.entries)} entries: balances readable, fast-forward (s)${c.fastForwarded ? '' : ' [no fast-forward happened]'}`, c.fastForward, 2, 1 / 1000, isLargest ? targetCell(t.get('fast-forward')) : ''))
     lines.push(row(`Catch-up ${fmt(c.entries)} entries: full replay (s)`, c.replay, 2, 1 / 1000))
     lines.push(row(`Catch-up ${fmt(c.entries)} entries: full replay rate (entries/s)`, c.replayRate, 0, 1, isLargest ? targetCell(t.get('replay')) : ''))
+    lines.push(row(`Catch-up ${fmt(c.entries)} entries: full replay, then confirmed locally (s)`, c.replayConfirmed, 2, 1 / 1000))
   }
   if (r.audit) {
     if (r.audit.rate) lines.push(row(`Audit, ${fmt(r.audit.entries)} entries (entries/s)`, r.audit.rate, 0))

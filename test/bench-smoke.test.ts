@@ -51,7 +51,7 @@ test('bench - the harness runs every phase with tiny parameters and reports ever
   t.is(report.catchup?.length, 1)
   const cu = report.catchup![0]
   t.ok(cu.entries >= 50)
-  t.ok(isSummary(cu.fastForward) && isSummary(cu.replay) && isSummary(cu.replayRate) && isSummary(cu.connect), 'catch-up times')
+  t.ok(isSummary(cu.fastForward) && isSummary(cu.replay) && isSummary(cu.replayRate) && isSummary(cu.replayConfirmed) && isSummary(cu.connect), 'catch-up times')
   t.ok(Number.isFinite(cu.buildRate) && cu.buildRate > 0)
   // The one figure allowed to be missing: the auditor, when this build does not have it, with the reason.
   t.ok(report.audit !== null)

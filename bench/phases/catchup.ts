@@ -21,6 +21,8 @@ export interface CatchUpFigures {
   replay: Summary
   /** Entries per second of the full replay (entries / replay time, joining included). */
   replayRate: Summary
+  /** Joining until the replayed state is quorum-confirmed here too (the replaying node is then idle), ms. */
+  replayConfirmed: Summary
   /** Joining until the first swarm connection, ms (part of both times). */
   connect: Summary
   /** Source: entries per second it applied while building this size (raw batched appends). */
@@ -83,6 +85,7 @@ async function catchUpAt(
   const target = await source.call('snapshot', {})
   const ff: number[] = []
   const replay: number[] = []
+  const replayConfirmed: number[] = []
   const connect: number[] = []
   const ffRss: number[] = []
   const replayRss: number[] = []
@@ -90,9 +93,11 @@ async function catchUpAt(
   for (let run = 0; run < p.runs; run++) {
     for (const fastForward of [true, false]) {
       const peer = ctx.spawn(`catchup-${entries}/run-${run}/${fastForward ? 'ff' : 'replay'}`)
-      const r = await withNodes([peer], () =>
-        peer.call('catchUp', { key: created.key, encryptionKey: created.encryptionKey, fastForward, ackIntervalMs: p.ackIntervalMs, target, timeoutMs: p.catchup.timeoutMs })
-      )
+      const r = await withNodes([peer], async () => {
+        const res = await peer.call('catchUp', { key: created.key, encryptionKey: created.encryptionKey, fastForward, ackIntervalMs: p.ackIntervalMs, target, timeoutMs: p.catchup.timeoutMs })
+        peer.notePeak(res.maxRssBytes)
+        return res
+      })
       connect.push(r.connectedMs)
       if (fastForward) {
         ff.push(r.readyMs)
@@ -100,9 +105,10 @@ async function catchUpAt(
         fastForwarded &&= r.fastForwarded
       } else {
         replay.push(r.readyMs)
+        replayConfirmed.push(r.confirmedMs)
         replayRss.push(peer.maxRssBytes / MB)
       }
-      ctx.log(`catch-up ${entries} run ${run + 1}: ${fastForward ? 'fast-forward' : 'full replay'} ${r.readyMs.toFixed(0)} ms${fastForward && !r.fastForwarded ? ' (no fast-forward happened)' : ''}`)
+      ctx.log(`catch-up ${entries} run ${run + 1}: ${fastForward ? 'fast-forward' : 'full replay'} ${r.readyMs.toFixed(0)} ms${fastForward ? '' : `, confirmed ${r.confirmedMs.toFixed(0)} ms`}${fastForward && !r.fastForwarded ? ' (no fast-forward happened)' : ''}, peak RSS ${(r.maxRssBytes / MB).toFixed(0)} MB`)
     }
   }
   return {
@@ -111,6 +117,7 @@ async function catchUpAt(
     fastForwarded,
     replay: summarize(replay, 'ms'),
     replayRate: summarize(replay.map((ms) => entries / (ms / 1000)), 'entries/s'),
+    replayConfirmed: summarize(replayConfirmed, 'ms'),
     connect: summarize(connect, 'ms'),
     buildRate,
     sourceMaxRss,
