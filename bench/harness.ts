@@ -88,6 +88,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
   const params = resolveParams(opts)
   const log = opts.log ?? ((line: string) => console.log(line))
   const startedAt = new Date()
+  const loadAtStart = os.loadavg()[0]
   const testnet = await createTestnet(TESTNET_NODES)
   const spawned: BenchNode[] = []
   if (opts.profile) fs.mkdirSync(opts.profile, { recursive: true })
@@ -116,7 +117,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
       startedAt: startedAt.toISOString(),
       durationS: round((Date.now() - startedAt.getTime()) / 1000),
       quick: params.quick,
-      machine: machineInfo(),
+      machine: machineInfo(loadAtStart),
       config: {
         runs: params.runs,
         seed: params.seed,
@@ -182,7 +183,7 @@ function localDate(d: Date): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 }
 
-function machineInfo(): MachineInfo {
+function machineInfo(loadAtStart: number): MachineInfo {
   let commit: string | null = null
   try {
     commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: path.dirname(new URL(import.meta.url).pathname), stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()
@@ -196,6 +197,7 @@ function machineInfo(): MachineInfo {
     memoryMB: Math.round(os.totalmem() / 1024 / 1024),
     node: process.version,
     platform: `${os.platform()} ${os.release()}`,
-    commit
+    commit,
+    loadAverage: { start: round(loadAtStart), end: round(os.loadavg()[0]) }
   }
 }

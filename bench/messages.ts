@@ -39,6 +39,11 @@ export interface NodeState {
 /** NodeState plus every member's balance (pending included), by name, in minor units. */
 export interface Snapshot extends NodeState {
   balances: Record<string, bigint>
+  /** View blocks this node wrote (re-applied ones included) and the times its view was truncated. */
+  viewBlocksWritten: number
+  /** How much the view grew while this node watched it (since it opened the ledger). */
+  viewGrowth: number
+  truncations: number
 }
 
 /** A member to admit. Without keys it is a passive member: random keys, no node behind it. */

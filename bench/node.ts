@@ -46,7 +46,28 @@ function adopt(l: Ledger): Ledger {
   // A ledger error is a bench failure, but it must reach the orchestrator, not crash silently.
   l.on('error', (err: Error) => process.stderr.write(`[${init.label}] ledger error: ${err.stack ?? err}\n`))
   l.on('update', onChange)
+  countViewWrites(l)
   return l
+}
+
+/**
+ * View blocks written and truncated: Autobase undoes and re-applies entries when other writers'
+ * entries are linearized before them, so blocks written / final view length is the re-apply cost.
+ */
+const viewWrites = { written: 0, truncations: 0, startLength: 0 }
+
+function countViewWrites(l: Ledger): void {
+  const core = l.view.core as any
+  let length = core.length
+  viewWrites.startLength = length
+  core.on('append', () => {
+    viewWrites.written += Math.max(0, core.length - length)
+    length = core.length
+  })
+  core.on('truncate', (to: number) => {
+    viewWrites.truncations++
+    length = to
+  })
 }
 
 /** The ledger's state now: meta of the full view and of the quorum-signed snapshot. */
@@ -75,7 +96,7 @@ async function snapshot(l: Ledger): Promise<Snapshot> {
   const state = await readState(l)
   const balances: Record<string, bigint> = {}
   for (const m of await l.members()) balances[m.name] = m.balance
-  return { ...state, balances }
+  return { ...state, balances, viewBlocksWritten: viewWrites.written, viewGrowth: state.viewLength - viewWrites.startLength, truncations: viewWrites.truncations }
 }
 
 // ---- watching: push a 'state' event whenever what readState returns changes ----

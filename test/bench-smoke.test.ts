@@ -48,6 +48,7 @@ test('bench - the harness runs every phase with tiny parameters and reports ever
   t.ok(c.converged)
   t.ok(isSummary(c.equal) && isSummary(c.confirmed) && c.confirmed.median >= 0, 'convergence times')
   t.ok(isSummary(c.writeRate))
+  t.ok(isSummary(c.reapplyFactor) && c.reapplyFactor.median >= 1, 'view blocks written at least once each')
   t.is(report.catchup?.length, 1)
   const cu = report.catchup![0]
   t.ok(cu.entries >= 50)

@@ -27,6 +27,8 @@ export interface ConvergenceFigures {
   /** Entries per second all peers appended together while writing. */
   writeRate: Summary
   maxRss: Summary
+  /** View blocks written per block of the final view, mean over peers: 1 = nothing re-applied. */
+  reapplyFactor: Summary
   /** Every run ended with equal state hashes, equal balances summing to zero, all confirmed. */
   converged: boolean
 }
@@ -37,7 +39,7 @@ export async function measureConvergence(ctx: Context): Promise<ConvergenceFigur
     const runs: RunResult[] = []
     for (let run = 0; run < ctx.params.runs; run++) {
       const r = await convergenceRun(ctx, n, run)
-      ctx.log(`convergence ${n} peers run ${run + 1}: equal after ${r.equalMs.toFixed(0)} ms, confirmed after ${r.confirmedMs.toFixed(0)} ms (${r.totalEntries} entries, writes ${r.writeRate.toFixed(0)}/s)`)
+      ctx.log(`convergence ${n} peers run ${run + 1}: equal after ${r.equalMs.toFixed(0)} ms, confirmed after ${r.confirmedMs.toFixed(0)} ms (${r.totalEntries} entries, writes ${r.writeRate.toFixed(0)}/s, view blocks written ${r.reapplyFactor.toFixed(2)}x)`)
       runs.push(r)
     }
     out.push({
@@ -49,6 +51,7 @@ export async function measureConvergence(ctx: Context): Promise<ConvergenceFigur
       confirmed: summarize(runs.map((r) => r.confirmedMs), 'ms'),
       writeRate: summarize(runs.map((r) => r.writeRate), 'entries/s'),
       maxRss: summarize(runs.map((r) => r.maxRss), 'MB'),
+      reapplyFactor: summarize(runs.map((r) => r.reapplyFactor), 'x'),
       converged: runs.every((r) => r.converged)
     })
   }
@@ -68,6 +71,7 @@ interface RunResult {
   confirmedMs: number
   totalEntries: number
   writeRate: number
+  reapplyFactor: number
   maxRss: number
   converged: boolean
 }
@@ -107,6 +111,7 @@ async function convergenceRun(ctx: Context, n: number, run: number): Promise<Run
       confirmedMs: c.confirmedAt - lastAppend,
       totalEntries: expected,
       writeRate: (expected - setupEntries) / ((lastAppend - firstStart) / 1000),
+      reapplyFactor: snaps.reduce((sum, s) => sum + s.viewBlocksWritten / Math.max(1, s.viewGrowth), 0) / snaps.length,
       converged: agree(snaps, c.stateHash)
     }
   })
