@@ -80,11 +80,13 @@ interface Scale {
   ticks: number[]
 }
 
-function scale(values: number[], from: number, to: number, log: boolean, fixedTicks?: number[]): Scale {
+function scale(values: number[], from: number, to: number, log: boolean, fixedTicks?: number[], roundRange = true): Scale {
   const finite = values.filter((v) => Number.isFinite(v) && (!log || v > 0))
   let lo = Math.min(...finite)
   let hi = Math.max(...finite)
-  if (log) {
+  if (log && !roundRange) {
+    // The caller padded the range already (x axes).
+  } else if (log) {
     lo = 10 ** Math.floor(Math.log10(lo))
     hi = 10 ** Math.ceil(Math.log10(hi))
     if (lo === hi) hi = lo * 10
@@ -113,7 +115,7 @@ function panelSvg(p: Panel, ox: number): string {
   // Pad the x range a little so end points and whiskers are not on the frame.
   const xPad = p.xLog ? 1 : 0
   const xVals = p.xLog ? [Math.min(...xs) / 1.5, Math.max(...xs) * 1.5] : [Math.min(...xs) - 0.5 - xPad, Math.max(...xs) + 0.5]
-  const sx = scale(xVals, x0, x1, !!p.xLog, p.xTicks ?? [...new Set(xs)].sort((a, b) => a - b))
+  const sx = scale(xVals, x0, x1, !!p.xLog, p.xTicks ?? [...new Set(xs)].sort((a, b) => a - b), false)
   const sy = scale(ys, y0, y1, !!p.yLog)
   const out: string[] = []
   out.push(`<text x="${ox + PANEL_W / 2}" y="22" text-anchor="middle" ${FONT} font-size="14" font-weight="bold">${esc(p.title)}</text>`)
