@@ -25,7 +25,7 @@ export function benchSvg(r: BenchReport): string {
     yLabel: 'seconds',
     series: [
       { name: 'all state hashes equal', color: BLUE, points: conv.map((c) => inSeconds(c.peers, c.equal)) },
-      { name: 'quorum-confirmed everywhere', color: ORANGE, points: conv.map((c) => inSeconds(c.peers, c.confirmed)) }
+      { name: 'quorum-confirmed everywhere', color: ORANGE, points: conv.flatMap((c) => (c.confirmed ? [inSeconds(c.peers, c.confirmed)] : [])) }
     ],
     guides: convGuides
   }

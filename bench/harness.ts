@@ -140,7 +140,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
       targets: judgeTargets(partial),
       converged: (convergence ?? []).every((c) => c.converged),
       profile: opts.profile ? readProfiles(opts.profile, spawned.map((n) => n.label)) : null,
-      notes: notes(params, audit, catchup)
+      notes: notes(params, audit, catchup, convergence)
     }
   } finally {
     // Phases close their nodes; this only ends any that a failure left running.
@@ -169,11 +169,12 @@ function writeResults(report: BenchReport, opts: BenchOptions): string[] {
   return files
 }
 
-function notes(params: BenchParams, audit: BenchReport['audit'], catchup: BenchReport['catchup']): string[] {
+function notes(params: BenchParams, audit: BenchReport['audit'], catchup: BenchReport['catchup'], convergence: BenchReport['convergence']): string[] {
   const out: string[] = []
   const skipped = PHASES.filter((p) => !params.phases.includes(p))
   if (skipped.length) out.push(`phases not run (--only): ${skipped.join(', ')}.`)
   if (audit && !audit.available) out.push(`audit figure missing: ${audit.reason}.`)
+  for (const c of convergence ?? []) if (c.stalledRuns) out.push(`with ${c.peers} peers, quorum confirmation stalled in ${c.stalledRuns} of ${c.equal.runs.length} runs (the peers agreed, but their signed length stopped short; see stalls in the JSON).`)
   for (const c of catchup ?? []) if (!c.fastForwarded) out.push(`at ${c.entries} entries a joining peer did not fast-forward in every run; its "fast-forward" time is a replay.`)
   return out
 }

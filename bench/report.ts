@@ -94,6 +94,14 @@ export function judge(t: Omit<TargetResult, 'met' | 'margin'>): TargetResult {
   return { ...t, met, margin }
 }
 
+/** A run whose confirmation stalled misses the target, whatever the median of the others. */
+function withStalls(t: TargetResult, c: ConvergenceFigures | null): TargetResult {
+  if (!c || c.stalledRuns === 0) return t
+  const runs = c.equal.runs.length
+  const stalled = `${c.stalledRuns} of ${runs} runs never confirmed (stalled)`
+  return { ...t, met: false, margin: t.measured === null ? stalled : `${stalled}; the others: ${t.margin}` }
+}
+
 /** The issue's targets, judged on this run's medians. */
 export function judgeTargets(r: Pick<BenchReport, 'ingest' | 'convergence' | 'catchup' | 'quick'>): TargetResult[] {
   const quick = r.quick ? ' (quick run: smaller than the target size)' : ''
@@ -105,7 +113,7 @@ export function judgeTargets(r: Pick<BenchReport, 'ingest' | 'convergence' | 'ca
   return [
     judge({ id: 'ingest', what: 'ingest with group commit, one node', target: 4000, measured: r.ingest?.groupCommit.median ?? null, unit: 'entries/s', kind: 'min', at: r.ingest ? 'concurrent transfer()/invoice() calls' : '' }),
     judge({ id: 'equal', what: 'state hashes equal after the last append', target: 3, measured: conv3 ? conv3.equal.median / 1000 : null, unit: 's', kind: 'max', at: convAt }),
-    judge({ id: 'confirmed', what: 'quorum-confirmed after the last append', target: 10, measured: conv3 ? conv3.confirmed.median / 1000 : null, unit: 's', kind: 'max', at: convAt }),
+    withStalls(judge({ id: 'confirmed', what: 'quorum-confirmed after the last append', target: 10, measured: conv3?.confirmed ? conv3.confirmed.median / 1000 : null, unit: 's', kind: 'max', at: convAt }), conv3),
     judge({ id: 'fast-forward', what: 'new peer reads balances (fast-forward)', target: 2, measured: largest ? largest.fastForward.median / 1000 : null, unit: 's', kind: 'max', at: sizeAt }),
     judge({ id: 'replay', what: 'new peer replays every entry', target: 5000, measured: largest ? largest.replayRate.median : null, unit: 'entries/s', kind: 'min', at: sizeAt }),
     judge({ id: 'rss', what: 'peak RSS per node (source, fast-forward and replay peers)', target: 300, measured: rssAtLargest, unit: 'MB', kind: 'max', at: sizeAt })
@@ -152,7 +160,10 @@ export function markdown(r: BenchReport, svgName: string | null): string {
   for (const c of r.convergence ?? []) {
     const at = `${c.peers} peers x ${fmt(c.entriesPerPeer)}, ${c.indexers} indexers`
     lines.push(row(`Convergence, ${at}: state hashes equal (s after last append)`, c.equal, 2, 1 / 1000, c.peers === 3 ? targetCell(t.get('equal')) : ''))
-    lines.push(row(`Convergence, ${at}: quorum-confirmed (s after last append)`, c.confirmed, 2, 1 / 1000, c.peers === 3 ? targetCell(t.get('confirmed')) : ''))
+    const stalls = c.stalledRuns ? ` [${c.stalledRuns} of ${c.equal.runs.length} runs stalled unconfirmed]` : ''
+    const confirmedCell = c.peers === 3 ? targetCell(t.get('confirmed')) : ''
+    if (c.confirmed) lines.push(row(`Convergence, ${at}: quorum-confirmed (s after last append)${stalls}`, c.confirmed, 2, 1 / 1000, confirmedCell))
+    else lines.push(`| Convergence, ${at}: quorum-confirmed (s after last append)${stalls} | - | - | - | ${confirmedCell} |`)
     lines.push(row(`Convergence, ${at}: all peers writing together (entries/s)`, c.writeRate, 0))
     lines.push(row(`Convergence, ${at}: view blocks written per final view block (re-applies)`, c.reapplyFactor, 2))
   }

@@ -47,8 +47,15 @@ export function convergence(perPeer: NodeState[][], expected: number): Convergen
   return { equalAt, confirmedAt, stateHash: settled }
 }
 
-/** Whether the latest states show the peers confirmed and agreed: the run is over. */
+const latestOf = (perPeer: NodeState[][]) => perPeer.map((states) => states[states.length - 1])
+
+/** Whether the latest states show every peer with all entries and one state hash. */
+export function agreed(perPeer: NodeState[][], expected: number): boolean {
+  return allEqual(latestOf(perPeer), expected)
+}
+
+/** Whether the latest states show the peers agreed and all of it confirmed: the run is over. */
 export function settled(perPeer: NodeState[][], expected: number): boolean {
-  const latest = perPeer.map((states) => states[states.length - 1])
+  const latest = latestOf(perPeer)
   return allEqual(latest, expected) && allConfirmed(latest, expected) && latest[0]!.confirmedStateHash === latest[0]!.stateHash
 }

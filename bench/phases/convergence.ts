@@ -6,13 +6,15 @@
 import { MB, withNodes, type Context } from '../context.js'
 import type { NodeState, Opened, Snapshot, WorkloadResult } from '../messages.js'
 import type { BenchNode } from '../node-handle.js'
-import { convergence, settled } from '../state-log.js'
+import { agreed, convergence, settled } from '../state-log.js'
 import { summarize, type Summary } from '../stats.js'
 import { deriveSeed, memberNames } from '../workload.js'
 
 /** Indexers: the creator plus up to this many others, so quorum confirmation needs acks from other nodes. */
 export const EXTRA_INDEXERS = 2
 const SETUP_TIMEOUT_MS = 60_000
+/** Once the peers agree, how long confirmation may take before the run counts as stalled. */
+const CONFIRM_TIMEOUT_MS = 60_000
 
 export interface ConvergenceFigures {
   peers: number
@@ -22,8 +24,12 @@ export interface ConvergenceFigures {
   totalEntries: number
   /** Last append until every peer has the same state hash, ms. */
   equal: Summary
-  /** Last append until every peer has it quorum-confirmed, ms. */
-  confirmed: Summary
+  /** Last append until every peer has it quorum-confirmed, ms: over the runs that confirmed. */
+  confirmed: Summary | null
+  /** Runs whose agreed state was still not confirmed everywhere CONFIRM_TIMEOUT_MS after agreement. */
+  stalledRuns: number
+  /** What the peers' signed lengths were in each stalled run. */
+  stalls: string[]
   /** Entries per second all peers appended together while writing. */
   writeRate: Summary
   maxRss: Summary
@@ -39,16 +45,19 @@ export async function measureConvergence(ctx: Context): Promise<ConvergenceFigur
     const runs: RunResult[] = []
     for (let run = 0; run < ctx.params.runs; run++) {
       const r = await convergenceRun(ctx, n, run)
-      ctx.log(`convergence ${n} peers run ${run + 1}: equal after ${r.equalMs.toFixed(0)} ms, confirmed after ${r.confirmedMs.toFixed(0)} ms (${r.totalEntries} entries, writes ${r.writeRate.toFixed(0)}/s, view blocks written ${r.reapplyFactor.toFixed(2)}x)`)
+      ctx.log(`convergence ${n} peers run ${run + 1}: equal after ${r.equalMs.toFixed(0)} ms, ${r.confirmedMs === null ? `NOT confirmed (${r.stall})` : `confirmed after ${r.confirmedMs.toFixed(0)} ms`} (${r.totalEntries} entries, writes ${r.writeRate.toFixed(0)}/s, view blocks written ${r.reapplyFactor.toFixed(2)}x)`)
       runs.push(r)
     }
+    const confirmedRuns = runs.flatMap((r) => (r.confirmedMs === null ? [] : [r.confirmedMs]))
     out.push({
       peers: n,
       indexers: indexerCount(n),
       entriesPerPeer: perPeer(ctx, n),
       totalEntries: runs[0].totalEntries,
       equal: summarize(runs.map((r) => r.equalMs), 'ms'),
-      confirmed: summarize(runs.map((r) => r.confirmedMs), 'ms'),
+      confirmed: confirmedRuns.length ? summarize(confirmedRuns, 'ms') : null,
+      stalledRuns: runs.filter((r) => r.confirmedMs === null).length,
+      stalls: runs.flatMap((r) => (r.stall ? [r.stall] : [])),
       writeRate: summarize(runs.map((r) => r.writeRate), 'entries/s'),
       maxRss: summarize(runs.map((r) => r.maxRss), 'MB'),
       reapplyFactor: summarize(runs.map((r) => r.reapplyFactor), 'x'),
@@ -68,7 +77,9 @@ export function indexerCount(peers: number): number {
 
 interface RunResult {
   equalMs: number
-  confirmedMs: number
+  /** Null when confirmation stalled. */
+  confirmedMs: number | null
+  stall: string | null
   totalEntries: number
   writeRate: number
   reapplyFactor: number
@@ -101,14 +112,21 @@ async function convergenceRun(ctx: Context, n: number, run: number): Promise<Run
     const lastAppend = Math.max(...writes.map((w) => w.lastAppendAt))
     const firstStart = Math.min(...writes.map((w) => w.startedAt))
 
-    await waitSettled(nodes, states, expected, p.convergence.timeoutMs)
+    // Peers that never agree have diverged: that fails the bench. Agreement that is never
+    // confirmed is a stall: measured, reported, and the bench goes on.
+    if (!(await waitFor(() => agreed(states, expected), p.convergence.timeoutMs))) {
+      throw new Error(`convergence: peers did not agree on ${expected} entries within ${p.convergence.timeoutMs} ms (${describe(nodes, states)})`)
+    }
+    const confirmed = await waitFor(() => settled(states, expected), CONFIRM_TIMEOUT_MS)
     await Promise.all(nodes.map((node) => node.call('watch', { on: false })))
     const c = convergence(states, expected)
-    if (c.equalAt === null || c.confirmedAt === null) throw new Error('convergence: settled, yet the state log shows no agreement (a bench bug)')
+    if (c.equalAt === null || (confirmed && c.confirmedAt === null)) throw new Error('convergence: the state log disagrees with the latest states (a bench bug)')
+    const stall = confirmed ? null : `still unconfirmed ${CONFIRM_TIMEOUT_MS / 1000} s after agreeing: ${describe(nodes, states)}`
     const snaps = await Promise.all(nodes.map((node) => node.call('snapshot', {})))
     result = {
       equalMs: c.equalAt - lastAppend,
-      confirmedMs: c.confirmedAt - lastAppend,
+      confirmedMs: confirmed && c.confirmedAt !== null ? c.confirmedAt - lastAppend : null,
+      stall,
       totalEntries: expected,
       writeRate: (expected - setupEntries) / ((lastAppend - firstStart) / 1000),
       reapplyFactor: snaps.reduce((sum, s) => sum + s.viewBlocksWritten / Math.max(1, s.viewGrowth), 0) / snaps.length,
@@ -148,18 +166,28 @@ async function setUp(ctx: Context, nodes: BenchNode[], names: string[]): Promise
   return setupEntries
 }
 
-async function waitSettled(nodes: BenchNode[], states: NodeState[][], expected: number, timeoutMs: number): Promise<void> {
+/** Polls `cond` every 50 ms; false if it did not hold within `timeoutMs`. */
+async function waitFor(cond: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs
-  while (!settled(states, expected)) {
-    if (Date.now() > deadline) {
-      const latest = states.map((s, i) => `${nodes[i].label}: ${s.length ? `${s[s.length - 1].entries} entries, ${s[s.length - 1].confirmedEntries} confirmed` : 'no state'}`)
-      throw new Error(`convergence: peers did not settle on ${expected} confirmed entries within ${timeoutMs} ms (${latest.join('; ')})`)
-    }
+  while (!cond()) {
+    if (Date.now() > deadline) return false
     await new Promise((r) => setTimeout(r, 50))
   }
+  return true
 }
 
-/** Same state hash, same balances, balances summing to zero, everything confirmed. */
+/** Each peer's latest entries, confirmed entries and signed view length. */
+function describe(nodes: BenchNode[], states: NodeState[][]): string {
+  return states
+    .map((s, i) => {
+      const last = s[s.length - 1]
+      const peer = nodes[i].label.split('/').pop()
+      return last ? `${peer} ${last.entries} entries, ${last.confirmedEntries} confirmed, view ${last.viewLength} signed ${last.signedLength}` : `${peer} no state`
+    })
+    .join('; ')
+}
+
+/** Same state hash, same balances, balances summing to zero (confirmation is judged apart). */
 function agree(snaps: Snapshot[], stateHash: string | null): boolean {
   const first = snaps[0]
   const sum = Object.values(first.balances).reduce((a, b) => a + b, 0n)
@@ -169,7 +197,6 @@ function agree(snaps: Snapshot[], stateHash: string | null): boolean {
     snaps.every(
       (s) =>
         s.stateHash === stateHash &&
-        s.confirmedStateHash === stateHash &&
         Object.keys(first.balances).length === Object.keys(s.balances).length &&
         Object.entries(first.balances).every(([name, bal]) => s.balances[name] === bal)
     )
