@@ -1,0 +1,43 @@
+/** What every bench phase gets: the resolved parameters, the testnet and a way to start nodes. */
+import type { BootstrapNode } from '../src/index.js'
+import { BenchNode } from './node-handle.js'
+
+export type PhaseName = 'ingest' | 'convergence' | 'catchup' | 'audit'
+export const PHASES: readonly PhaseName[] = ['ingest', 'convergence', 'catchup', 'audit']
+
+/** Every knob of a bench run, resolved from the CLI flags or the caller's options. */
+export interface BenchParams {
+  quick: boolean
+  runs: number
+  seed: number
+  phases: PhaseName[]
+  /** Members of the ingest and catch-up ledgers (the convergence ledger has one per peer). */
+  members: number
+  ackIntervalMs: number
+  batchMax: number
+  /** Every member's credit limit, minor units; the workload keeps each payer within it. */
+  creditLimit: bigint
+  ingest: { entries: number; serialEntries: number; concurrency: number }
+  /** Convergence: `entries` in all, split evenly among the peers, so load is the same at every N. */
+  convergence: { peers: number[]; entries: number; concurrency: number; timeoutMs: number }
+  catchup: { sizes: number[]; buildBatch: number; timeoutMs: number }
+}
+
+export interface Context {
+  params: BenchParams
+  bootstrap: BootstrapNode[]
+  log(line: string): void
+  /** Starts a node process; the harness kills any still running when the bench ends. */
+  spawn(label: string): BenchNode
+}
+
+/** Closes nodes whatever happens, so a failed run leaves no process behind. */
+export async function withNodes<T>(nodes: BenchNode[], fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } finally {
+    await Promise.all(nodes.map((n) => n.close()))
+  }
+}
+
+export const MB = 1024 * 1024

@@ -1,0 +1,428 @@
+/**
+ * A bench node: one child process with its own store on disk, one ledger and one swarm on the
+ * orchestrator's loopback testnet. It runs the commands of messages.ts and replies over IPC.
+ * Started by node-handle.ts with `child_process.fork(node.js, [JSON NodeInit])`.
+ */
+import fs from 'fs'
+import path from 'path'
+import { Ledger, LedgerError, Replicator, fromHex, generateKeyPair, toHex } from '../src/index.js'
+import { sealEntry, type Entry } from '../protocol/index.js'
+import { BeeReaderStore } from '../src/bee-store.js'
+import type { AuditResult, Commands, CommandName, NodeInit, NodeMessage, NodeState, Opened, Request, Snapshot } from './messages.js'
+import { planWorkload } from './workload.js'
+import { now } from './stats.js'
+
+/** How often a watched node re-reads its state even without an 'update' (signed length moves quietly). */
+const WATCH_POLL_MS = 50
+/** Poll interval of waits, between 'update' events. */
+const WAIT_POLL_MS = 25
+
+const init: NodeInit = JSON.parse(process.argv[2])
+const storeDir = path.join(init.dir, 'store')
+const identity = generateKeyPair()
+let ledger: Ledger | null = null
+let replicator: Replicator | null = null
+
+function send(msg: NodeMessage, cb?: () => void): void {
+  process.send!(msg, undefined, {}, cb)
+}
+
+function requireLedger(): Ledger {
+  if (ledger === null) throw new Error('no ledger open in this node (create or open first)')
+  return ledger
+}
+
+function opened(l: Ledger): Opened {
+  return {
+    key: toHex(l.key),
+    encryptionKey: l.encryptionKey ? toHex(l.encryptionKey) : null,
+    writerKey: toHex(l.writerKey),
+    account: l.account
+  }
+}
+
+function adopt(l: Ledger): Ledger {
+  ledger = l
+  // A ledger error is a bench failure, but it must reach the orchestrator, not crash silently.
+  l.on('error', (err: Error) => process.stderr.write(`[${init.label}] ledger error: ${err.stack ?? err}\n`))
+  l.on('update', onChange)
+  countViewWrites(l)
+  return l
+}
+
+/**
+ * View blocks written and truncated: Autobase undoes and re-applies entries when other writers'
+ * entries are linearized before them, so blocks written / final view length is the re-apply cost.
+ */
+const viewWrites = { written: 0, truncations: 0, startLength: 0 }
+
+function countViewWrites(l: Ledger): void {
+  const core = l.view.core as any
+  let length = core.length
+  viewWrites.startLength = length
+  core.on('append', () => {
+    viewWrites.written += Math.max(0, core.length - length)
+    length = core.length
+  })
+  core.on('truncate', (to: number) => {
+    viewWrites.truncations++
+    length = to
+  })
+}
+
+/** The ledger's state now: meta of the full view and of the quorum-signed snapshot. */
+async function readState(l: Ledger): Promise<NodeState> {
+  const at = now()
+  const meta = await l.meta()
+  const core = l.view.core
+  const snap = l.confirmedView()
+  try {
+    const confirmed = await new BeeReaderStore(snap).getMeta()
+    return {
+      at,
+      entries: meta?.entries ?? 0,
+      stateHash: meta?.stateHash ?? null,
+      confirmedEntries: confirmed?.entries ?? 0,
+      confirmedStateHash: confirmed?.stateHash ?? null,
+      viewLength: core.length,
+      signedLength: core.signedLength
+    }
+  } finally {
+    await snap.close()
+  }
+}
+
+async function snapshot(l: Ledger): Promise<Snapshot> {
+  const state = await readState(l)
+  const balances: Record<string, bigint> = {}
+  for (const m of await l.members()) balances[m.name] = m.balance
+  return { ...state, balances, viewBlocksWritten: viewWrites.written, viewGrowth: state.viewLength - viewWrites.startLength, truncations: viewWrites.truncations }
+}
+
+// ---- watching: push a 'state' event whenever what readState returns changes ----
+
+let watching = false
+let watchTimer: NodeJS.Timeout | null = null
+let reading = false
+let dirty = false
+let lastPushed = ''
+
+function onChange(): void {
+  if (!watching || ledger === null) return
+  if (reading) {
+    dirty = true
+    return
+  }
+  void pushState(ledger)
+}
+
+async function pushState(l: Ledger): Promise<void> {
+  reading = true
+  try {
+    do {
+      dirty = false
+      const s = await readState(l)
+      const sig = `${s.entries}/${s.stateHash}/${s.confirmedEntries}/${s.confirmedStateHash}`
+      if (sig !== lastPushed) {
+        lastPushed = sig
+        send({ type: 'state', state: s })
+      }
+    } while (dirty && watching)
+  } catch (err) {
+    process.stderr.write(`[${init.label}] state read failed: ${(err as Error).message}\n`)
+  } finally {
+    reading = false
+  }
+}
+
+// ---- waits ----
+
+/** Resolves when `cond` holds, re-checking on every ledger update and every WAIT_POLL_MS. */
+async function waitFor(l: Ledger, cond: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (await cond()) return
+    if (Date.now() > deadline) throw new Error(`${init.label}: timed out after ${timeoutMs} ms waiting for ${what}`)
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, WAIT_POLL_MS)
+      l.once('update', done)
+      function done() {
+        clearTimeout(timer)
+        l.off('update', done)
+        resolve()
+      }
+    })
+  }
+}
+
+// ---- commands ----
+
+type Handlers = { [K in CommandName]: (args: Commands[K]['args']) => Promise<Commands[K]['result']> }
+
+const handlers: Handlers = {
+  async create(a) {
+    const l = await Ledger.create({
+      store: storeDir,
+      identity,
+      name: a.ledgerName,
+      unitCode: a.unitCode,
+      memberName: a.memberName,
+      creditLimit: a.creditLimit,
+      ackIntervalMs: a.ackIntervalMs,
+      batchMax: a.batchMax
+    })
+    return opened(adopt(l))
+  },
+
+  async open(a) {
+    const l = await Ledger.open({
+      store: storeDir,
+      identity,
+      key: fromHex(a.key),
+      encryptionKey: a.encryptionKey ? fromHex(a.encryptionKey) : null,
+      ackIntervalMs: a.ackIntervalMs,
+      fastForward: a.fastForward
+    })
+    return opened(adopt(l))
+  },
+
+  async join() {
+    replicator = new Replicator(requireLedger(), { bootstrap: init.bootstrap })
+    await replicator.join()
+    return { peers: replicator.peers }
+  },
+
+  async waitPeers(a) {
+    if (replicator === null) throw new Error('join first')
+    await replicator.waitForPeers(a.n, a.timeoutMs)
+    return { peers: replicator.peers }
+  },
+
+  async admit(a) {
+    const l = requireLedger()
+    // Concurrent admits share one group commit.
+    await Promise.all(
+      a.members.map((m) =>
+        l.admit({
+          account: m.account ? fromHex(m.account) : generateKeyPair().publicKey,
+          writer: m.writer ? fromHex(m.writer) : generateKeyPair().publicKey,
+          name: m.name,
+          indexer: m.indexer ?? false
+        })
+      )
+    )
+    return { entries: (await l.meta())?.entries ?? 0 }
+  },
+
+  async waitMember(a) {
+    const l = requireLedger()
+    await waitFor(l, async () => l.writable && (await l.self().catch(() => null)) !== null, a.timeoutMs, 'admission')
+    return readState(l)
+  },
+
+  async waitEntries(a) {
+    const l = requireLedger()
+    let state: NodeState | null = null
+    await waitFor(
+      l,
+      async () => {
+        state = await readState(l)
+        return state.entries >= a.entries && (!a.confirmed || state.confirmedEntries >= a.entries)
+      },
+      a.timeoutMs,
+      `${a.entries} ${a.confirmed ? 'confirmed ' : ''}entries`
+    )
+    return state!
+  },
+
+  async watch(a) {
+    const l = requireLedger()
+    watching = a.on
+    if (watchTimer) clearInterval(watchTimer)
+    watchTimer = a.on ? setInterval(onChange, WATCH_POLL_MS) : null
+    lastPushed = ''
+    onChange()
+    return readState(l)
+  },
+
+  async workload(a) {
+    const l = requireLedger()
+    const ops = planWorkload(a.plan)
+    // Times of appends to this node's writer core, to find when the last entry's block landed.
+    const appends: Array<{ at: number; length: number }> = []
+    const onAppend = () => appends.push({ at: now(), length: l.base.local.length })
+    l.base.local.on('append', onAppend)
+    const before = l.commitStats
+    let next = 0
+    let lastBlock = -1
+    let failed = 0
+    let firstError: string | null = null
+    const worker = async () => {
+      while (next < ops.length) {
+        const op = ops[next++]
+        try {
+          const receipt =
+            op.type === 'transfer'
+              ? await l.transfer(op.counterparty, op.amount, { memo: op.memo })
+              : await l.invoice(op.counterparty, op.amount, { memo: op.memo })
+          if (receipt.record.block > lastBlock) lastBlock = receipt.record.block
+        } catch (err) {
+          failed++
+          firstError ??= (err as Error).message
+        }
+      }
+    }
+    const startedAt = now()
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(a.concurrency, ops.length)) }, worker))
+    const doneAt = now()
+    l.base.local.off('append', onAppend)
+    const after = l.commitStats
+    const landed = appends.find((e) => e.length > lastBlock)
+    return {
+      appended: after.blocks - before.blocks,
+      failed,
+      firstError,
+      startedAt,
+      lastAppendAt: landed ? landed.at : doneAt,
+      doneAt,
+      batches: after.batches - before.batches
+    }
+  },
+
+  async build(a) {
+    const l = requireLedger()
+    const ops = planWorkload(a.plan)
+    const accounts = new Map<string, Uint8Array>()
+    for (const name of new Set(ops.map((o) => o.counterparty))) accounts.set(name, fromHex((await l.findMember(name)).account))
+    const start = now()
+    const target = ((await l.meta())?.entries ?? 0) + ops.length
+    // Seqs only keep ids of identical bodies apart; the local core's length is past every seq used so far.
+    let seq = l.base.local.length + 1
+    for (let i = 0; i < ops.length; i += a.batchSize) {
+      const blocks = ops.slice(i, i + a.batchSize).map((op) => {
+        const header = { version: 1, author: identity.publicKey, seq: seq++, timestamp: Date.now(), memo: op.memo }
+        const entry: Entry =
+          op.type === 'transfer'
+            ? { ...header, type: 'transfer', payee: accounts.get(op.counterparty)!, amount: op.amount }
+            : { ...header, type: 'invoice', payer: accounts.get(op.counterparty)!, amount: op.amount }
+        return sealEntry(l.key, entry, identity.secretKey).block
+      })
+      await l.base.append(blocks)
+    }
+    let state: NodeState | null = null
+    await waitFor(
+      l,
+      async () => {
+        state = await readState(l)
+        return state.entries >= target && state.confirmedEntries >= target
+      },
+      a.timeoutMs,
+      `${target} applied and signed entries`
+    )
+    const s = state! as NodeState
+    return { entries: s.entries, ms: now() - start, stateHash: s.stateHash ?? '' }
+  },
+
+  async snapshot() {
+    return snapshot(requireLedger())
+  },
+
+  async catchUp(a) {
+    const start = now()
+    const l = adopt(
+      await Ledger.open({
+        store: storeDir,
+        identity,
+        key: fromHex(a.key),
+        encryptionKey: a.encryptionKey ? fromHex(a.encryptionKey) : null,
+        ackIntervalMs: a.ackIntervalMs,
+        fastForward: a.fastForward
+      })
+    )
+    let fastForwarded = false
+    l.base.on('fast-forward', () => {
+      fastForwarded = true
+    })
+    replicator = new Replicator(l, { bootstrap: init.bootstrap })
+    let connectedAt = 0
+    replicator.once('connection', () => {
+      connectedAt = now()
+    })
+    await replicator.join()
+    const names = Object.keys(a.target.balances)
+    const ready = a.fastForward
+      ? async () => {
+          // Readable balances: every member's balance equals the source's.
+          const members = await l.members()
+          if (members.length !== names.length) return false
+          return members.every((m) => a.target.balances[m.name] === m.balance)
+        }
+      : async () => (await l.stateHash()) === a.target.stateHash
+    await waitFor(l, ready, a.timeoutMs, a.fastForward ? 'balances equal to the source' : 'the source state hash')
+    const readyMs = now() - start
+    const entries = (await l.meta())?.entries ?? 0
+    const readyRss = maxRssBytes()
+    // Then until that state is quorum-confirmed here too: a replaying peer has more work after
+    // its state hash matches, and its node is not idle before this.
+    await waitFor(l, async () => (await readState(l)).confirmedStateHash === a.target.stateHash, a.timeoutMs, 'the source state hash, confirmed')
+    const confirmedMs = now() - start
+    return { connectedMs: connectedAt === 0 ? readyMs : connectedAt - start, readyMs, confirmedMs, entries, fastForwarded, readyRssBytes: readyRss, maxRssBytes: maxRssBytes() }
+  },
+
+  async audit() {
+    const l = requireLedger()
+    const entries = (await l.meta())?.entries ?? 0
+    // The auditor lives on another branch until merged: load it only if this build has it.
+    const auditModule = '../src/audit/index.js'
+    let mod: any
+    try {
+      mod = await import(auditModule)
+    } catch (err: any) {
+      if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('audit')) {
+        const none: AuditResult = { available: false, reason: 'not available in this build: src/audit is absent (the auditor is built on another branch)', entries, ms: 0, entriesPerSec: 0 }
+        return none
+      }
+      throw err
+    }
+    if (typeof mod.audit !== 'function') throw new Error('src/audit does not export an audit(ledger) function')
+    const start = now()
+    const report = await mod.audit(l)
+    const ms = now() - start
+    const audited = typeof report?.entries === 'number' ? report.entries : entries
+    // Prefer the auditor's own rate (it may exclude download time); otherwise wall time here.
+    const rate = typeof report?.entriesPerSec === 'number' ? report.entriesPerSec : audited / (ms / 1000)
+    return { available: true, reason: null, entries: audited, ms, entriesPerSec: rate }
+  },
+
+  async usage() {
+    return { maxRssBytes: maxRssBytes() }
+  },
+
+  async close() {
+    watching = false
+    if (watchTimer) clearInterval(watchTimer)
+    if (replicator) await replicator.close()
+    if (ledger) await ledger.close()
+    fs.rmSync(init.dir, { recursive: true, force: true })
+    return { maxRssBytes: maxRssBytes() }
+  }
+}
+
+/** Peak resident set size of this process (Linux reports kilobytes). */
+function maxRssBytes(): number {
+  return process.resourceUsage().maxRSS * 1024
+}
+
+process.on('message', (msg: Request) => {
+  if (msg?.type !== 'request') return
+  const handler = handlers[msg.cmd] as (args: unknown) => Promise<unknown>
+  handler(msg.args).then(
+    (result) => send({ type: 'reply', id: msg.id, ok: true, result }, msg.cmd === 'close' ? () => process.exit(0) : undefined),
+    (err: unknown) => {
+      const text = err instanceof LedgerError ? `${err.code}: ${err.message}` : ((err as Error)?.stack ?? String(err))
+      send({ type: 'reply', id: msg.id, ok: false, error: text })
+    }
+  )
+})
+
+process.on('disconnect', () => process.exit(0))

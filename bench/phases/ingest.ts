@@ -1,0 +1,58 @@
+/**
+ * Ingest: entries per second one node applies through Ledger.transfer/invoice, with group
+ * commit (many writes in flight, coalesced into shared appends) and without it (each write
+ * awaited before the next, one append per entry). A fresh node and ledger for every run.
+ */
+import { MB, withNodes, type Context } from '../context.js'
+import { summarize, type Summary } from '../stats.js'
+import { deriveSeed, memberNames } from '../workload.js'
+
+export interface IngestFigures {
+  groupCommit: Summary
+  serial: Summary
+  /** Entries per append with group commit. */
+  batchSize: Summary
+  maxRss: Summary
+}
+
+export async function measureIngest(ctx: Context): Promise<IngestFigures> {
+  const p = ctx.params
+  const group: number[] = []
+  const serial: number[] = []
+  const batch: number[] = []
+  const rss: number[] = []
+  for (let run = 0; run < p.runs; run++) {
+    const g = await ingestRun(ctx, run, 'group', p.ingest.entries, p.ingest.concurrency)
+    group.push(g.rate)
+    batch.push(g.batchSize)
+    rss.push(g.maxRss)
+    const s = await ingestRun(ctx, run, 'serial', p.ingest.serialEntries, 1)
+    serial.push(s.rate)
+    rss.push(s.maxRss)
+    ctx.log(`ingest run ${run + 1}: group commit ${g.rate.toFixed(0)} entries/s (${g.batchSize.toFixed(0)} per append), without ${s.rate.toFixed(0)} entries/s`)
+  }
+  return {
+    groupCommit: summarize(group, 'entries/s'),
+    serial: summarize(serial, 'entries/s'),
+    batchSize: summarize(batch, 'entries/append'),
+    maxRss: summarize(rss, 'MB')
+  }
+}
+
+async function ingestRun(ctx: Context, run: number, mode: 'group' | 'serial', count: number, concurrency: number) {
+  const p = ctx.params
+  const names = memberNames(p.members)
+  const node = ctx.spawn(`ingest-${mode}-${run}`)
+  let maxRss = 0
+  const r = await withNodes([node], async () => {
+    await node.call('create', { ledgerName: 'Bench Exchange', unitCode: 'BEN', memberName: names[0], creditLimit: p.creditLimit, ackIntervalMs: p.ackIntervalMs, batchMax: p.batchMax })
+    await node.call('admit', { members: names.slice(1).map((name) => ({ name })) })
+    const plan = { seed: deriveSeed(p.seed, 'ingest', mode, run), self: names[0], members: names, count, budget: p.creditLimit }
+    const res = await node.call('workload', { plan, concurrency })
+    if (res.failed > 0) throw new Error(`ingest: ${res.failed} of ${count} writes failed: ${res.firstError}`)
+    return res
+  }).finally(() => {
+    maxRss = node.maxRssBytes / MB
+  })
+  return { rate: count / ((r.doneAt - r.startedAt) / 1000), batchSize: r.appended / Math.max(1, r.batches), maxRss }
+}
