@@ -43,6 +43,11 @@ export interface BlockContext {
 export interface ApplyOptions {
   /** Skip the signature check: the caller (the auditor's batch verifier) has done it. */
   verified?: boolean
+  /**
+   * Skip the signature check of one entry the caller signed itself and appended from its own
+   * writer core (a check that cannot fail, and a third of a local write's CPU time).
+   */
+  selfSigned?: (id: Hex, writer: Hex) => boolean
 }
 
 /** What the pipeline decided for one block. */
@@ -78,7 +83,8 @@ export async function applyBlock(store: StateStore, bytes: Uint8Array, ctx: Bloc
   }
   const { entry, unsigned } = decoded
   const id = entryIdOf(ctx.ledgerKey, entry.type, unsigned)
-  if (!opts.verified && !verifyEntry(ctx.ledgerKey, entry.type, unsigned, entry.author, entry.signature)) {
+  const checked = opts.verified === true || (opts.selfSigned !== undefined && opts.selfSigned(id, ctx.writer))
+  if (!checked && !verifyEntry(ctx.ledgerKey, entry.type, unsigned, entry.author, entry.signature)) {
     return finish(store, meta, ctx, id, entry, { ok: false, code: 'bad_signature', reason: 'signature does not verify' }, null)
   }
   const look = lookups(entry)

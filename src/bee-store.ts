@@ -1,7 +1,8 @@
 /**
- * Ledger state in the Hyperbee view. Inside apply it wraps one Hyperbee batch: reads see the
- * batch's own writes, records read or written twice in one apply are served from a cache, and
- * the meta record is written once, at flush.
+ * Ledger state in the Hyperbee view. Inside apply it wraps one Hyperbee batch. Keyed records
+ * (members, invoices, bindings, writer states, history chunks, meta) are kept in a cache while
+ * the apply runs and written once each at flush, in key order: an apply of 256 payments among
+ * eight members writes each member once, not 64 times. Only log records are written as they come.
  */
 import type { BeeReader, HyperbeeBatch } from 'hyperbee'
 import type { Hex, Invoice, Member } from '../protocol/index.js'
@@ -47,6 +48,8 @@ export class BeeReaderStore {
 /** Read-write state over one Hyperbee batch, used inside Autobase apply. */
 export class BeeStore extends BeeReaderStore implements StateStore {
   private readonly cache = new Map<string, unknown>()
+  /** Keys written in this apply, flushed in key order so every peer builds the same tree. */
+  private readonly dirty = new Set<string>()
   private meta: ViewMeta | null | undefined = undefined
   private metaDirty = false
 
@@ -62,7 +65,7 @@ export class BeeStore extends BeeReaderStore implements StateStore {
   }
   private async write(key: string, value: unknown): Promise<void> {
     this.cache.set(key, value)
-    await this.batch.put(key, value)
+    this.dirty.add(key)
   }
 
   override async getMeta(): Promise<ViewMeta | null> {
@@ -92,11 +95,21 @@ export class BeeStore extends BeeReaderStore implements StateStore {
     await this.write(K.writerStateKey(writer), state)
   }
   async putHistory(account: Hex, n: number, index: number): Promise<void> {
-    await this.batch.put(K.historyKey(account, n), index)
+    const { chunk, offset } = K.historySlot(n)
+    const key = K.historyKey(account, chunk)
+    let list = this.dirty.has(key) ? (this.cache.get(key) as number[]) : null
+    if (list === null) {
+      // A fresh chunk needs no read; otherwise copy the stored one, never edit a value in place.
+      const stored = offset === 0 ? null : ((await this.read(key)) as number[] | null)
+      list = stored ? stored.slice() : []
+      await this.write(key, list)
+    }
+    list[offset] = index
   }
 
-  /** Writes the meta record and commits the batch. */
+  /** Writes the keyed records and the meta record, and commits the batch. */
   async flush(): Promise<void> {
+    for (const key of [...this.dirty].sort()) await this.batch.put(key, this.cache.get(key))
     if (this.metaDirty && this.meta) await this.batch.put(K.META_KEY, metaToJson(this.meta))
     await this.batch.flush()
   }

@@ -324,11 +324,14 @@ export class Ledger extends EventEmitter {
     const store = new BeeStore(view.batch())
     const ledgerKey = this.base.key
     const decided: EntryRecord[] = []
+    const local = toHex(this.base.local.key)
+    // An entry still awaited by a local write was signed here and can only come from the local core.
+    const selfSigned = (id: Hex, writer: Hex) => writer === local && this.waiters.has(id)
     for (const node of nodes) {
       // An Autobase ack is null. An empty block also reaches peers as null, so the appending node
       // must skip it too or it would decide one more entry than everyone else.
       if (node.value === null || node.value.byteLength === 0) continue
-      const d = await applyBlock(store, node.value, { ledgerKey, writer: toHex(node.from.key), block: node.length - 1 })
+      const d = await applyBlock(store, node.value, { ledgerKey, writer: toHex(node.from.key), block: node.length - 1 }, { selfSigned })
       if (d.interrupt !== null) {
         await store.discard()
         host.interrupt(d.interrupt)
@@ -419,12 +422,13 @@ export class Ledger extends EventEmitter {
     if (this.closing) throw new LedgerError('LEDGER_CLOSED', 'the ledger is closed')
     if (!this.base.writable) throw new LedgerError('NOT_WRITABLE', 'this node is not a writer of the ledger yet (not admitted, or not synced)')
     const entry = {
-      version: 1,
-      author: this.identity.publicKey,
       seq: Number.MAX_SAFE_INTEGER, // checked with the highest seq; the real one is set at append time
       timestamp: draft.timestamp ?? Date.now(),
       memo: draft.memo ?? '',
-      ...draft
+      ...draft,
+      // Last, so no draft can change them: apply trusts the signature of entries written here.
+      version: 1,
+      author: this.identity.publicKey
     } as Entry
     try {
       encodeUnsigned(entry)
@@ -589,10 +593,17 @@ export class Ledger extends EventEmitter {
     const m = member === undefined ? await this.self() : await this.findMember(member)
     const confirmed = await this.confirmedEntries()
     const out: HistoryItem[] = []
-    const stream = this.base.view.createReadStream(K.prefixRange(K.historyPrefix(m.account)), { reverse: true, limit: opts.limit ?? 50 })
+    const limit = opts.limit ?? 50
+    const stream = this.base.view.createReadStream(K.prefixRange(K.historyPrefix(m.account)), { reverse: true })
     for await (const node of stream) {
-      const rec = await this.base.view.get(K.logKey(node.value))
-      if (rec) out.push({ ...(rec.value as EntryRecord), confirmed: node.value < confirmed })
+      const chunk = node.value as Array<number | null>
+      for (let i = chunk.length - 1; i >= 0 && out.length < limit; i--) {
+        const index = chunk[i]
+        if (typeof index !== 'number') continue
+        const rec = await this.base.view.get(K.logKey(index))
+        if (rec) out.push({ ...(rec.value as EntryRecord), confirmed: index < confirmed })
+      }
+      if (out.length >= limit) break
     }
     return out
   }

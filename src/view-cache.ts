@@ -12,6 +12,8 @@ const ENTRIES_MAX = 10_000
 export class ViewCache implements BeeReader {
   private epoch = 0
   private readonly map = new Map<string, BeeNode | null>()
+  /** Reads under way in this epoch, by key. */
+  private readonly pending = new Map<string, Promise<BeeNode | null>>()
 
   constructor(private readonly bee: Hyperbee) {
     const drop = () => this.invalidate()
@@ -23,18 +25,28 @@ export class ViewCache implements BeeReader {
   invalidate(): void {
     this.epoch++
     this.map.clear()
+    this.pending.clear()
   }
 
   async get(key: string): Promise<BeeNode | null> {
     const hit = this.map.get(key)
     if (hit !== undefined) return hit
+    // Hundreds of writes in flight ask for the same few records at once: one read serves them all.
+    const pending = this.pending.get(key)
+    if (pending !== undefined) return pending
     const epoch = this.epoch
-    const node = await this.bee.get(key)
-    if (epoch === this.epoch) {
-      if (this.map.size >= ENTRIES_MAX) this.map.clear()
-      this.map.set(key, node)
+    const read = this.bee.get(key)
+    this.pending.set(key, read)
+    try {
+      const node = await read
+      if (epoch === this.epoch) {
+        if (this.map.size >= ENTRIES_MAX) this.map.clear()
+        this.map.set(key, node)
+      }
+      return node
+    } finally {
+      if (this.pending.get(key) === read) this.pending.delete(key)
     }
-    return node
   }
 
   createReadStream(range?: Range, opts?: { reverse?: boolean; limit?: number }): AsyncIterable<BeeNode> {

@@ -15,10 +15,20 @@ export const logKey = (index: number) => 'log/' + pad(index)
 export const LOG_PREFIX = 'log/'
 /** Per writer: last decided block and junk count (WriterState). */
 export const writerStateKey = (writer: Hex) => 'wstate/' + writer
-/** Positions are zero-padded so the bee's byte order is numeric order. */
-export const historyKey = (account: Hex, n: number) => 'hist/' + account + '/' + pad(n)
+/**
+ * A member's history: the log positions of its entries, HISTORY_CHUNK to a key. The n-th entry
+ * (from 1) is in chunk floor((n-1)/HISTORY_CHUNK). One key per entry cost two B-tree writes per
+ * payment; a chunk is rewritten once per apply however many of its slots the apply fills.
+ */
+export const HISTORY_CHUNK = 64
+export const historyKey = (account: Hex, chunk: number) => 'hist/' + account + '/' + pad(chunk)
 export const historyPrefix = (account: Hex) => 'hist/' + account + '/'
+/** Where the n-th entry (from 1) of a member's history is kept. */
+export function historySlot(n: number): { chunk: number; offset: number } {
+  return { chunk: Math.floor((n - 1) / HISTORY_CHUNK), offset: (n - 1) % HISTORY_CHUNK }
+}
 
+/** Positions are zero-padded so the bee's byte order is numeric order. */
 function pad(n: number): string {
   return n.toString().padStart(12, '0')
 }

@@ -1,5 +1,6 @@
 import test from 'brittle'
 import { LedgerError } from '../src/index.js'
+import { audit } from '../src/audit/index.js'
 import { addMember, connect, converge, createPeer } from './helpers/index.js'
 
 test('ledger - create writes genesis and the creator is a steward with a zero balance', async (t) => {
@@ -33,4 +34,23 @@ test('ledger - two members trade and converge over a piped stream', async (t) =>
     t.is((err as LedgerError).available, 120_00n)
   }
   void connect
+})
+
+test('ledger - history spans several history chunks, newest first, and the auditor agrees with the view', async (t) => {
+  const a = await createPeer(t, 'alpha', { creditLimit: 1_000_000n })
+  const b = await addMember(t, a, 'beta')
+  // 150 payments in flight at once: group commit puts many in one apply, filling chunks across applies.
+  const paid = await Promise.all(Array.from({ length: 150 }, (_, i) => a.ledger.transfer('beta', BigInt(i + 1), { memo: `#${i}` })))
+  await b.ledger.transfer('alpha', 7n, { memo: 'back' })
+  await converge([a.ledger, b.ledger])
+  const hist = await a.ledger.history('beta', { limit: 200 })
+  // beta: admitted (1), 150 receipts, 1 payment = 152 entries naming it, newest first.
+  t.is(hist.length, 152)
+  t.is(hist[0].memo, 'back')
+  t.alike(hist.slice(1, 151).map((h) => h.id).sort(), paid.map((r) => r.id).sort(), 'every receipt, once')
+  t.is(hist[151].type, 'admit')
+  t.ok(hist.every((h, i) => i === 0 || h.index < hist[i - 1].index), 'strictly newest first')
+  t.is((await a.ledger.history('beta', { limit: 70 })).length, 70, 'limit crosses a chunk boundary')
+  const report = await audit(a.ledger)
+  t.is(report.findings.length, 0, report.findings.map((f) => f.detail).join('; '))
 })

@@ -258,26 +258,24 @@ function compareMaps(
   }
 }
 
-/** History slots compared in place: there are two per payment, too many to copy into a map. */
+/** History chunks compared with the chunks the replay's histories make (view-keys.ts, HISTORY_CHUNK). */
 function compareHistory(view: Map<string, unknown>, replayed: Map<Hex, number[]>, findings: FindingList): void {
-  let slots = 0
-  for (const [account, ids] of replayed) {
-    for (let i = 0; i < ids.length; i++) {
-      const key = K.historyKey(account, i + 1)
+  const expected = new Set<string>()
+  for (const [account, indexes] of replayed) {
+    for (let chunk = 0; chunk * K.HISTORY_CHUNK < indexes.length; chunk++) {
+      const key = K.historyKey(account, chunk)
+      expected.add(key)
+      const want = indexes.slice(chunk * K.HISTORY_CHUNK, (chunk + 1) * K.HISTORY_CHUNK)
       const stored = view.get(key)
-      slots++
-      if (stored === ids[i]) continue
-      const detail = stored === undefined ? `the view lacks ${key}` : `${key} differs: view ${JSON.stringify(stored)}, replay ${JSON.stringify(ids[i])}`
-      findings.add({ kind: 'view', writer: null, block: null, id: null, index: null, rule: 'history_mismatch', detail })
+      if (stored === undefined) {
+        findings.add({ kind: 'view', writer: null, block: null, id: null, index: null, rule: 'history_mismatch', detail: `the view lacks ${key}` })
+      } else if (!Array.isArray(stored) || stored.length !== want.length || stored.some((v, i) => v !== want[i])) {
+        findings.add({ kind: 'view', writer: null, block: null, id: null, index: null, rule: 'history_mismatch', detail: `${key} differs: view ${JSON.stringify(stored)}, replay ${JSON.stringify(want)}` })
+      }
     }
   }
-  if (view.size === slots) return
   for (const key of view.keys()) {
-    const m = /^hist\/([0-9a-f]{64})\/(\d+)$/.exec(key)
-    const ids = m ? replayed.get(m[1] as Hex) : undefined
-    if (!ids || Number(m![2]) < 1 || Number(m![2]) > ids.length) {
-      findings.add({ kind: 'view', writer: null, block: null, id: null, index: null, rule: 'history_mismatch', detail: `the view holds ${key}, which the replay never wrote` })
-    }
+    if (!expected.has(key)) findings.add({ kind: 'view', writer: null, block: null, id: null, index: null, rule: 'history_mismatch', detail: `the view holds ${key}, which the replay never wrote` })
   }
 }
 
