@@ -39,8 +39,9 @@ async function timeApply(blocks: Uint8Array[], ctx: { ledgerKey: Uint8Array; wri
   for (let i = 0; i < blocks.length; i += BATCH) {
     const store = open()
     for (let j = i; j < Math.min(blocks.length, i + BATCH); j++) {
-      const d = await applyBlock(store, blocks[j], { ledgerKey: ctx.ledgerKey, writer: ctx.writer, block: j }, { verified })
-      if (!d.outcome.ok) throw new Error(`block ${j} was rejected: ${d.outcome.code}`)
+      for (const d of await applyBlock(store, blocks[j], { ledgerKey: ctx.ledgerKey, writer: ctx.writer, block: j }, { verified })) {
+        if (!d.outcome.ok) throw new Error(`block ${j} was rejected: ${d.outcome.code}`)
+      }
     }
     if (store.flush) await store.flush()
   }

@@ -6,7 +6,7 @@
 import fs from 'fs'
 import path from 'path'
 import { Ledger, LedgerError, Replicator, fromHex, generateKeyPair, toHex } from '../src/index.js'
-import { sealEntry, type Entry } from '../protocol/index.js'
+import { packEntries, sealEntry, type Entry } from '../protocol/index.js'
 import { BeeReaderStore } from '../src/bee-store.js'
 import type { AuditResult, Commands, CommandName, NodeInit, NodeMessage, NodeState, Opened, Request, Snapshot } from './messages.js'
 import { planWorkload } from './workload.js'
@@ -307,7 +307,8 @@ const handlers: Handlers = {
             : { ...header, type: 'invoice', payer: accounts.get(op.counterparty)!, amount: op.amount }
         return sealEntry(l.key, entry, identity.secretKey).block
       })
-      await l.base.append(blocks)
+      // As group commit writes them: one bundle block per batch.
+      await l.base.append(packEntries(blocks))
     }
     let state: NodeState | null = null
     await waitFor(

@@ -13,6 +13,10 @@ export const DECIMALS_MAX = 18
 export const AMOUNT_MAX = 1_000_000_000_000_000n
 /** Largest encoded entry; anything longer is rejected before decoding. */
 export const ENTRY_BYTES_MAX = 1024
+/** First byte of a bundle block (bundle.ts); no entry version is 0. */
+export const BUNDLE_MARKER = 0
+/** Most entries in one bundle block: a bundle is at most about 260 KB. */
+export const BUNDLE_ENTRIES_MAX = 256
 /**
  * Junk blocks (SPEC.md, "Limits on one writer") a writer may append before the ledger removes
  * it from its writers and suspends its member. Honest clients write none.

@@ -2,6 +2,7 @@
 export * from './types.js'
 export * from './constants.js'
 export * from './codec.js'
+export * from './bundle.js'
 export * from './crypto.js'
 export * from './rules.js'
 export * from './state-hash.js'

@@ -8,6 +8,7 @@ import {
   counterpartyOf,
   decodeEntry,
   entryIdOf,
+  splitBlock,
   evaluate,
   hash,
   lookups,
@@ -40,6 +41,11 @@ export interface BlockContext {
   block: number
 }
 
+/** Where one entry came from: its block, and its place in the block (0 unless the block is a bundle). */
+interface EntryContext extends BlockContext {
+  slot: number
+}
+
 export interface ApplyOptions {
   /** Skip the signature check: the caller (the auditor's batch verifier) has done it. */
   verified?: boolean
@@ -50,42 +56,74 @@ export interface ApplyOptions {
   selfSigned?: (id: Hex, writer: Hex) => boolean
 }
 
-/** What the pipeline decided for one block. */
+/** What the pipeline decided for one entry of a block. */
 export interface Decided {
   /** The entry id, or for undecodable bytes the BLAKE2b-256 of the bytes. */
   id: Hex
   record: EntryRecord
   outcome: Outcome
   entry: Entry | null
+  /** The entry's bytes (the whole block when its bundle framing is malformed). */
+  bytes: Uint8Array
   /** Set when this build cannot read the entry's version: the caller must stop, not guess. */
   interrupt: string | null
-  /** Set when this block was the writer's last allowed junk block: the caller removes that writer. */
+  /** Set when this entry was the writer's last allowed junk: the caller removes that writer. */
   removeWriter: Hex | null
   /** Set when nothing was decided or written: the writer is past its junk limit, or this position was decided before. */
   ignored: 'writer_removed' | 'redelivered' | null
 }
 
-/** Decides one block and writes its effect to the store. */
-export async function applyBlock(store: StateStore, bytes: Uint8Array, ctx: BlockContext, opts: ApplyOptions = {}): Promise<Decided> {
+/**
+ * Decides every entry of one block, in order, and writes their effects to the store. A block is
+ * one entry or a bundle of them (protocol/bundle.ts); a bundle whose framing is malformed is
+ * decided as one malformed entry. Stops after an entry that needs an upgrade (`interrupt`).
+ */
+export async function applyBlock(store: StateStore, bytes: Uint8Array, ctx: BlockContext, opts: ApplyOptions = {}): Promise<Decided[]> {
+  const ws = await store.getWriterState(ctx.writer)
+  const split = splitBlock(bytes)
+  // A writer's blocks reach apply in order, so a position at or below the last decided one is a
+  // redelivery. A block's entries are decided in one apply, so the block is the unit here.
+  if (ctx.block <= ws.block) {
+    const meta = await store.getMeta()
+    if (!split.ok) return [await ignore(store, bytes, meta, { ...ctx, slot: 0 }, 'redelivered')]
+    const out: Decided[] = []
+    for (let slot = 0; slot < split.entries.length; slot++) out.push(await ignore(store, split.entries[slot], meta, { ...ctx, slot }, 'redelivered'))
+    return out
+  }
+  if (!split.ok) {
+    const meta = await store.getMeta()
+    const at = { ...ctx, slot: 0 }
+    if (meta !== null && writerIgnored(ws.junk)) return [await ignore(store, bytes, meta, at, 'writer_removed')]
+    return [await finish(store, meta, at, bytes, idOfBytes(bytes), null, { ok: false, code: split.code, reason: split.reason }, null)]
+  }
+  const out: Decided[] = []
+  for (let slot = 0; slot < split.entries.length; slot++) {
+    const d = await decideEntry(store, split.entries[slot], { ...ctx, slot }, opts)
+    out.push(d)
+    if (d.interrupt !== null) break
+  }
+  return out
+}
+
+/** Decides one entry. */
+async function decideEntry(store: StateStore, bytes: Uint8Array, ctx: EntryContext, opts: ApplyOptions): Promise<Decided> {
   const meta = await store.getMeta()
   const ws = await store.getWriterState(ctx.writer)
-  // A writer's blocks reach apply in order, so a position at or below the last decided one is a redelivery.
-  if (ctx.block <= ws.block) return ignore(store, bytes, meta, ctx, 'redelivered')
   if (meta !== null && writerIgnored(ws.junk)) return ignore(store, bytes, meta, ctx, 'writer_removed')
   const decoded = decodeEntry(bytes)
   if (!decoded.ok) {
     const id = idOfBytes(bytes)
     const outcome: Rejection = { ok: false, code: decoded.code, reason: decoded.reason }
     if (decoded.code === 'unsupported_version' && newerVersionStops(meta, await memberOfWriter(store, ctx.writer))) {
-      return { id, outcome, entry: null, record: baseRecord(id, meta, ctx, null, outcome), interrupt: 'upgrade needed: ' + decoded.reason, removeWriter: null, ignored: null }
+      return { id, outcome, entry: null, bytes, record: baseRecord(id, meta, ctx, null, outcome), interrupt: 'upgrade needed: ' + decoded.reason, removeWriter: null, ignored: null }
     }
-    return finish(store, meta, ctx, id, null, outcome, null)
+    return finish(store, meta, ctx, bytes, id, null, outcome, null)
   }
   const { entry, unsigned } = decoded
   const id = entryIdOf(ctx.ledgerKey, entry.type, unsigned)
   const checked = opts.verified === true || (opts.selfSigned !== undefined && opts.selfSigned(id, ctx.writer))
   if (!checked && !verifyEntry(ctx.ledgerKey, entry.type, unsigned, entry.author, entry.signature)) {
-    return finish(store, meta, ctx, id, entry, { ok: false, code: 'bad_signature', reason: 'signature does not verify' }, null)
+    return finish(store, meta, ctx, bytes, id, entry, { ok: false, code: 'bad_signature', reason: 'signature does not verify' }, null)
   }
   const look = lookups(entry)
   const invoice = look.invoice === null ? null : await store.getInvoice(look.invoice)
@@ -104,7 +142,7 @@ export async function applyBlock(store: StateStore, bytes: Uint8Array, ctx: Bloc
     },
     entry
   )
-  return finish(store, meta, ctx, id, entry, outcome, invoice)
+  return finish(store, meta, ctx, bytes, id, entry, outcome, invoice)
 }
 
 /** Undecodable bytes have no entry id; they are named by their hash. */
@@ -120,7 +158,7 @@ function idOfBytes(bytes: Uint8Array): Hex {
  * skipping is a no-op there. Autobase's writer set may have lost the host calls of such a
  * block, so they are derived again from the state and repeated (adding a writer twice is harmless).
  */
-async function ignore(store: StateStore, bytes: Uint8Array, meta: ViewMeta | null, ctx: BlockContext, why: 'redelivered' | 'writer_removed'): Promise<Decided> {
+async function ignore(store: StateStore, bytes: Uint8Array, meta: ViewMeta | null, ctx: EntryContext, why: 'redelivered' | 'writer_removed'): Promise<Decided> {
   const reason = why === 'redelivered' ? `block ${ctx.block} of writer ${ctx.writer.slice(0, 8)} was already decided` : `writer ${ctx.writer.slice(0, 8)} was removed after ${WRITER_JUNK_MAX} junk blocks`
   const id = idOfBytes(bytes)
   const skipped: Rejection = { ok: false, code: why === 'redelivered' ? 'duplicate_entry' : 'author_not_writer', reason }
@@ -137,7 +175,7 @@ async function ignore(store: StateStore, bytes: Uint8Array, meta: ViewMeta | nul
     }
     if (writerIgnored((await store.getWriterState(ctx.writer)).junk)) removeWriter = ctx.writer
   }
-  return { id, outcome, entry: null, record, interrupt: null, removeWriter, ignored: why }
+  return { id, outcome, entry: null, bytes, record, interrupt: null, removeWriter, ignored: why }
 }
 
 /** The member bound to a writer core, if any. Writer cores are signed, so the binding is authentic. */
@@ -158,7 +196,8 @@ async function strikeOf(store: StateStore, writer: Hex, junkBefore: number): Pro
 async function finish(
   store: StateStore,
   meta: ViewMeta | null,
-  ctx: BlockContext,
+  ctx: EntryContext,
+  bytes: Uint8Array,
   id: Hex,
   entry: Entry | null,
   outcome: Outcome,
@@ -166,7 +205,7 @@ async function finish(
 ): Promise<Decided> {
   // Before genesis there is no ledger: such a block (only the creator can append one) has no position.
   if (meta === null && !(outcome.ok && outcome.meta)) {
-    return { id, record: baseRecord(id, meta, ctx, entry, outcome), outcome, entry, interrupt: null, removeWriter: null, ignored: null }
+    return { id, record: baseRecord(id, meta, ctx, entry, outcome), outcome, entry, bytes, interrupt: null, removeWriter: null, ignored: null }
   }
   const ws = await store.getWriterState(ctx.writer)
   const strike = !outcome.ok && JUNK_CODES.has(outcome.code) ? await strikeOf(store, ctx.writer, ws.junk) : null
@@ -197,15 +236,16 @@ async function finish(
       await store.bindName(nameKey(m.name), m.account)
     }
   }
-  return { id, record, outcome, entry, interrupt: null, removeWriter, ignored: null }
+  return { id, record, outcome, entry, bytes, interrupt: null, removeWriter, ignored: null }
 }
 
-function baseRecord(id: Hex, meta: ViewMeta | null, ctx: BlockContext, entry: Entry | null, outcome: Outcome): EntryRecord {
+function baseRecord(id: Hex, meta: ViewMeta | null, ctx: EntryContext, entry: Entry | null, outcome: Outcome): EntryRecord {
   return {
     id,
     index: meta ? meta.entries : 0,
     writer: ctx.writer,
     block: ctx.block,
+    slot: ctx.slot,
     type: entry ? entry.type : null,
     author: entry ? toHex(entry.author) : null,
     seq: entry ? entry.seq : 0,

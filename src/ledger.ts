@@ -18,6 +18,7 @@ import {
   lookups,
   nameKey,
   encodeUnsigned,
+  packEntries,
   sealEntry,
   toHex,
   AMOUNT_MAX,
@@ -194,7 +195,8 @@ export class Ledger extends EventEmitter {
       this.failure = this.failure ?? this.stopped(err)
       if (this.listenerCount('error') > 0) this.emit('error', this.failure)
     })
-    this.commit = new GroupCommit((blocks) => this.base.append(blocks), opts.batchMax ?? DEFAULT_BATCH_MAX)
+    // The entries of one group commit go out as one bundle block (protocol/bundle.ts).
+    this.commit = new GroupCommit((entries) => this.base.append(packEntries(entries)), opts.batchMax ?? DEFAULT_BATCH_MAX)
     this.rootStore = root
     // Hypercore keeps no evidence when it finds a writer's fork; this keeps it for the auditor.
     this.stopWatching = watchEquivocation(this.store, (stored) => this.emit('equivocation', stored))
@@ -331,17 +333,18 @@ export class Ledger extends EventEmitter {
       // An Autobase ack is null. An empty block also reaches peers as null, so the appending node
       // must skip it too or it would decide one more entry than everyone else.
       if (node.value === null || node.value.byteLength === 0) continue
-      const d = await applyBlock(store, node.value, { ledgerKey, writer: toHex(node.from.key), block: node.length - 1 }, { selfSigned })
-      if (d.interrupt !== null) {
-        await store.discard()
-        host.interrupt(d.interrupt)
-        return
+      for (const d of await applyBlock(store, node.value, { ledgerKey, writer: toHex(node.from.key), block: node.length - 1 }, { selfSigned })) {
+        if (d.interrupt !== null) {
+          await store.discard()
+          host.interrupt(d.interrupt)
+          return
+        }
+        if (this.waiters.size > 0) decided.push(d.record)
+        const add = d.outcome.ok ? d.outcome.addWriter : undefined
+        if (add && !b4a.equals(fromHex(add.key), ledgerKey)) await host.addWriter(fromHex(add.key), { indexer: add.indexer })
+        // A writer past its junk limit leaves the writers (Autobase keeps its last indexer: then only its member is suspended).
+        if (d.removeWriter !== null && host.removeable(fromHex(d.removeWriter))) await host.removeWriter(fromHex(d.removeWriter))
       }
-      if (this.waiters.size > 0) decided.push(d.record)
-      const add = d.outcome.ok ? d.outcome.addWriter : undefined
-      if (add && !b4a.equals(fromHex(add.key), ledgerKey)) await host.addWriter(fromHex(add.key), { indexer: add.indexer })
-      // A writer past its junk limit leaves the writers (Autobase keeps its last indexer: then only its member is suspended).
-      if (d.removeWriter !== null && host.removeable(fromHex(d.removeWriter))) await host.removeWriter(fromHex(d.removeWriter))
     }
     await store.flush()
     this.cache?.invalidate()

@@ -39,14 +39,15 @@ export function metaFromJson(j: Json<ViewMeta>): ViewMeta {
   return { ...j, defaultCreditLimit: big(j.defaultCreditLimit), defaultMaxBalance: bigOrNull(j.defaultMaxBalance) }
 }
 
-/** What the view keeps of each decided block (`log/<index>`), applied or rejected. */
+/** What the view keeps of each decided entry (`log/<index>`), applied or rejected. */
 export interface EntryRecord {
   id: Hex
   /** Position in the ledger's linear order (0 = genesis). */
   index: number
-  /** Writer core that appended it, and its block number there. */
+  /** Writer core that appended it, its block number there, and its place in that block (0 unless a bundle). */
   writer: Hex
   block: number
+  slot: number
   type: EntryType | null
   author: Hex | null
   seq: number

@@ -107,7 +107,7 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
   const order = linearOrder(view.records)
   findings.push(...checkIndexes(order, view.meta ? view.meta.entries : null))
   const causal = checkOrder(
-    order.map((r) => ({ index: r.index, writer: r.writer, block: r.block, id: r.id })),
+    order.map((r) => ({ index: r.index, writer: r.writer, block: r.block, slot: r.slot ?? 0, id: r.id })),
     cores
   )
   findings.push(...causal.findings)

@@ -22,6 +22,8 @@ export interface OrderSlot {
   index: number
   writer: Hex
   block: number
+  /** The entry's place in its block (0 unless the block is a bundle). */
+  slot: number
   id: Hex
 }
 
@@ -118,6 +120,13 @@ export function checkOrder(order: OrderSlot[], cores: Map<Hex, WriterCoreData>):
       continue
     }
     const positions = position.get(slot.writer)!
+    // The entries of a bundle follow one another; the block's position is its first entry's.
+    const prev = pos > 0 ? order[pos - 1] : null
+    if (slot.slot > 0 && prev !== null && prev.writer === slot.writer && prev.block === slot.block && prev.slot === slot.slot - 1 && positions[slot.block] !== -1) continue
+    if (slot.slot > 0 && positions[slot.block] === -1) {
+      add(slotFinding('bundle_order', `the view decided entry ${slot.slot} of block ${slot.block} of writer ${short(slot.writer)} without the entries before it`))
+      continue
+    }
     if (positions[slot.block] !== -1) {
       add(slotFinding('decided_twice', `block ${slot.block} of writer ${short(slot.writer)} is decided at index ${order[positions[slot.block]].index} and again at ${slot.index}`))
       continue

@@ -55,6 +55,7 @@ export function exportJson(report: AuditReport): string {
         id: r.id,
         writer: r.writer,
         block: r.block,
+        slot: r.slot ?? 0,
         type: r.type,
         author: r.author,
         seq: r.seq,

@@ -4,7 +4,7 @@
  * decided record, then the final state, with what the stored view says.
  */
 import { formatAmount, type Hex, type Member } from '../../protocol/index.js'
-import { applyBlock } from '../apply-block.js'
+import { applyBlock, type Decided } from '../apply-block.js'
 import { MemoryStore } from '../memory-store.js'
 import { invoiceToJson, memberToJson, metaToJson, type EntryRecord } from '../records.js'
 import * as K from '../view-keys.js'
@@ -46,7 +46,7 @@ export interface ReplayResult {
  * genesis (nothing counts them), so they sort first; they change no state.
  */
 export function linearOrder(records: EntryRecord[]): EntryRecord[] {
-  return [...records].sort((a, b) => a.index - b.index || (a.status === b.status ? 0 : a.status === 'rejected' ? -1 : 1) || cmp(a.writer, b.writer) || a.block - b.block)
+  return [...records].sort((a, b) => a.index - b.index || (a.status === b.status ? 0 : a.status === 'rejected' ? -1 : 1) || cmp(a.writer, b.writer) || a.block - b.block || (a.slot ?? 0) - (b.slot ?? 0))
 }
 
 function cmp(a: string, b: string): number {
@@ -144,16 +144,28 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     confirmedStateHash = store.meta ? store.meta.stateHash : null
   }
 
+  let current: { writer: Hex; block: number; signatureValid: boolean; decided: Decided[] } | null = null
   for (let i = 0; i < input.order.length; i++) {
     const viewRecord = input.order[i]
     if (confirmedBalances === null && (store.meta?.entries ?? 0) >= input.confirmedEntries) snapshotConfirmed()
     if (input.onProgress && (i + 1) % 1024 === 0) input.onProgress(1024)
     const core = input.cores.get(viewRecord.writer)
-    const bytes = core?.values[viewRecord.block]
+    const block = core?.values[viewRecord.block]
     // Missing and ack blocks are order findings already; the replay goes on without them.
-    if (!bytes) continue
-    const signatureValid = input.signatures.get(viewRecord.writer)?.[viewRecord.block] === 1
-    const decided = await applyBlock(store, bytes, { ledgerKey: input.ledgerKey, writer: viewRecord.writer, block: viewRecord.block }, { verified: signatureValid })
+    if (!block) continue
+    // A bundle's entries have consecutive records; the block is decided once, at its first.
+    const slot = viewRecord.slot ?? 0
+    if (current === null || current.writer !== viewRecord.writer || current.block !== viewRecord.block || slot === 0) {
+      const signatureValid = input.signatures.get(viewRecord.writer)?.[viewRecord.block] === 1
+      current = { writer: viewRecord.writer, block: viewRecord.block, signatureValid, decided: await applyBlock(store, block, { ledgerKey: input.ledgerKey, writer: viewRecord.writer, block: viewRecord.block }, { verified: signatureValid }) }
+    }
+    const signatureValid = current.signatureValid
+    const decided = current.decided[slot]
+    if (decided === undefined) {
+      findings.add({ kind: 'view', writer: viewRecord.writer, block: viewRecord.block, id: viewRecord.id, index: viewRecord.index, rule: 'record_mismatch', detail: `entry ${viewRecord.id.slice(0, 8)} (index ${viewRecord.index}) names entry ${slot} of block ${viewRecord.block} of writer ${short(viewRecord.writer)}, which the replay did not decide there` })
+      continue
+    }
+    const bytes = decided.bytes
     const record = decided.record
     const at = { writer: viewRecord.writer, block: viewRecord.block, id: record.id, index: viewRecord.index }
     if (decided.interrupt !== null) {

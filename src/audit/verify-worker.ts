@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'worker_threads'
 import b4a from 'b4a'
-import { decodeEntry, verifyEntry } from '../../protocol/index.js'
+import { decodeEntry, splitBlock, verifyEntry } from '../../protocol/index.js'
 
 export interface VerifyRequest {
   id: number
@@ -30,10 +30,25 @@ export function verifyBatch(req: Omit<VerifyRequest, 'id'>): Uint8Array {
     const start = req.offsets[i]
     const end = req.offsets[i + 1]
     if (end === start) continue
-    const decoded = decodeEntry(bytes.subarray(start, end))
-    if (!decoded.ok) continue
+    status[i] = verifyBlock(req.ledgerKey, bytes.subarray(start, end))
+  }
+  return status
+}
+
+/**
+ * One status for a block, plain or bundle: valid only if every entry in it decodes and verifies,
+ * so the replay skips the check only for such blocks and decides every other one entry by entry.
+ */
+function verifyBlock(ledgerKey: Uint8Array, block: Uint8Array): number {
+  const split = splitBlock(block)
+  if (!split.ok) return 2
+  let status = 2
+  for (const bytes of split.entries) {
+    const decoded = decodeEntry(bytes)
+    if (!decoded.ok) return 2
     const { entry, unsigned } = decoded
-    status[i] = verifyEntry(req.ledgerKey, entry.type, unsigned, entry.author, entry.signature) ? 1 : 0
+    if (!verifyEntry(ledgerKey, entry.type, unsigned, entry.author, entry.signature)) return 0
+    status = 1
   }
   return status
 }

@@ -56,6 +56,16 @@ export class RefLedger {
     const w = toHex(writer)
     const n = this.writerBlocks.get(w) ?? 0
     this.writerBlocks.set(w, n + 1)
+    // Rule tables append one entry per block; a bundle's later decisions are in `rawAll`.
+    return (await this.rawAll(writer, bytes, w, n))[0]
+  }
+
+  /** Appends raw bytes (one entry or a bundle) as the next block of `writer`; every decision in it. */
+  async rawAll(writer: Uint8Array, bytes: Uint8Array, w = toHex(writer), n?: number): Promise<Decided[]> {
+    if (n === undefined) {
+      n = this.writerBlocks.get(w) ?? 0
+      this.writerBlocks.set(w, n + 1)
+    }
     return applyBlock(this.store, bytes, { ledgerKey: this.ledgerKey, writer: w, block: n })
   }
 
