@@ -45,6 +45,9 @@ const DEFAULT_NAMESPACE = 'tally'
 const DEFAULT_ACK_INTERVAL_MS = 1000
 const DEFAULT_BATCH_MAX = 256
 const APPLY_WAIT_MS = 30_000
+/** Confirmation counts as stalled after this many ack intervals without progress (at least NUDGE_MIN_MS). */
+const NUDGE_ACK_INTERVALS = 3
+const NUDGE_MIN_MS = 500
 /** The precheck has no entry id yet; no rule reads it before the entry is sealed. */
 const ZERO_ID = '0'.repeat(64) as Hex
 
@@ -169,6 +172,12 @@ export class Ledger extends EventEmitter {
   private failure: Error | null = null
   /** The store's directory, for error messages. */
   private readonly dir: string
+  /** Checks that confirmation does not stall (see `nudgeConfirmation`). */
+  private nudgeTimer: ReturnType<typeof setInterval> | null = null
+  private readonly nudgeMs: number
+  private lastSigned = -1
+  /** Acks appended by the nudge: for status and tests. */
+  nudges = 0
 
   constructor(opts: LedgerOptions) {
     super()
@@ -201,6 +210,7 @@ export class Ledger extends EventEmitter {
     // Hypercore keeps no evidence when it finds a writer's fork; this keeps it for the auditor.
     this.stopWatching = watchEquivocation(this.store, (stored) => this.emit('equivocation', stored))
     this.dir = typeof opts.store === 'string' ? opts.store : (storeDir(root) ?? 'its store')
+    this.nudgeMs = Math.max(NUDGE_MIN_MS, NUDGE_ACK_INTERVALS * (opts.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS))
   }
 
   /**
@@ -259,6 +269,8 @@ export class Ledger extends EventEmitter {
       throw err instanceof LedgerError ? err : storageError(this.dir, err)
     }
     this.cache = new ViewCache(this.base.view)
+    this.nudgeTimer = setInterval(() => void this.nudgeConfirmation().catch(() => {}), this.nudgeMs)
+    this.nudgeTimer.unref()
     // Seqs only have to be unique per author; the local core grows by at least one per entry.
     this.nextSeq = this.base.local.length + 1
   }
@@ -312,11 +324,30 @@ export class Ledger extends EventEmitter {
   private async doClose(): Promise<void> {
     for (const w of [...this.waiters.values()]) w.reject(new LedgerError('LEDGER_CLOSED', 'the ledger closed before the entry applied'))
     this.stopWatching()
+    if (this.nudgeTimer) clearInterval(this.nudgeTimer)
     try {
       await this.base.close()
     } finally {
       if (this.ownsStore) await this.rootStore.close()
     }
+  }
+
+  /**
+   * Autobase can leave the quorum-signed length short of the view for good once writes stop:
+   * an indexer never acks its own single head, and the other indexers see no reason to ack
+   * (seen with 8 peers in the bench: every peer agreed, 60 s later still unconfirmed). An
+   * indexer that finds the signed length below the view's and unchanged for a whole period
+   * appends one ack of its own, which gives the others a new head to ack.
+   */
+  private async nudgeConfirmation(): Promise<void> {
+    if (this.closing !== null || this.failure !== null || !this.base.opened || !this.base.ackable) return
+    const core = this.base.view.core
+    const signed = core.signedLength
+    const stalled = signed < core.length && signed === this.lastSigned && this.commit.pending === 0
+    this.lastSigned = signed
+    if (!stalled) return
+    this.nudges++
+    await this.base.append(null)
   }
 
   // ---- apply ----

@@ -34,6 +34,8 @@ declare module 'autobase' {
     view: V
     writable: boolean
     isIndexer: boolean
+    /** An active indexer: this node's acks count towards the quorum. */
+    ackable: boolean
     length: number
     signedLength: number
     closed: boolean
@@ -43,7 +45,8 @@ declare module 'autobase' {
     system: any
     ready(): Promise<void>
     close(): Promise<void>
-    append(value: Uint8Array | Uint8Array[], opts?: { optimistic?: boolean }): Promise<void>
+    /** `null` appends an ack: a node with no value, which only links the writer's heads. */
+    append(value: Uint8Array | Uint8Array[] | null, opts?: { optimistic?: boolean }): Promise<void>
     update(): Promise<void>
     ack(bg?: boolean): Promise<void>
     hash(): Promise<Uint8Array>
