@@ -69,6 +69,8 @@ export interface LedgerOptions {
   batchMax?: number
   /** Fast-forward to the quorum-signed view when far behind (default true). */
   fastForward?: boolean
+  /** As an indexer, append an ack when confirmation has stalled (default true; `nudgeConfirmation`). Off only to show the stall in tests. */
+  confirmNudge?: boolean
 }
 
 /** Everything `Ledger.create` needs beyond LedgerOptions. */
@@ -175,6 +177,7 @@ export class Ledger extends EventEmitter {
   /** Checks that confirmation does not stall (see `nudgeConfirmation`). */
   private nudgeTimer: ReturnType<typeof setInterval> | null = null
   private readonly nudgeMs: number
+  private readonly confirmNudge: boolean
   private lastSigned = -1
   /** Acks appended by the nudge: for status and tests. */
   nudges = 0
@@ -210,6 +213,7 @@ export class Ledger extends EventEmitter {
     // Hypercore keeps no evidence when it finds a writer's fork; this keeps it for the auditor.
     this.stopWatching = watchEquivocation(this.store, (stored) => this.emit('equivocation', stored))
     this.dir = typeof opts.store === 'string' ? opts.store : (storeDir(root) ?? 'its store')
+    this.confirmNudge = opts.confirmNudge ?? true
     this.nudgeMs = Math.max(NUDGE_MIN_MS, NUDGE_ACK_INTERVALS * (opts.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS))
   }
 
@@ -269,8 +273,10 @@ export class Ledger extends EventEmitter {
       throw err instanceof LedgerError ? err : storageError(this.dir, err)
     }
     this.cache = new ViewCache(this.base.view)
-    this.nudgeTimer = setInterval(() => void this.nudgeConfirmation().catch(() => {}), this.nudgeMs)
-    this.nudgeTimer.unref()
+    if (this.confirmNudge) {
+      this.nudgeTimer = setInterval(() => void this.nudgeConfirmation().catch(() => {}), this.nudgeMs)
+      this.nudgeTimer.unref()
+    }
     // Seqs only have to be unique per author; the local core grows by at least one per entry.
     this.nextSeq = this.base.local.length + 1
   }
