@@ -319,6 +319,10 @@ export class Ledger extends EventEmitter {
 
   /** Pulls in what connected peers have and applies it. */
   async update(): Promise<void> {
+    // With nothing new in memory, Autobase's update() settles on microtasks alone, so a caller's
+    // `while (...) await update()` never lets the event loop run: replication data and storage
+    // reads are never delivered and the entry it waits for is never applied. One turn fixes that.
+    await new Promise<void>((resolve) => setImmediate(resolve))
     await this.base.update()
   }
 
