@@ -296,8 +296,8 @@ const handlers: Handlers = {
     for (const name of new Set(ops.map((o) => o.counterparty))) accounts.set(name, fromHex((await l.findMember(name)).account))
     const start = now()
     const target = ((await l.meta())?.entries ?? 0) + ops.length
-    // Seqs only keep ids of identical bodies apart; the local core's length is past every seq used so far.
-    let seq = l.base.local.length + 1
+    // Seqs must grow per author: continue from the last one the view applied (every earlier build has been applied).
+    let seq = (await l.self()).lastSeq + 1
     for (let i = 0; i < ops.length; i += a.batchSize) {
       const blocks = ops.slice(i, i + a.batchSize).map((op) => {
         const header = { version: 1, author: identity.publicKey, seq: seq++, timestamp: Date.now(), memo: op.memo }

@@ -19,6 +19,8 @@ import {
   nameKey,
   encodeUnsigned,
   packEntries,
+  decodeEntry,
+  splitBlock,
   sealEntry,
   toHex,
   AMOUNT_MAX,
@@ -277,8 +279,28 @@ export class Ledger extends EventEmitter {
       this.nudgeTimer = setInterval(() => void this.nudgeConfirmation().catch(() => {}), this.nudgeMs)
       this.nudgeTimer.unref()
     }
-    // Seqs only have to be unique per author; the local core grows by at least one per entry.
-    this.nextSeq = this.base.local.length + 1
+    // Seqs must keep growing across restarts, also past entries appended here but not applied yet.
+    this.nextSeq = (await this.lastLocalSeq()) + 1
+  }
+
+  /**
+   * The highest seq this identity wrote into the local writer core (0 if none). The core's
+   * length is no bound: a bundle holds up to 256 entries in one block. The newest entry block
+   * is the last one that is not an ack, and its last entry has the highest seq.
+   */
+  private async lastLocalSeq(): Promise<number> {
+    const core = this.base.local
+    for (let i = core.length - 1; i >= 0; i--) {
+      const value = ((await core.get(i)) as { node?: { value?: Uint8Array | null } } | null)?.node?.value
+      if (!value || value.byteLength === 0) continue
+      const split = splitBlock(value)
+      if (!split.ok) continue
+      for (let k = split.entries.length - 1; k >= 0; k--) {
+        const decoded = decodeEntry(split.entries[k])
+        if (decoded.ok && b4a.equals(decoded.entry.author, this.identity.publicKey)) return decoded.entry.seq
+      }
+    }
+    return 0
   }
 
   /** The error for a ledger that stopped while it ran: a one-line STORAGE error for a storage failure. */

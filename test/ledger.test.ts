@@ -1,7 +1,8 @@
 import test from 'brittle'
-import { LedgerError } from '../src/index.js'
+import { Ledger, LedgerError } from '../src/index.js'
+import { generateKeyPair } from '../protocol/index.js'
 import { audit } from '../src/audit/index.js'
-import { addMember, connect, converge, createPeer } from './helpers/index.js'
+import { addMember, connect, converge, createPeer, tmpdir } from './helpers/index.js'
 
 test('ledger - create writes genesis and the creator is a steward with a zero balance', async (t) => {
   const a = await createPeer(t, 'alpha')
@@ -53,4 +54,21 @@ test('ledger - history spans several history chunks, newest first, and the audit
   t.is((await a.ledger.history('beta', { limit: 70 })).length, 70, 'limit crosses a chunk boundary')
   const report = await audit(a.ledger)
   t.is(report.findings.length, 0, report.findings.map((f) => f.detail).join('; '))
+})
+
+test('ledger - seqs keep growing after a restart when many entries went out in one bundle', async (t) => {
+  const dir = tmpdir(t)
+  const identity = generateKeyPair()
+  const first = await Ledger.create({ store: dir, identity, name: 'Restart', unitCode: 'CTC', memberName: 'alpha', creditLimit: 1_000_00n, ackIntervalMs: 50 })
+  await first.admit({ account: generateKeyPair().publicKey, writer: generateKeyPair().publicKey, name: 'beta' })
+  await Promise.all(Array.from({ length: 100 }, (_, i) => first.transfer('beta', BigInt(i + 1))))
+  const blocks = first.base.local.length
+  t.ok(blocks < 20, `100 payments took ${blocks} blocks of the writer core, not 100`)
+  await first.close()
+  const again = await Ledger.open({ store: dir, identity, key: first.key, encryptionKey: first.encryptionKey, ackIntervalMs: 50 })
+  t.teardown(() => again.close(), { order: 10 })
+  const receipt = await again.transfer('beta', 1n, { memo: 'after the restart' })
+  t.is(receipt.record.status, 'applied', 'not a duplicate_entry: its seq is past every seq in the bundle')
+  t.is((await again.self()).lastSeq, receipt.record.seq)
+  t.ok(receipt.record.seq > 100)
 })
