@@ -36,11 +36,11 @@ export async function main(log: (line: string) => void = console.log): Promise<{
   s1.pipe(s2).pipe(s1)
 
   await alpha.admit({ account: betaKeys.publicKey, writer: beta.writerKey, name: 'beta' })
-  while (!beta.writable || (await beta.self().catch(() => null)) === null) await settle(beta)
+  while (!beta.writable || (await beta.self().catch(() => null)) === null) await beta.update()
 
   await beta.transfer('alpha', 120_00n, { memo: 'web design, March' })
   const inv = await alpha.invoice('beta', 30_00n, { memo: 'hosting' })
-  while ((await beta.invoices({ status: 'pending' })).length === 0) await settle(beta)
+  while ((await beta.invoices({ status: 'pending' })).length === 0) await beta.update()
   await beta.accept(inv.id)
 
   try {
@@ -49,7 +49,7 @@ export async function main(log: (line: string) => void = console.log): Promise<{
     if (err instanceof LedgerError && err.reject === 'over_credit_limit') log(`refused: beta can spend ${formatAmount(err.available!, 2)} CTC`)
   }
 
-  while ((await alpha.stateHash()) !== (await beta.stateHash())) await settle(alpha)
+  while ((await alpha.stateHash()) !== (await beta.stateHash())) await alpha.update()
   const result = { alpha: (await alpha.balance()).balance, beta: (await beta.balance()).balance }
   for (const m of await alpha.members()) log(`${m.name.padEnd(6)} ${formatAmount(m.balance, 2).padStart(9)} CTC`)
 
@@ -59,12 +59,6 @@ export async function main(log: (line: string) => void = console.log): Promise<{
   await alpha.close()
   fs.rmSync(dir, { recursive: true, force: true })
   return result
-}
-
-/** Lets replication and apply run before looking again (a tight loop of update() calls can starve them). */
-async function settle(ledger: Ledger): Promise<void> {
-  await ledger.update()
-  await new Promise((resolve) => setTimeout(resolve, 20))
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) await main()

@@ -1,8 +1,8 @@
 /**
  * Ledger state in the Hyperbee view. Inside apply it wraps one Hyperbee batch. Keyed records
- * (members, invoices, bindings, writer states, history chunks, meta) are kept in a cache while
- * the apply runs and written once each at flush, in key order: an apply of 256 payments among
- * eight members writes each member once, not 64 times. Only log records are written as they come.
+ * (members, invoices, bindings, writer states, log and history chunks, meta) are kept in a
+ * cache while the apply runs and written once each at flush, in key order: an apply of 256
+ * payments among eight members writes each member once, not 64 times, and 4-5 log chunks.
  */
 import type { BeeReader, HyperbeeBatch } from 'hyperbee'
 import type { Hex, Invoice, Member } from '../protocol/index.js'
@@ -41,7 +41,9 @@ export class BeeReaderStore {
     return (await this.read(K.writerStateKey(writer))) ?? { block: -1, junk: 0 }
   }
   async getEntry(index: number): Promise<EntryRecord | null> {
-    return this.read(K.logKey(index))
+    const { chunk, offset } = K.logSlot(index)
+    const list = (await this.read(K.logKey(chunk))) as Array<EntryRecord | null> | null
+    return list?.[offset] ?? null
   }
 }
 
@@ -89,22 +91,25 @@ export class BeeStore extends BeeReaderStore implements StateStore {
     await this.write(K.invoiceKey(invoice.id), invoiceToJson(invoice))
   }
   async putEntry(record: EntryRecord): Promise<void> {
-    await this.batch.put(K.logKey(record.index), record)
+    const { chunk, offset } = K.logSlot(record.index)
+    ;(await this.chunk<EntryRecord>(K.logKey(chunk), offset))[offset] = record
   }
   async putWriterState(writer: Hex, state: WriterState): Promise<void> {
     await this.write(K.writerStateKey(writer), state)
   }
   async putHistory(account: Hex, n: number, index: number): Promise<void> {
     const { chunk, offset } = K.historySlot(n)
-    const key = K.historyKey(account, chunk)
-    let list = this.dirty.has(key) ? (this.cache.get(key) as number[]) : null
-    if (list === null) {
-      // A fresh chunk needs no read; otherwise copy the stored one, never edit a value in place.
-      const stored = offset === 0 ? null : ((await this.read(key)) as number[] | null)
-      list = stored ? stored.slice() : []
-      await this.write(key, list)
-    }
-    list[offset] = index
+    ;(await this.chunk<number>(K.historyKey(account, chunk), offset))[offset] = index
+  }
+
+  /** A chunk (log or history) to fill in place until flush; `offset` is the slot about to be set. */
+  private async chunk<V>(key: string, offset: number): Promise<V[]> {
+    if (this.dirty.has(key)) return this.cache.get(key) as V[]
+    // A fresh chunk needs no read; otherwise copy the stored one, never edit a value in place.
+    const stored = offset === 0 ? null : ((await this.read(key)) as V[] | null)
+    const list = stored ? stored.slice() : []
+    await this.write(key, list)
+    return list
   }
 
   /** Writes the keyed records and the meta record, and commits the batch. */

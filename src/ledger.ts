@@ -660,27 +660,40 @@ export class Ledger extends EventEmitter {
     const confirmed = await this.confirmedEntries()
     const out: HistoryItem[] = []
     const limit = opts.limit ?? 50
+    // Neighbouring history slots usually share a log chunk: each chunk is read once.
+    const chunks = new Map<number, Array<EntryRecord | null> | null>()
+    const recordAt = async (index: number) => {
+      const { chunk, offset } = K.logSlot(index)
+      if (!chunks.has(chunk)) chunks.set(chunk, ((await this.base.view.get(K.logKey(chunk)))?.value as Array<EntryRecord | null>) ?? null)
+      return chunks.get(chunk)?.[offset] ?? null
+    }
     const stream = this.base.view.createReadStream(K.prefixRange(K.historyPrefix(m.account)), { reverse: true })
     for await (const node of stream) {
       const chunk = node.value as Array<number | null>
       for (let i = chunk.length - 1; i >= 0 && out.length < limit; i--) {
         const index = chunk[i]
         if (typeof index !== 'number') continue
-        const rec = await this.base.view.get(K.logKey(index))
-        if (rec) out.push({ ...(rec.value as EntryRecord), confirmed: index < confirmed })
+        const rec = await recordAt(index)
+        if (rec) out.push({ ...rec, confirmed: index < confirmed })
       }
       if (out.length >= limit) break
     }
     return out
   }
 
-  /** Every decided block from log position `start` on (applied and rejected), in linear order. */
+  /** Every decided entry from log position `start` on (applied and rejected), in linear order. */
   async *log(opts: { start?: number; limit?: number } = {}): AsyncIterable<HistoryItem> {
     const confirmed = await this.confirmedEntries()
-    const range = { gte: K.logKey(opts.start ?? 0), lt: K.prefixRange(K.LOG_PREFIX).lt }
-    for await (const node of this.base.view.createReadStream(range, { limit: opts.limit ?? -1 })) {
-      const rec = node.value as EntryRecord
-      yield { ...rec, confirmed: rec.index < confirmed }
+    const start = opts.start ?? 0
+    let left = opts.limit ?? -1
+    if (left === 0) return
+    const range = { gte: K.logKey(K.logSlot(start).chunk), lt: K.prefixRange(K.LOG_PREFIX).lt }
+    for await (const node of this.base.view.createReadStream(range)) {
+      for (const rec of node.value as Array<EntryRecord | null>) {
+        if (rec === null || rec.index < start) continue
+        yield { ...rec, confirmed: rec.index < confirmed }
+        if (--left === 0) return
+      }
     }
   }
 
@@ -726,8 +739,7 @@ export class Ledger extends EventEmitter {
   /** The view's record of the block at log position `index`, or null. */
   async entryAt(index: number): Promise<EntryRecord | null> {
     await this.ready()
-    const node = await this.base.view.get(K.logKey(index))
-    return node ? (node.value as EntryRecord) : null
+    return new BeeReaderStore(this.base.view).getEntry(index)
   }
 
   /** The state hash after every entry applied here (pending included). */

@@ -51,7 +51,11 @@ function emptyContents(): ViewContents {
 
 function place(out: ViewContents, key: string, value: unknown): void {
   if (key === META_KEY) out.meta = value
-  else if (key.startsWith(K_LOG)) out.records.push(value as EntryRecord)
+  else if (key.startsWith(K_LOG)) {
+    // A log chunk: up to LOG_CHUNK records (view-keys.ts).
+    if (!Array.isArray(value)) out.unknown.push(key)
+    else for (const r of value) if (r !== null) out.records.push(r as EntryRecord)
+  }
   else if (key.startsWith('acct/')) out.members.set(key, value)
   else if (key.startsWith('inv/')) out.invoices.set(key, value)
   else if (key.startsWith('writer/')) out.writers.set(key, value)
