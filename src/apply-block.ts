@@ -31,6 +31,7 @@ import {
 } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import type { StateStore } from './state-store.js'
+import { VerifiedSet } from './verified-set.js'
 
 /** Where a block came from. */
 export interface BlockContext {
@@ -50,10 +51,10 @@ export interface ApplyOptions {
   /** Skip the signature check: the caller (the auditor's batch verifier) has done it. */
   verified?: boolean
   /**
-   * Skip the signature check of one entry the caller signed itself and appended from its own
-   * writer core (a check that cannot fail, and a third of a local write's CPU time).
+   * Signatures already known to verify (entries this node sealed, or checked in an earlier apply
+   * of the same entries before a reorder); entries that verify here are added to it.
    */
-  selfSigned?: (id: Hex, writer: Hex) => boolean
+  verifiedSet?: VerifiedSet
 }
 
 /** What the pipeline decided for one entry of a block. */
@@ -121,9 +122,12 @@ async function decideEntry(store: StateStore, bytes: Uint8Array, ctx: EntryConte
   }
   const { entry, unsigned } = decoded
   const id = entryIdOf(ctx.ledgerKey, entry.type, unsigned)
-  const checked = opts.verified === true || (opts.selfSigned !== undefined && opts.selfSigned(id, ctx.writer))
-  if (!checked && !verifyEntry(ctx.ledgerKey, entry.type, unsigned, entry.author, entry.signature)) {
-    return finish(store, meta, ctx, bytes, id, entry, { ok: false, code: 'bad_signature', reason: 'signature does not verify' }, null)
+  const known = opts.verifiedSet ? VerifiedSet.key(id, entry.signature) : null
+  if (opts.verified !== true && !(known !== null && opts.verifiedSet!.has(known))) {
+    if (!verifyEntry(ctx.ledgerKey, entry.type, unsigned, entry.author, entry.signature)) {
+      return finish(store, meta, ctx, bytes, id, entry, { ok: false, code: 'bad_signature', reason: 'signature does not verify' }, null)
+    }
+    if (known !== null) opts.verifiedSet!.add(known)
   }
   const look = lookups(entry)
   const invoice = look.invoice === null ? null : await store.getInvoice(look.invoice)

@@ -24,6 +24,9 @@ import {
   sealEntry,
   toHex,
   AMOUNT_MAX,
+  SIGNATURE_BYTES,
+  signMessage,
+  verifyMessage,
   type Entry,
   type EntryDraft,
   type Hex,
@@ -42,6 +45,7 @@ import type { EntryRecord, ViewMeta } from './records.js'
 import { invoiceFromJson, memberFromJson } from './records.js'
 import * as K from './view-keys.js'
 import { ViewCache } from './view-cache.js'
+import { VerifiedSet } from './verified-set.js'
 
 const DEFAULT_NAMESPACE = 'tally'
 const DEFAULT_ACK_INTERVAL_MS = 1000
@@ -166,6 +170,8 @@ export class Ledger extends EventEmitter {
   private inflightSpend = 0n
   /** All spending ever added to inflightSpend; a precheck compares it before and after. */
   private spendAdded = 0n
+  /** Signatures known to verify: apply checks each entry's once, even when a reorder applies it again. */
+  private readonly verified = new VerifiedSet()
   /** Writes waiting for their entry to be decided by the local apply. */
   private readonly waiters = new Map<Hex, { resolve: (record: EntryRecord) => void; reject: (err: Error) => void }>()
   private cache: ViewCache | null = null
@@ -192,6 +198,8 @@ export class Ledger extends EventEmitter {
     this.store = root.namespace(this.namespace)
     this.identity = opts.identity
     this.account = toHex(opts.identity.publicKey)
+    // Apply trusts the signatures this node makes (VerifiedSet), so the key pair must be a pair.
+    if (!keyPairMatches(opts.identity)) throw new LedgerError('BAD_INPUT', "the identity's secret key does not belong to its public key")
     this.base = new Autobase<Hyperbee>(this.store, opts.key ?? null, {
       valueEncoding: 'binary',
       ackInterval: opts.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS,
@@ -389,14 +397,11 @@ export class Ledger extends EventEmitter {
     const store = new BeeStore(view.batch())
     const ledgerKey = this.base.key
     const decided: EntryRecord[] = []
-    const local = toHex(this.base.local.key)
-    // An entry still awaited by a local write was signed here and can only come from the local core.
-    const selfSigned = (id: Hex, writer: Hex) => writer === local && this.waiters.has(id)
     for (const node of nodes) {
       // An Autobase ack is null. An empty block also reaches peers as null, so the appending node
       // must skip it too or it would decide one more entry than everyone else.
       if (node.value === null || node.value.byteLength === 0) continue
-      for (const d of await applyBlock(store, node.value, { ledgerKey, writer: toHex(node.from.key), block: node.length - 1 }, { selfSigned })) {
+      for (const d of await applyBlock(store, node.value, { ledgerKey, writer: toHex(node.from.key), block: node.length - 1 }, { verifiedSet: this.verified })) {
         if (d.interrupt !== null) {
           await store.discard()
           host.interrupt(d.interrupt)
@@ -515,6 +520,8 @@ export class Ledger extends EventEmitter {
     if (check.lastSeq >= this.nextSeq) this.nextSeq = check.lastSeq + 1
     if (draft.seq === undefined) entry.seq = this.nextSeq++
     const sealed = sealEntry(this.base.key, entry, this.identity.secretKey)
+    // Signed here a moment ago: apply need not check it (a third of a local write's CPU time).
+    this.verified.add(VerifiedSet.key(sealed.id, sealed.block.subarray(sealed.block.byteLength - SIGNATURE_BYTES)))
     this.inflightSpend += check.spend
     this.spendAdded += check.spend
     const applied = this.waitApplied(sealed.id)
@@ -867,5 +874,15 @@ function toBalance(m: Member, confirmed: bigint): MemberBalance {
     creditLimit: m.creditLimit,
     maxBalance: m.maxBalance,
     available: available < 0n ? 0n : available
+  }
+}
+
+/** Whether a key pair signs what its public key verifies (checked once per ledger). */
+function keyPairMatches(identity: KeyPair): boolean {
+  try {
+    const probe = b4a.from('tally key pair check')
+    return verifyMessage('keypair-check', probe, signMessage('keypair-check', probe, identity.secretKey), identity.publicKey)
+  } catch {
+    return false
   }
 }

@@ -81,3 +81,15 @@ test('ledger - seqs keep growing after a restart when many entries went out in o
   t.is((await again.self()).lastSeq, receipt.record.seq)
   t.ok(receipt.record.seq > 100)
 })
+
+test('ledger - an identity whose secret key does not match its public key is refused before anything is written', async (t) => {
+  const a = generateKeyPair()
+  const b = generateKeyPair()
+  try {
+    await Ledger.create({ store: tmpdir(t), identity: { publicKey: a.publicKey, secretKey: b.secretKey }, name: 'X', unitCode: 'CTC', memberName: 'alpha' })
+    t.fail('a mismatched key pair was accepted')
+  } catch (err) {
+    t.ok(err instanceof LedgerError && err.code === 'BAD_INPUT', String(err))
+    t.ok(/secret key does not belong to its public key/.test((err as Error).message))
+  }
+})
