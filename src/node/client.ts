@@ -10,7 +10,8 @@ export type CallResult = { answered: true; result: unknown } | { answered: false
 
 /**
  * Sends one command to the node. A missing socket file (ENOENT) or one nobody listens on
- * (ECONNREFUSED: a node that was killed) means no node runs; the stale file is left for the next
+ * (ECONNREFUSED: a node that was killed; ECONNRESET before the connection is made: one killed
+ * while accepting it) means no node runs; the stale file is left for the next
  * `tally up` to replace, since only the process holding the store lock may safely remove it.
  * Throws the command's own error (as a LedgerError) when the node answers with one, and NODE_LOST
  * when the node goes away before answering.
@@ -44,7 +45,8 @@ export function callNode(socketPath: string, command: string, opts: Record<strin
     })
     socket.on('data', (chunk: string) => reader.push(chunk))
     socket.on('error', (err: any) => {
-      if (!connected && (err.code === 'ENOENT' || err.code === 'ECONNREFUSED')) settle(() => resolve({ answered: false }))
+      // ECONNRESET before 'connect': the node was killed while accepting; nothing was sent, so it is as if none ran.
+      if (!connected && (err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'ECONNRESET')) settle(() => resolve({ answered: false }))
       else if (!connected) settle(() => reject(new LedgerError('STORAGE', `cannot reach the node on ${socketPath}: ${err.message}`, { cause: err })))
     })
     socket.on('close', () => {
