@@ -54,6 +54,8 @@ const APPLY_WAIT_MS = 30_000
 /** Confirmation counts as stalled after this many ack intervals without progress (at least NUDGE_MIN_MS). */
 const NUDGE_ACK_INTERVALS = 3
 const NUDGE_MIN_MS = 500
+/** Acks one stalled state may get: with backoff, they span 63 periods (about 30 s at a 100 ms ack interval). */
+const NUDGES_PER_STALL = 6
 /** The precheck has no entry id yet; no rule reads it before the entry is sealed. */
 const ZERO_ID = '0'.repeat(64) as Hex
 
@@ -187,6 +189,7 @@ export class Ledger extends EventEmitter {
   private readonly nudgeMs: number
   private readonly confirmNudge: boolean
   private lastSigned = -1
+  private stall = { state: '', acks: 0, wait: 0 }
   /** Acks appended by the nudge: for status and tests. */
   nudges = 0
 
@@ -377,7 +380,8 @@ export class Ledger extends EventEmitter {
    * an indexer never acks its own single head, and the other indexers see no reason to ack
    * (seen with 8 peers in the bench: every peer agreed, 60 s later still unconfirmed). An
    * indexer that finds the signed length below the view's and unchanged for a whole period
-   * appends one ack of its own, which gives the others a new head to ack.
+   * appends one ack of its own, which gives the others a new head to ack; backing off, and a
+   * few times per stalled state at most, so a node that is offline does not keep appending.
    */
   private async nudgeConfirmation(): Promise<void> {
     if (this.closing !== null || this.failure !== null || !this.base.opened || !this.base.ackable) return
@@ -386,6 +390,12 @@ export class Ledger extends EventEmitter {
     const stalled = signed < core.length && signed === this.lastSigned && this.commit.pending === 0
     this.lastSigned = signed
     if (!stalled) return
+    // Backing off per stalled state (signed length, view length): after k acks wait 2^k periods, at
+    // most NUDGES_PER_STALL acks. Offline, or with the other indexers away, acks only grow the core.
+    const state = `${signed}/${core.length}`
+    if (state !== this.stall.state) this.stall = { state, acks: 0, wait: 0 }
+    if (this.stall.wait-- > 0 || this.stall.acks >= NUDGES_PER_STALL) return
+    this.stall.wait = 2 ** this.stall.acks++
     this.nudges++
     await this.base.append(null)
   }

@@ -48,3 +48,27 @@ test('confirmation - five peers, three indexers, writing at once: every view is 
   t.ok(await confirmedEverywhere(ledgers, 20_000), 'signed to the end within 20 s: ' + unconfirmed(ledgers))
   t.comment('acks appended by the nudge: ' + ledgers.map((l) => l.nudges).join(', '))
 })
+
+test('confirmation - an indexer cut off from the others backs off and stops nudging, then confirms when they return', async (t) => {
+  const alpha = await Ledger.create({ store: makeStore(t), identity: generateKeyPair(), name: 'Nudge', unitCode: 'CTC', memberName: 'alpha', creditLimit: 1_000_00n, ackIntervalMs: 50 })
+  t.teardown(() => alpha.close(), { order: 10 })
+  const beta = await Ledger.open({ store: makeStore(t), identity: generateKeyPair(), key: alpha.key, encryptionKey: alpha.encryptionKey, ackIntervalMs: 50 })
+  t.teardown(() => beta.close(), { order: 10 })
+  const cut = connect(alpha, beta)
+  await alpha.admit({ account: beta.identity.publicKey, writer: beta.writerKey, name: 'beta', indexer: true })
+  await until(async () => beta.writable && (await beta.self().catch(() => null)) !== null, 'beta admitted', () => beta.update())
+  await converge([alpha, beta])
+  cut()
+  await alpha.transfer('beta', 1_00n, { memo: 'offline' })
+  const core = alpha.base.local.length
+  // Twelve nudge periods (500 ms at this ack interval), and again as many: the quorum needs beta, who is away.
+  await new Promise((resolve) => setTimeout(resolve, 6_000))
+  const early = alpha.nudges
+  await new Promise((resolve) => setTimeout(resolve, 6_000))
+  t.ok(alpha.view.core.signedLength < alpha.view.core.length, 'still unconfirmed while cut off')
+  t.ok(alpha.nudges - early <= 1, `backing off: ${early} acks in the first 6 s, ${alpha.nudges - early} in the next`)
+  t.ok(alpha.nudges <= 6, `nudged ${alpha.nudges} times (at most 6 per stalled state, backing off)`)
+  t.ok(alpha.base.local.length - core <= 1 + 6, `the writer core grew by ${alpha.base.local.length - core} blocks`)
+  connect(alpha, beta)
+  t.ok(await confirmedEverywhere([alpha, beta], 20_000), 'confirmed once beta is back: ' + unconfirmed([alpha, beta]))
+})
