@@ -17,7 +17,7 @@ export interface BenchParams {
   batchMax: number
   /** Every member's credit limit, minor units; the workload keeps each payer within it. */
   creditLimit: bigint
-  ingest: { entries: number; serialEntries: number; concurrency: number }
+  ingest: { entries: number; serialEntries: number; concurrency: number; saturatedConcurrency: number }
   /** Convergence: `entries` in all, split evenly among the peers, so load is the same at every N. */
   convergence: { peers: number[]; entries: number; concurrency: number; timeoutMs: number }
   catchup: { sizes: number[]; buildBatch: number; timeoutMs: number }

@@ -70,7 +70,9 @@ export function resolveParams(o: BenchOptions): BenchParams {
     ingest: {
       entries: o.ingestEntries ?? (quick ? 2000 : 5000),
       serialEntries: o.serialEntries ?? (quick ? 150 : 300),
-      concurrency: o.ingestConcurrency ?? 256
+      concurrency: o.ingestConcurrency ?? 256,
+      // Group commit needs writes waiting while an append is on disk; 256 leave the CPU idle then.
+      saturatedConcurrency: 1024
     },
     convergence: {
       peers: o.peers ?? [2, 3, 4, 8],

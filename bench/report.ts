@@ -154,6 +154,7 @@ export function markdown(r: BenchReport, svgName: string | null): string {
   lines.push('|---|---:|---:|---:|---|')
   if (r.ingest) {
     lines.push(row(`Ingest with group commit (entries/s; ${fmt(r.config.ingest.entries)} writes, ${r.config.ingest.concurrency} in flight)`, r.ingest.groupCommit, 0, 1, targetCell(t.get('ingest'))))
+    if (r.ingest.saturated) lines.push(row(`Ingest with group commit, ${fmt(r.config.ingest.saturatedConcurrency)} in flight (entries/s; ${fmt(r.config.ingest.entries)} writes)`, r.ingest.saturated, 0))
     lines.push(row(`Ingest without group commit (entries/s; ${fmt(r.config.ingest.serialEntries)} writes, one at a time)`, r.ingest.serial, 0))
     lines.push(row('Entries per append with group commit', r.ingest.batchSize, 0))
   }

@@ -39,6 +39,7 @@ test('bench - the harness runs every phase with tiny parameters and reports ever
   t.ok(report.converged, 'the two peers converged: equal state hashes and balances, zero-sum, confirmed')
   t.ok(isSummary(report.ingest?.groupCommit) && report.ingest!.groupCommit.median > 0, 'ingest with group commit')
   t.ok(isSummary(report.ingest?.serial) && report.ingest!.serial.median > 0, 'ingest without group commit')
+  t.ok(isSummary(report.ingest?.saturated) && report.ingest!.saturated.median > 0, 'ingest with more writes in flight')
   t.ok(isSummary(report.ingest?.batchSize), 'entries per append')
   t.is(report.convergence?.length, 1)
   const c = report.convergence![0]

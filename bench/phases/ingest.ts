@@ -9,6 +9,8 @@ import { deriveSeed, memberNames } from '../workload.js'
 
 export interface IngestFigures {
   groupCommit: Summary
+  /** With group commit and more writes in flight (`saturatedConcurrency`): what the node can take. */
+  saturated: Summary
   serial: Summary
   /** Entries per append with group commit. */
   batchSize: Summary
@@ -19,6 +21,7 @@ export async function measureIngest(ctx: Context): Promise<IngestFigures> {
   const p = ctx.params
   const group: number[] = []
   const serial: number[] = []
+  const saturated: number[] = []
   const batch: number[] = []
   const rss: number[] = []
   for (let run = 0; run < p.runs; run++) {
@@ -26,20 +29,24 @@ export async function measureIngest(ctx: Context): Promise<IngestFigures> {
     group.push(g.rate)
     batch.push(g.batchSize)
     rss.push(g.maxRss)
+    const x = await ingestRun(ctx, run, 'saturated', p.ingest.entries, p.ingest.saturatedConcurrency)
+    saturated.push(x.rate)
+    rss.push(x.maxRss)
     const s = await ingestRun(ctx, run, 'serial', p.ingest.serialEntries, 1)
     serial.push(s.rate)
     rss.push(s.maxRss)
-    ctx.log(`ingest run ${run + 1}: group commit ${g.rate.toFixed(0)} entries/s (${g.batchSize.toFixed(0)} per append), without ${s.rate.toFixed(0)} entries/s`)
+    ctx.log(`ingest run ${run + 1}: group commit ${g.rate.toFixed(0)} entries/s (${g.batchSize.toFixed(0)} per append), ${x.rate.toFixed(0)} with ${p.ingest.saturatedConcurrency} in flight, without ${s.rate.toFixed(0)} entries/s`)
   }
   return {
     groupCommit: summarize(group, 'entries/s'),
+    saturated: summarize(saturated, 'entries/s'),
     serial: summarize(serial, 'entries/s'),
     batchSize: summarize(batch, 'entries/append'),
     maxRss: summarize(rss, 'MB')
   }
 }
 
-async function ingestRun(ctx: Context, run: number, mode: 'group' | 'serial', count: number, concurrency: number) {
+async function ingestRun(ctx: Context, run: number, mode: 'group' | 'saturated' | 'serial', count: number, concurrency: number) {
   const p = ctx.params
   const names = memberNames(p.members)
   const node = ctx.spawn(`ingest-${mode}-${run}`)
