@@ -11,7 +11,7 @@
  */
 import b4a from 'b4a'
 import c from 'compact-encoding'
-import { BUNDLE_ENTRIES_MAX, BUNDLE_MARKER, ENTRY_BYTES_MAX } from './constants.js'
+import { BUNDLE_ENTRIES_MAX, BUNDLE_ENTRIES_WRITTEN, BUNDLE_MARKER, ENTRY_BYTES_MAX } from './constants.js'
 
 export type SplitResult = { ok: true; entries: Uint8Array[]; bundled: boolean } | { ok: false; code: 'malformed'; reason: string }
 
@@ -66,11 +66,12 @@ export function encodeBundle(entries: Uint8Array[]): Uint8Array {
   return state.buffer
 }
 
-/** The blocks that carry `entries` in order: a plain block for one, bundles of at most BUNDLE_ENTRIES_MAX otherwise. */
-export function packEntries(entries: Uint8Array[]): Uint8Array[] {
+/** The blocks that carry `entries` in order: a plain block for one, bundles of at most `perBlock` otherwise. */
+export function packEntries(entries: Uint8Array[], perBlock = BUNDLE_ENTRIES_WRITTEN): Uint8Array[] {
+  if (!Number.isInteger(perBlock) || perBlock < 1 || perBlock > BUNDLE_ENTRIES_MAX) throw new RangeError(`1-${BUNDLE_ENTRIES_MAX} entries per block, not ${perBlock}`)
   const blocks: Uint8Array[] = []
-  for (let i = 0; i < entries.length; i += BUNDLE_ENTRIES_MAX) {
-    const part = entries.slice(i, i + BUNDLE_ENTRIES_MAX)
+  for (let i = 0; i < entries.length; i += perBlock) {
+    const part = entries.slice(i, i + perBlock)
     blocks.push(part.length === 1 ? part[0] : encodeBundle(part))
   }
   // A lone last entry after full bundles stays a plain block: both forms decide the same way.

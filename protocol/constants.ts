@@ -18,6 +18,13 @@ export const BUNDLE_MARKER = 0
 /** Most entries in one bundle block: a bundle is at most about 260 KB. */
 export const BUNDLE_ENTRIES_MAX = 256
 /**
+ * Most entries this build writes in one bundle (a writer's choice, not a rule). Autobase takes
+ * 64 blocks into one apply while catching up and only switches to a fast-forward between
+ * applies: 128 entries a block kept a 100k-entry fast-forward at ~1.3 s (256: ~2.2 s; 64:
+ * ~0.85 s, with a slower ingest). Measured in bench/README.md.
+ */
+export const BUNDLE_ENTRIES_WRITTEN = 128
+/**
  * Junk blocks (SPEC.md, "Limits on one writer") a writer may append before the ledger removes
  * it from its writers and suspends its member. Honest clients write none.
  */

@@ -4,7 +4,7 @@
  */
 import test from 'brittle'
 import b4a from 'b4a'
-import { BUNDLE_ENTRIES_MAX, ENTRY_BYTES_MAX, WRITER_JUNK_MAX, encodeBundle, packEntries, splitBlock, toHex } from '../protocol/index.js'
+import { BUNDLE_ENTRIES_MAX, BUNDLE_ENTRIES_WRITTEN, ENTRY_BYTES_MAX, WRITER_JUNK_MAX, encodeBundle, packEntries, splitBlock, toHex } from '../protocol/index.js'
 import { RefLedger } from './helpers/reference.js'
 
 /** The framing written out by hand: 0x00, count, then each entry as length + bytes (counts and lengths below 0xfd are one byte). */
@@ -29,10 +29,13 @@ test('bundle - the encoding is 0x00, a count and length-prefixed entries, and sp
   const plain = splitBlock(entries[0])
   t.ok(plain.ok && !plain.bundled && plain.entries.length === 1, 'a plain block is one entry')
   t.alike(packEntries([entries[0]]), [entries[0]], 'one entry is written as a plain block')
-  const many = Array.from({ length: BUNDLE_ENTRIES_MAX + 1 }, () => entries[0])
+  const many = Array.from({ length: BUNDLE_ENTRIES_WRITTEN + 1 }, () => entries[0])
   const packed = packEntries(many)
-  t.is(packed.length, 2, 'more than BUNDLE_ENTRIES_MAX entries take two blocks')
+  t.is(packed.length, 2, 'more than BUNDLE_ENTRIES_WRITTEN entries take two blocks')
   t.alike(packed[1], entries[0], 'the lone last entry stays a plain block')
+  const first = splitBlock(packed[0])
+  t.ok(first.ok && first.entries.length === BUNDLE_ENTRIES_WRITTEN)
+  t.is(packEntries(Array.from({ length: BUNDLE_ENTRIES_MAX }, () => entries[0]), BUNDLE_ENTRIES_MAX).length, 1, 'up to BUNDLE_ENTRIES_MAX in one block when asked')
 })
 
 test('bundle - malformed framing is refused with a reason, never thrown', async (t) => {
