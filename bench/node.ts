@@ -155,6 +155,14 @@ async function waitFor(l: Ledger, cond: () => Promise<boolean>, timeoutMs: numbe
   }
 }
 
+// With TALLY_BENCH_MEM=1 (and --verbose), every node prints its memory once a second: where RSS goes.
+if (process.env.TALLY_BENCH_MEM) {
+  setInterval(() => {
+    const u = process.memoryUsage()
+    process.stderr.write(`[${init.label}] mem rss ${(u.rss / 1e6).toFixed(0)} heap ${(u.heapUsed / 1e6).toFixed(0)}/${(u.heapTotal / 1e6).toFixed(0)} ext ${(u.external / 1e6).toFixed(0)} ab ${(u.arrayBuffers / 1e6).toFixed(0)}\n`)
+  }, 1000).unref()
+}
+
 // ---- commands ----
 
 type Handlers = { [K in CommandName]: (args: Commands[K]['args']) => Promise<Commands[K]['result']> }
