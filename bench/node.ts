@@ -135,6 +135,18 @@ async function pushState(l: Ledger): Promise<void> {
   }
 }
 
+/** Opens the ledger another node created, on this node's store. */
+function openLedger(a: { key: string; encryptionKey: string | null; ackIntervalMs: number; fastForward: boolean }): Promise<Ledger> {
+  return Ledger.open({
+    store: storeDir,
+    identity,
+    key: fromHex(a.key),
+    encryptionKey: a.encryptionKey ? fromHex(a.encryptionKey) : null,
+    ackIntervalMs: a.ackIntervalMs,
+    fastForward: a.fastForward
+  })
+}
+
 // ---- waits ----
 
 /** Resolves when `cond` holds, re-checking on every ledger update and every WAIT_POLL_MS. */
@@ -143,15 +155,7 @@ async function waitFor(l: Ledger, cond: () => Promise<boolean>, timeoutMs: numbe
   for (;;) {
     if (await cond()) return
     if (Date.now() > deadline) throw new Error(`${init.label}: timed out after ${timeoutMs} ms waiting for ${what}`)
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, WAIT_POLL_MS)
-      l.once('update', done)
-      function done() {
-        clearTimeout(timer)
-        l.off('update', done)
-        resolve()
-      }
-    })
+    await l.nextUpdate(WAIT_POLL_MS)
   }
 }
 
@@ -183,15 +187,7 @@ const handlers: Handlers = {
   },
 
   async open(a) {
-    const l = await Ledger.open({
-      store: storeDir,
-      identity,
-      key: fromHex(a.key),
-      encryptionKey: a.encryptionKey ? fromHex(a.encryptionKey) : null,
-      ackIntervalMs: a.ackIntervalMs,
-      fastForward: a.fastForward
-    })
-    return opened(adopt(l))
+    return opened(adopt(await openLedger(a)))
   },
 
   async join() {
@@ -315,7 +311,7 @@ const handlers: Handlers = {
             : { ...header, type: 'invoice', payer: accounts.get(op.counterparty)!, amount: op.amount }
         return sealEntry(l.key, entry, identity.secretKey).block
       })
-      // As group commit writes them: one bundle block per batch.
+      // As group commit writes them: bundles of up to 128.
       await l.base.append(packEntries(blocks))
     }
     let state: NodeState | null = null
@@ -338,16 +334,7 @@ const handlers: Handlers = {
 
   async catchUp(a) {
     const start = now()
-    const l = adopt(
-      await Ledger.open({
-        store: storeDir,
-        identity,
-        key: fromHex(a.key),
-        encryptionKey: a.encryptionKey ? fromHex(a.encryptionKey) : null,
-        ackIntervalMs: a.ackIntervalMs,
-        fastForward: a.fastForward
-      })
-    )
+    const l = adopt(await openLedger(a))
     let fastForwarded = false
     l.base.on('fast-forward', () => {
       fastForwarded = true

@@ -81,3 +81,13 @@ export function verifyMessage(domain: string, message: Uint8Array, signature: Ui
   if (publicKey.byteLength !== KEY_BYTES || signature.byteLength !== sodium.crypto_sign_BYTES) return false
   return sodium.crypto_sign_verify_detached(signature, b4a.concat([b4a.from('tally/msg/' + domain + '\0'), message]), publicKey)
 }
+
+/** Whether a secret key belongs to its public key: what it signs, the public key verifies. */
+export function keyPairMatches(keyPair: KeyPair): boolean {
+  try {
+    const probe = b4a.from('key pair check')
+    return verifyMessage('keypair-check', probe, signMessage('keypair-check', probe, keyPair.secretKey), keyPair.publicKey)
+  } catch {
+    return false
+  }
+}

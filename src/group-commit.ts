@@ -1,7 +1,7 @@
 /**
  * Coalesces concurrent appends into one Autobase append: each append costs a disk flush, so
- * batching turns ~200 entries/s into thousands. The ledger writes each batch as one bundle
- * block (protocol/bundle.ts). Entries keep their push order.
+ * batching turns ~200 entries/s into thousands. The ledger writes each batch as bundle
+ * blocks (protocol/bundle.ts). Entries keep their push order.
  */
 export type AppendBatch = (blocks: Uint8Array[]) => Promise<void>
 

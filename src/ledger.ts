@@ -25,8 +25,7 @@ import {
   toHex,
   AMOUNT_MAX,
   SIGNATURE_BYTES,
-  signMessage,
-  verifyMessage,
+  keyPairMatches,
   type Entry,
   type EntryDraft,
   type Hex,
@@ -190,7 +189,7 @@ export class Ledger extends EventEmitter {
   private readonly confirmNudge: boolean
   private lastSigned = -1
   private stall = { state: '', acks: 0, wait: 0 }
-  /** Acks appended by the nudge: for status and tests. */
+  /** Acks the confirmation nudge has appended since open (for tests and monitoring). */
   nudges = 0
 
   constructor(opts: LedgerOptions) {
@@ -220,7 +219,7 @@ export class Ledger extends EventEmitter {
       this.failure = this.failure ?? this.stopped(err)
       if (this.listenerCount('error') > 0) this.emit('error', this.failure)
     })
-    // The entries of one group commit go out as one bundle block (protocol/bundle.ts).
+    // The entries of one group commit go out as bundles of up to 128 (protocol/bundle.ts).
     this.commit = new GroupCommit((entries) => this.base.append(packEntries(entries)), opts.batchMax ?? DEFAULT_BATCH_MAX)
     this.rootStore = root
     // Hypercore keeps no evidence when it finds a writer's fork; this keeps it for the auditor.
@@ -357,6 +356,20 @@ export class Ledger extends EventEmitter {
     // reads are never delivered and the entry it waits for is never applied. One turn fixes that.
     await new Promise<void>((resolve) => setImmediate(resolve))
     await this.base.update()
+  }
+
+  /** Resolves at the view's next change (an `update` event) or after `ms`, whichever comes first. */
+  nextUpdate(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms)
+      const self = this
+      this.once('update', done)
+      function done() {
+        clearTimeout(timer)
+        self.off('update', done)
+        resolve()
+      }
+    })
   }
 
   async close(): Promise<void> {
@@ -887,12 +900,3 @@ function toBalance(m: Member, confirmed: bigint): MemberBalance {
   }
 }
 
-/** Whether a key pair signs what its public key verifies (checked once per ledger). */
-function keyPairMatches(identity: KeyPair): boolean {
-  try {
-    const probe = b4a.from('tally key pair check')
-    return verifyMessage('keypair-check', probe, signMessage('keypair-check', probe, identity.secretKey), identity.publicKey)
-  } catch {
-    return false
-  }
-}

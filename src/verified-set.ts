@@ -5,6 +5,7 @@
  * cost. Keyed by the entry id (the hash of everything signed) and the signature itself, so a
  * copy with another signature is checked on its own. Bounded: the oldest keys go first.
  */
+import b4a from 'b4a'
 import type { Hex } from '../protocol/index.js'
 
 const KEYS_MAX = 1 << 15
@@ -15,7 +16,7 @@ export class VerifiedSet {
   constructor(private readonly max = KEYS_MAX) {}
 
   static key(id: Hex, signature: Uint8Array): string {
-    return id + Buffer.from(signature.buffer, signature.byteOffset, signature.byteLength).toString('base64')
+    return id + b4a.toString(signature, 'base64')
   }
 
   has(key: string): boolean {

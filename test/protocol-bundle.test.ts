@@ -105,7 +105,7 @@ test('bundle - apply decides each entry on its own, in order, exactly as separat
   // The state hash chains the same decisions; only the records' block numbers differ.
   t.is(a.L.store.meta!.rejected, b.L.store.meta!.rejected)
 
-  const again = await a.L.rawAll(a.alpha.writer, encodeBundle(drafts(a)), toHex(a.alpha.writer), bundled[0].record.block)
+  const again = await a.L.rawAll(a.alpha.writer, encodeBundle(drafts(a)), bundled[0].record.block)
   t.ok(again.every((d) => d.ignored === 'redelivered'), 'a block decided before is not decided again')
   t.is(a.L.store.meta!.entries, b.L.store.meta!.entries, 'and changes nothing')
 })

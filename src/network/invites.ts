@@ -335,22 +335,10 @@ async function waitSynced(ledger: Ledger, role: JoinRole, deadline: number, opts
     } else if (meta !== null && Date.now() - stableSince > AUDITOR_SETTLE_MS) {
       break
     }
-    await nextUpdate(ledger, 250)
+    await ledger.nextUpdate(250)
   }
   opts.onProgress?.({ phase: 'ready', entries: last })
 }
 
 /** An auditor has no own entry to wait for: it is synced once the view stops growing for this long. */
 const AUDITOR_SETTLE_MS = 1000
-
-function nextUpdate(ledger: Ledger, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms)
-    ledger.once('update', done)
-    function done() {
-      clearTimeout(t)
-      ledger.off('update', done)
-      resolve()
-    }
-  })
-}

@@ -53,20 +53,18 @@ export class RefLedger {
 
   /** Appends raw bytes as the next block of `writer`. */
   async raw(writer: Uint8Array, bytes: Uint8Array): Promise<Decided> {
-    const w = toHex(writer)
-    const n = this.writerBlocks.get(w) ?? 0
-    this.writerBlocks.set(w, n + 1)
     // Rule tables append one entry per block; a bundle's later decisions are in `rawAll`.
-    return (await this.rawAll(writer, bytes, w, n))[0]
+    return (await this.rawAll(writer, bytes))[0]
   }
 
-  /** Appends raw bytes (one entry or a bundle) as the next block of `writer`; every decision in it. */
-  async rawAll(writer: Uint8Array, bytes: Uint8Array, w = toHex(writer), n?: number): Promise<Decided[]> {
-    if (n === undefined) {
-      n = this.writerBlocks.get(w) ?? 0
-      this.writerBlocks.set(w, n + 1)
+  /** Appends raw bytes (one entry or a bundle) as the next block of `writer`, or at `block` to redeliver one; every decision in it. */
+  async rawAll(writer: Uint8Array, bytes: Uint8Array, block?: number): Promise<Decided[]> {
+    const w = toHex(writer)
+    if (block === undefined) {
+      block = this.writerBlocks.get(w) ?? 0
+      this.writerBlocks.set(w, block + 1)
     }
-    return applyBlock(this.store, bytes, { ledgerKey: this.ledgerKey, writer: w, block: n })
+    return applyBlock(this.store, bytes, { ledgerKey: this.ledgerKey, writer: w, block })
   }
 
   /** Creates the ledger with `creator` as steward. */
