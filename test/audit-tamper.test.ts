@@ -134,6 +134,35 @@ test('tamper - a doctored view (a balance its rules never computed) is named', a
   t.is(report.members.find((m) => m.name === 'beta')!.balance, 3_00n, 'the replay keeps the true balance')
 })
 
+test('tamper - a view that decides the entries of a bundle out of their order is named', async (t) => {
+  const { ledger } = await ledgerOnDir(t)
+  // A modified node swaps the first two records of the next bundle in its log chunk (indexes kept in sequence).
+  const node = ledger as any
+  const apply = node.apply.bind(node)
+  const tampered: { records: Array<{ block: number; slot: number }> | null } = { records: null }
+  node.apply = async (nodes: unknown, view: any, host: unknown) => {
+    await apply(nodes, view, host)
+    if (tampered.records !== null) return
+    for await (const { key, value } of view.createReadStream({ gte: 'log/', lt: 'log0' })) {
+      const i = (value as Array<{ slot: number; index: number }>).findIndex((r, k, all) => r.slot === 0 && all[k + 1]?.slot === 1)
+      if (i === -1) continue
+      const chunk = value.slice()
+      ;[chunk[i], chunk[i + 1]] = [{ ...chunk[i + 1], index: chunk[i].index }, { ...chunk[i], index: chunk[i + 1].index }]
+      await view.put(key, chunk)
+      tampered.records = [chunk[i], chunk[i + 1]]
+    }
+  }
+  await Promise.all([1n, 2n, 3n].map((n) => ledger.transfer('beta', n)))
+  t.alike(tampered.records?.map((r) => r.slot), [1, 0], 'the node wrote slot 1 before slot 0')
+  const report = await audit(ledger)
+  t.is(report.ok, false)
+  const found = findingsOf(report, 'bundle_order')
+  t.is(found.length, 1, describe(report))
+  t.is(found[0].kind, 'order')
+  t.is(found[0].block, tampered.records![0].block, 'the bundle')
+  t.ok(/entry 1 of block/.test(found[0].detail), found[0].detail)
+})
+
 /** The log record of an entry id (the view keys records by position). */
 async function findRecord(ledger: { log(): AsyncIterable<{ id: string; block: number; index: number }> }, id: string) {
   for await (const r of ledger.log()) if (r.id === id) return r

@@ -95,3 +95,15 @@ test('ledger - an identity whose secret key does not match its public key is ref
     t.ok(/secret key does not belong to its public key/.test((err as Error).message))
   }
 })
+
+test('ledger - nextUpdate resolves at the next change of the view, or when its time is up', async (t) => {
+  const a = await createPeer(t, 'alpha')
+  await addMember(t, a, 'beta')
+  let woke = false
+  const waiting = a.ledger.nextUpdate(60_000).then(() => (woke = true))
+  await a.ledger.transfer('beta', 1_00n)
+  await waiting
+  t.ok(woke, 'woken by the write, long before its 60 s were up')
+  const quiet = await Promise.race([a.ledger.nextUpdate(20).then(() => 'timer'), new Promise((r) => setTimeout(() => r('stuck'), 5_000))])
+  t.is(quiet, 'timer', 'with nothing changing, it returns after its time')
+})
