@@ -23,6 +23,7 @@ import { Ledger, type LedgerOptions } from '../ledger.js'
 import { decodeInviteCode, decodeJoinRequest, encodeInviteCode, encodeJoinRequest } from './invite-code.js'
 import type { InviteBook, InviteRecord } from './invite-book.js'
 import { createSwarm, type SwarmOptions } from './swarm.js'
+import { downloadView } from './view-sync.js'
 
 /** blind-pairing polls the DHT for offline candidates every 7-10 min by default; a node wants seconds. */
 export const DEFAULT_PAIRING_POLL_MS = 3000
@@ -337,6 +338,9 @@ async function waitSynced(ledger: Ledger, role: JoinRole, deadline: number, opts
     }
     await ledger.nextUpdate(250)
   }
+  // A node that fast-forwarded holds only the blocks it read: fetch the rest while peers are here,
+  // so commands run before `tally up` find the view on disk (what they cannot find says NOT_SYNCED).
+  await downloadView(ledger, deadline)
   opts.onProgress?.({ phase: 'ready', entries: last })
 }
 

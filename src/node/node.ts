@@ -8,6 +8,7 @@ import type HyperDHT from 'hyperdht'
 import { Replicator, parseBootstrap, type BootstrapNode } from '../network/swarm.js'
 import { InviteHost, DEFAULT_PAIRING_POLL_MS, type AdmittedEvent, type RefusedEvent } from '../network/invites.js'
 import { NodeService } from './service.js'
+import { ViewSync } from '../network/view-sync.js'
 import { openContext, type NodeContext, type NodeInfo } from './context.js'
 import type { DataDir } from './data-dir.js'
 import type { NodeRequest } from './wire.js'
@@ -47,7 +48,11 @@ export class TallyNode extends EventEmitter {
     readonly service: NodeService
   ) {
     super()
+    this.viewSync = new ViewSync(ctx.ledger)
   }
+
+  /** Keeps the whole view on disk, so commands run after the node stops find it (view-sync.ts). */
+  private readonly viewSync: ViewSync
 
   static async start(opts: TallyNodeOptions): Promise<TallyNode> {
     const ctx = await openContext(opts.dir, opts.ackIntervalMs === undefined ? {} : { ackIntervalMs: opts.ackIntervalMs })
@@ -116,6 +121,7 @@ export class TallyNode extends EventEmitter {
   }
 
   private async doClose(): Promise<void> {
+    this.viewSync.close()
     await this.replicator.close()
     await this.invites.close()
     await this.service.close()
