@@ -21,6 +21,8 @@ declare module 'hypercore' {
     append(block: Uint8Array | Uint8Array[]): Promise<{ length: number; byteLength: number }>
     update(opts?: { wait?: boolean }): Promise<boolean>
     download(range?: { start?: number; end?: number }): { done(): Promise<void>; destroy(): void }
+    /** Deletes the local copies of blocks [start, end). */
+    clear(start: number, end?: number): Promise<unknown>
     treeHash(length?: number): Promise<Uint8Array>
     truncate(length: number, fork?: number): Promise<void>
     info(opts?: any): Promise<any>
