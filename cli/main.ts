@@ -43,6 +43,7 @@ const processIO: MainIO = {
 /** Runs `tally` with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: MainIO = processIO, commands: CommandSpec[] = COMMANDS): Promise<number> {
   let spec: CommandSpec | null = null
+  let opts: Opts = {}
   try {
     const parsed = parseArgv(argv, commands)
     if (parsed.kind === 'version') {
@@ -55,7 +56,8 @@ export async function main(argv: string[], io: MainIO = processIO, commands: Com
     }
     spec = parsed.spec
     const dir = DataDir.resolve(parsed.globals.dir, io.env)
-    const result = await execute(spec, parsed.opts, dir, parsed.globals.json, io, commands)
+    opts = spec.prepare ? spec.prepare(parsed.opts) : parsed.opts
+    const result = await execute(spec, opts, dir, parsed.globals.json, io, commands)
     if (result !== undefined) {
       // Member text in a result is shown escaped (src/display-text.ts); --json carries it exactly.
       const text = parsed.globals.json ? jsonText(result) : spec.render(displayValue(result))
@@ -63,7 +65,7 @@ export async function main(argv: string[], io: MainIO = processIO, commands: Com
     }
     return spec.exitCode && result !== undefined ? spec.exitCode(result) : EXIT_OK
   } catch (err) {
-    return fail(err, io, spec)
+    return fail(err, io, spec, opts)
   }
 }
 
@@ -104,7 +106,7 @@ export async function dispatch(commands: CommandSpec[], ctx: NodeContext, name: 
   return spec.run(ctx, opts)
 }
 
-function fail(err: unknown, io: MainIO, spec: CommandSpec | null): number {
+function fail(err: unknown, io: MainIO, spec: CommandSpec | null, opts: Opts = {}): number {
   if (err instanceof UsageError) {
     io.stderr(`tally: ${displayText(err.message)}\n`)
     const usage = err.usage ?? (spec ? usageOf(spec) : 'tally [--dir DIR] [--json] COMMAND ...   (tally --help lists commands)')
@@ -113,7 +115,10 @@ function fail(err: unknown, io: MainIO, spec: CommandSpec | null): number {
   }
   const e = err as Error
   // Messages quote member text (a name, a memo): escaped, so it stays one line and cannot steer the terminal.
-  const message = displayText(String(e?.message ?? err))
+  let message = displayText(String(e?.message ?? err))
+  // The outcome is unknown: say how to retry without doing it twice.
+  const unknown = err instanceof LedgerError && (err.code === 'TIMEOUT' || err.code === 'NODE_LOST')
+  if (unknown && spec?.retryHint) message += `; ${spec.retryHint(opts)}`
   io.stderr(`tally: ${message}\n`)
   if (io.env.TALLY_DEBUG && e?.stack) io.stderr(e.stack + '\n')
   return EXIT_FAILURE

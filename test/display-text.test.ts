@@ -4,17 +4,12 @@
  * keeps the exact text.
  */
 import test from 'brittle'
-import fs from 'fs'
-import path from 'path'
-import Corestore from 'corestore'
 import { main, type MainIO } from '../cli/main.js'
 import { membersCommand, type MembersResult } from '../cli/commands/members.js'
 import type { CommandSpec } from '../cli/command.js'
 import { displayText, displayValue, jsonSafe, oneLine } from '../src/display-text.js'
-import { createIdentity, Ledger } from '../src/index.js'
-import { DataDir } from '../src/node/data-dir.js'
 import { toHex } from '../protocol/index.js'
-import { connect, converge, tmpdir, until, type T } from './helpers/index.js'
+import { twoDataDirs } from './helpers/data-dirs.js'
 
 /** Each hostile character, how it shows, and what it would do raw. */
 const HOSTILE: Array<[string, string, string]> = [
@@ -112,37 +107,11 @@ test('display - members table: a hostile name cannot colour, forge rows or reord
   t.absent(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(json.out.replace(/\n/g, '')), 'and writes them escaped')
 })
 
-/** Two data dirs on disk, alpha (steward) and beta, beta having paid alpha once per hostile memo. */
-async function twoDirs(t: T, memos: string[]): Promise<{ alpha: string; beta: string }> {
-  const root = tmpdir(t)
-  const dirs = { alpha: path.join(root, 'alpha'), beta: path.join(root, 'beta') }
-  const ids = { alpha: await createIdentity(path.join(dirs.alpha, 'identity.json'), 'alpha'), beta: await createIdentity(path.join(dirs.beta, 'identity.json'), 'beta') }
-  const stores = { alpha: new Corestore(path.join(dirs.alpha, 'store')), beta: new Corestore(path.join(dirs.beta, 'store')) }
-  const a = await Ledger.create({ store: stores.alpha, identity: ids.alpha, name: 'Test Exchange', unitCode: 'CTC', creditLimit: 100_00n, memberName: 'alpha', ackIntervalMs: 50 })
-  const b = await Ledger.open({ store: stores.beta, identity: ids.beta, key: a.key, encryptionKey: a.encryptionKey, ackIntervalMs: 50 })
-  const cut = connect(a, b)
-  await a.admit({ account: ids.beta.publicKey, writer: b.writerKey, name: 'beta' })
-  await until(() => b.writable, 'beta writable', () => b.update())
-  await until(async () => (await b.self().catch(() => null)) !== null, 'beta synced', () => b.update())
-  for (const memo of memos) await b.transfer('alpha', 1n, { memo })
-  await converge([a, b])
-  cut()
-  await b.close()
-  await a.close()
-  await stores.beta.close()
-  await stores.alpha.close()
-  for (const [name, dir] of Object.entries(dirs)) {
-    const config = { version: 1, key: toHex(a.key), encryptionKey: a.encryptionKey ? toHex(a.encryptionKey) : null, role: name === 'alpha' ? 'creator' : 'member', bootstrap: null }
-    fs.writeFileSync(new DataDir(dir).ledgerFile, JSON.stringify(config), { mode: 0o600 })
-  }
-  return dirs
-}
-
 test('display - history on the real stack: each hostile memo on one escaped line; --json exact; errors escaped', { timeout: 120_000 }, async (t) => {
   // A lone surrogate cannot be stored (UTF-8 turns it into U+FFFD), so it is left out here.
   const stored = HOSTILE.filter(([what]) => what !== 'lone surrogate')
   const memos = stored.map(([, raw]) => raw)
-  const dirs = await twoDirs(t, memos)
+  const dirs = await twoDataDirs(t, memos)
 
   const io = capture()
   t.is(await main(['--dir', dirs.alpha, 'history', '--limit', String(memos.length + 5)], io), 0, io.err)
