@@ -48,7 +48,7 @@ export async function ui(env: CliEnv, opts: UiOpts): Promise<void> {
     throw err
   }
   env.out(server.url)
-  env.log(`tally ui: the page of ${env.dir.root}, served by ${node ? 'a node started here' : 'the running node'}; Ctrl-C stops it`)
+  env.out(`serving the page of ${env.dir.root} on 127.0.0.1 with ${node ? 'a node started here' : 'the running node'}; Ctrl-C stops it`)
   if (!opts.noOpen) openBrowser(server.url, env.log)
   await new Promise<void>((resolve) => {
     if (env.signal.aborted) resolve()

@@ -37,6 +37,9 @@ export function drawBalance(entries, me) {
   const points = balancePoints(entries, me.account, me.balance)
   const grid = css('--chart-grid')
   const text = css('--muted')
+  // Within two days, ticks say the time; over longer spans, the day.
+  const short = points[points.length - 1].t - points[0].t < 2 * 86_400_000
+  const tick = (v) => new Date(v).toLocaleString(undefined, short ? { hour: '2-digit', minute: '2-digit' } : { month: 'short', day: 'numeric' })
   draw('chart-balance', {
     type: 'line',
     data: {
@@ -56,7 +59,7 @@ export function drawBalance(entries, me) {
       animation: false,
       plugins: { legend: { display: false }, tooltip: { callbacks: { title: (items) => new Date(items[0].parsed.x).toLocaleString() } } },
       scales: {
-        x: { type: 'linear', ticks: { color: text, maxTicksLimit: 5, callback: (v) => new Date(v).toLocaleDateString(undefined, { month: 'short', day: 'numeric' }) }, grid: { color: grid } },
+        x: { type: 'linear', ticks: { color: text, maxTicksLimit: 5, callback: tick }, grid: { color: grid } },
         y: { ticks: { color: text }, grid: { color: grid } }
       }
     }

@@ -145,13 +145,15 @@ function renderHistory() {
   })
   fill(byId('history').tBodies[0], rows.map((e) => {
     const s = e.status === 'rejected' ? 'rejected' : e.confirmed ? 'confirmed' : 'pending'
-    const signed = e.amount === null ? null : e.payee?.account === hist.account && e.type !== 'invoice' ? e.amount : e.payer?.account === hist.account && e.type !== 'invoice' ? '-' + e.amount : e.amount
+    // Money moved by this entry, from the member's side; an invoice moves nothing until accepted.
+    const moves = e.amount !== null && e.status === 'applied' && (e.type === 'transfer' || e.type === 'accept')
+    const signed = !moves ? null : e.payee?.account === hist.account ? e.amount : e.payer?.account === hist.account ? '-' + e.amount : e.amount
     return h('tr', { dataset: { entry: e.id } },
       h('td', { class: 'small' }, when(e.timestamp)),
       h('td', {}, KIND[e.type] || e.type || '?'),
       h('td', {}, e.payer?.name || e.author?.name || ''),
       h('td', {}, e.payee?.name || ''),
-      h('td', { class: 'num ' + (signed === null ? '' : signClass(signed)) }, signed === null ? '' : money(signed, d)),
+      h('td', { class: 'num ' + (signed === null ? 'muted' : signClass(signed)) }, signed !== null ? money(signed, d) : e.amount !== null ? money(e.amount, d) : ''),
       h('td', {}, h('span', { class: `tag ${s}`, title: e.reason || null }, s === 'rejected' ? `rejected: ${e.code}` : s)),
       h('td', {}, e.memo))
   }))
