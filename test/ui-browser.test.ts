@@ -162,8 +162,8 @@ test('ui browser - two nodes: members and balances, pay from the form, overspend
   await waitText(page, '#my-balance', /−65\.00 CTC/)
   await page.waitForFunction(() => Object.values(document.querySelectorAll('#members tbody tr')).some((r) => /35\.00/.test(r.textContent ?? '')), { timeout: WAIT_MS })
   t.alike(await membersShown(page), { alpha: '−65.00', beta: '65.00' }, 'both balances updated live')
-  const cell = await page.$$eval('#history tbody td', (tds, m) => tds.some((td) => td.textContent === m), memo)
-  t.ok(cell, 'the memo shows as text')
+  await page.waitForFunction((m: string) => [...document.querySelectorAll('#history tbody td')].some((td) => td.textContent === m), { timeout: WAIT_MS }, memo)
+  t.pass('the memo shows as text')
   t.is(await page.evaluate(() => (window as any).pwned), undefined, 'and was not run')
   t.is(await page.$$eval('#history img', (els) => els.length), 0, 'no element made from member text')
 
