@@ -50,7 +50,7 @@ async function waitText(page: Page, selector: string, pattern: RegExp, timeout =
 }
 
 async function membersShown(page: Page): Promise<Record<string, string>> {
-  return page.$$eval('#members tbody tr', (rows) => Object.fromEntries(rows.map((r) => [r.querySelector('th')!.textContent!.trim(), r.querySelector('td')!.textContent!.trim()])))
+  return page.$$eval('#members tbody tr', (rows) => Object.fromEntries(rows.map((r) => [r.querySelector('th .name')!.textContent!.trim(), r.querySelector('td')!.textContent!.trim()])))
 }
 
 async function fillForm(page: Page, form: string, values: Record<string, string>): Promise<void> {

@@ -4,13 +4,14 @@
  * requests. Runs where chromium is absent too; test/ui-browser.test.ts drives the page itself.
  */
 import test from 'brittle'
+import fs from 'fs'
 import http from 'http'
 import path from 'path'
 import { dispatch } from '../cli/main.js'
 import { COMMANDS } from '../cli/commands/index.js'
 import { DataDir, InviteBook, toHex, type NodeContext } from '../src/index.js'
 import { passesSoftLimit, parsePercent, softLimit } from '../src/soft-limit.js'
-import { UiServer } from '../src/ui/server.js'
+import { UiServer, WEB_DIR } from '../src/ui/server.js'
 import { addMember, createPeer, tmpdir, until, type Peer } from './helpers/index.js'
 
 interface Answer {
@@ -179,4 +180,15 @@ test('ui server - hostile requests are refused and change nothing', { timeout: 6
   const after = await alpha.ledger.status()
   t.is(after.entries, before.entries, 'no entry appended')
   t.is(after.stateHash, before.stateHash, 'state hash unchanged')
+})
+
+test('ui page - the page code never turns strings into HTML (member names and memos are text)', async (t) => {
+  const files = fs.readdirSync(WEB_DIR, { recursive: true } as any).map(String).filter((f: string) => f.endsWith('.js') || f.endsWith('.html'))
+  t.ok(files.length >= 6, `${files.length} page files`)
+  const bad: string[] = []
+  for (const f of files) {
+    const text = fs.readFileSync(path.join(WEB_DIR, f), 'utf8')
+    for (const word of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(', 'new Function', ' on' + 'click=', '<script>']) if (text.includes(word)) bad.push(`${f} uses ${word}`)
+  }
+  t.alike(bad, [])
 })

@@ -96,7 +96,9 @@ function renderMembers(m, myAccount) {
   const d = m.decimals
   fill(byId('members').tBodies[0], m.members.map((r) =>
     h('tr', { class: r.account === myAccount ? 'me' : null, dataset: { account: r.account } },
-      h('th', { scope: 'row' }, r.name, r.status === 'active' ? null : h('span', { class: 'muted' }, ` (${r.status})`)),
+      // The account prefix beside the name: look-alike names inside one script are still possible (SECURITY.md).
+      h('th', { scope: 'row' }, h('span', { class: 'name' }, r.name), ' ', h('span', { class: 'muted small key' }, r.account.slice(0, 8)),
+        r.status === 'active' ? null : h('span', { class: 'muted' }, ` (${r.status})`)),
       h('td', { class: 'num ' + signClass(r.balance) }, money(r.balance, d)),
       h('td', { class: 'num' }, money(r.confirmed, d)),
       h('td', { class: 'num' }, money(r.available, d)))))
