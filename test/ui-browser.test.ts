@@ -53,6 +53,11 @@ async function membersShown(page: Page): Promise<Record<string, string>> {
   return page.$$eval('#members tbody tr', (rows) => Object.fromEntries(rows.map((r) => [r.querySelector('th .name')!.textContent!.trim(), r.querySelector('td')!.textContent!.trim()])))
 }
 
+/** Charts take their colours from the stylesheet when drawn: the page redraws when the colour scheme changes. */
+async function refreshCharts(page: Page): Promise<void> {
+  await page.evaluate(() => new Promise((r) => setTimeout(r, 1500)))
+}
+
 async function fillForm(page: Page, form: string, values: Record<string, string>): Promise<void> {
   for (const [field, value] of Object.entries(values)) {
     const sel = `#${form}-${field}`
@@ -190,6 +195,11 @@ test('ui browser - two nodes: members and balances, pay from the form, overspend
     await page.setViewport({ width: 390, height: 844 })
     await page.evaluate(() => window.scrollTo(0, 0))
     await page.screenshot({ path: path.join(process.env.TALLY_UI_SCREENSHOT, 'ui-phone.png') })
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }])
+    await refreshCharts(page)
+    await page.screenshot({ path: path.join(process.env.TALLY_UI_SCREENSHOT, 'ui-phone-dark.png') })
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }])
+    await page.setViewport({ width: 1200, height: 900 })
   }
   t.alike(pageErrors, [], 'no script errors on the page')
 

@@ -40,7 +40,7 @@ function request(url: string, opts: { method?: string; headers?: Record<string, 
 }
 
 /** A page server for a peer: the backend runs the CLI's command functions on the peer's open ledger. */
-async function serve(t: any, peer: Peer): Promise<UiServer> {
+async function serve(t: any, peer: Peer): Promise<UiServer & { ctx: NodeContext }> {
   const root = tmpdir(t)
   const ctx: NodeContext = {
     dir: new DataDir(root),
@@ -52,7 +52,7 @@ async function serve(t: any, peer: Peer): Promise<UiServer> {
   }
   const ui = await UiServer.start({ backend: (command, opts) => dispatch(COMMANDS, ctx, command, opts as any), watchMs: 100 })
   t.teardown(() => ui.close(), { order: 0 })
-  return ui
+  return Object.assign(ui, { ctx })
 }
 
 test('soft limit - the warning line is a share of the credit limit; no limit, no warning', async (t) => {
@@ -114,6 +114,14 @@ test('ui server - the API on a real ledger: summary, pay, refusals by field, sof
   t.is(yes.status, 200, 'confirmed: paid')
   const warned = (await get('/api/summary')).json.me.softLimit
   t.is(warned.reached, true, 'the summary carries the warning')
+  const cli = COMMANDS.find((c) => c.name === 'balance')!
+  const bal: any = await dispatch(COMMANDS, ui.ctx, 'balance', {})
+  t.alike(bal.softLimit, { percent: 80, threshold: -8000n, reached: true }, '`tally balance --json` carries it')
+  t.ok(/warning: alpha has used 80 % or more of the credit limit \(balance -85\.00 CTC, warning at -80\.00 CTC, limit -100\.00 CTC\)/.test(cli.render(bal)), 'and `tally balance` prints it')
+  const relaxed: any = await dispatch(COMMANDS, ui.ctx, 'balance', { warnAt: '90' })
+  t.is(relaxed.softLimit.reached, false, '--warn-at 90: not yet')
+  t.is(cli.render(relaxed).includes('warning'), false)
+  await t.exception(() => dispatch(COMMANDS, ui.ctx, 'balance', { warnAt: '120' }), /--warn-at must be a percentage from 1 to 100/)
 
   // Live: an event stream gets a change when the other member pays.
   const events: string[] = []

@@ -187,4 +187,6 @@ if (!client) {
   byId('history-filters').addEventListener('submit', (ev) => ev.preventDefault())
   refresh()
   listen()
+  // Chart colours come from the stylesheet: redraw when the system switches light/dark.
+  matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => refresh())
 }
