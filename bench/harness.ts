@@ -99,7 +99,8 @@ export function resolveParams(o: BenchOptions): BenchParams {
       rate: o.networkRate ?? 3,
       // Autobase's ack interval as a co-op would run it (Ledger's default), not the bench's 100 ms.
       ackIntervalMs: o.networkAckIntervalMs ?? 1000,
-      meshPeers: o.networkMaxPeers ?? Infinity,
+      // A full mesh without a cap; with one, whom a node ends up connected to is up to Hyperswarm.
+      meshPeers: o.networkMaxPeers ? 2 : Infinity,
       idleMs: o.networkIdleMs ?? (quick ? 5000 : 10_000),
       maxPeers: o.networkMaxPeers ?? null
     }

@@ -262,7 +262,7 @@ const handlers: Handlers = {
   },
 
   async join() {
-    replicator = new Replicator(requireLedger(), { bootstrap: init.bootstrap })
+    replicator = new Replicator(requireLedger(), { bootstrap: init.bootstrap, ...init.swarm })
     await replicator.join()
     return { peers: replicator.peers }
   },

@@ -48,6 +48,8 @@ export interface NetworkFigures {
   burst: LatencyFigures
   /** CPU ms per node per entry applied, from the first payment until all were confirmed (tracking included). */
   cpuPerEntry: Summary
+  /** The same less what the node spends idle over as long (the idle figure below): the cost of the entries. */
+  cpuPerEntryNet: Summary
   /** CPU of a node while nothing is written (tracking off), % of one core. */
   idleCpu: Summary
   /** RSS per node at the end, and peak RSS per node over its life, MB (over every node of every run). */
@@ -69,7 +71,7 @@ export async function measureNetwork(ctx: Context): Promise<NetworkFigures[]> {
         const r = await networkRun(ctx, n, indexers, run)
         ctx.log(
           `network ${n} nodes, ${indexers} indexers, run ${run + 1}: ${n - 1} admits ${(r.admitMs / 1000).toFixed(1)} s; ` +
-            `steady ${describe(r.steady)}; burst ${describe(r.burst)}; cpu ${median(r.cpuPerEntry).toFixed(1)} ms/entry, idle ${median(r.idleCpu).toFixed(2)} %, rss ${median(r.rss).toFixed(0)} MB (load ${os.loadavg()[0].toFixed(1)})`
+            `steady ${describe(r.steady)}; burst ${describe(r.burst)}; cpu ${median(r.cpuPerEntry).toFixed(1)} ms/entry (${median(r.cpuPerEntryNet).toFixed(1)} above idle), idle ${median(r.idleCpu).toFixed(2)} %, rss ${median(r.rss).toFixed(0)} MB (load ${os.loadavg()[0].toFixed(1)})`
         )
         runs.push(r)
       }
@@ -82,6 +84,7 @@ export async function measureNetwork(ctx: Context): Promise<NetworkFigures[]> {
         steady: latencies(runs.map((r) => r.steady)),
         burst: latencies(runs.map((r) => r.burst)),
         cpuPerEntry: summarize(runs.flatMap((r) => r.cpuPerEntry), 'ms'),
+        cpuPerEntryNet: summarize(runs.flatMap((r) => r.cpuPerEntryNet), 'ms'),
         idleCpu: summarize(runs.flatMap((r) => r.idleCpu), '%'),
         rss: summarize(runs.flatMap((r) => r.rss), 'MB'),
         maxRss: summarize(runs.flatMap((r) => r.maxRss), 'MB'),
@@ -104,6 +107,7 @@ interface RunResult {
   steady: PaymentTimes
   burst: PaymentTimes
   cpuPerEntry: number[]
+  cpuPerEntryNet: number[]
   idleCpu: number[]
   rss: number[]
   maxRss: number[]
@@ -113,7 +117,8 @@ interface RunResult {
 async function networkRun(ctx: Context, n: number, indexers: number, run: number): Promise<RunResult> {
   const p = ctx.params
   const names = memberNames(n)
-  const nodes = names.map((_, i) => ctx.spawn(`net-${n}x${indexers}/run-${run}/node-${i}`))
+  const swarm = p.network.maxPeers === null ? undefined : { maxPeers: p.network.maxPeers }
+  const nodes = names.map((_, i) => ctx.spawn(`net-${n}x${indexers}/run-${run}/node-${i}`, swarm))
   let result: Omit<RunResult, 'maxRss'> | null = null
   await withNodes(nodes, async () => {
     const { admitMs, admitMaxMs } = await setUp(ctx, nodes, names, indexers)
@@ -153,13 +158,15 @@ async function networkRun(ctx: Context, n: number, indexers: number, run: number
     const idleFrom = await Promise.all(nodes.map((node) => node.call('cpu', {})))
     await sleep(p.network.idleMs)
     const idleTo = await Promise.all(nodes.map((node) => node.call('cpu', {})))
+    const idleCpu = nodes.map((_, i) => cpuShare(idleFrom[i], idleTo[i]))
     result = {
       admitMs,
       admitMaxMs,
       steady,
       burst,
       cpuPerEntry: nodes.map((_, i) => (after[i].cpuMs - before[i].cpuMs) / entries),
-      idleCpu: nodes.map((_, i) => cpuShare(idleFrom[i], idleTo[i])),
+      cpuPerEntryNet: nodes.map((_, i) => Math.max(0, after[i].cpuMs - before[i].cpuMs - (idleCpu[i] / 100) * (after[i].at - before[i].at)) / entries),
+      idleCpu,
       rss: idleTo.map((u) => u.rssBytes / MB),
       connections: idleTo.map((u) => u.peers)
     }
