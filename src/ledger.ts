@@ -41,6 +41,8 @@ import { LedgerError } from './errors.js'
 import { isStorageFailure, storageError, storeDir } from './storage.js'
 import { GroupCommit } from './group-commit.js'
 import { ConfirmationNudge } from './confirmation-nudge.js'
+import { Presence } from './presence.js'
+import { indexerSummary, type IndexerStatus } from './indexers.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import { invoiceFromJson, memberFromJson } from './records.js'
 import * as K from './view-keys.js'
@@ -137,6 +139,11 @@ export interface LedgerStatus {
   confirmedStateHash: Hex | null
   viewLength: number
   signedLength: number
+  /** The indexers, with whether this node reaches each now (src/indexers.ts). */
+  indexers: IndexerStatus[]
+  /** How many indexers confirm (more than half), and how many are reachable from here now. */
+  quorum: number
+  reachableIndexers: number
 }
 
 /**
@@ -179,6 +186,8 @@ export class Ledger extends EventEmitter {
   private failure: Error | null = null
   /** The store's directory, for error messages. */
   private readonly dir: string
+  /** Which members' nodes are connected now; the network fills it (src/network/presence-channel.ts). */
+  readonly presence = new Presence()
   /** Keeps confirmation moving when Autobase's acks stop (src/confirmation-nudge.ts); null when turned off. */
   private readonly nudge: ConfirmationNudge | null
 
@@ -761,6 +770,7 @@ export class Ledger extends EventEmitter {
     }
     let members = 0
     for await (const _ of this.base.view.createReadStream(K.prefixRange('acct/'))) members++
+    const summary = await this.indexers()
     return {
       key: toHex(this.base.key),
       discoveryKey: toHex(this.base.discoveryKey),
@@ -779,8 +789,18 @@ export class Ledger extends EventEmitter {
       confirmedEntries: confirmed?.entries ?? 0,
       confirmedStateHash: confirmed?.stateHash ?? null,
       viewLength: this.base.view.core.length,
-      signedLength: this.base.view.core.signedLength
+      signedLength: this.base.view.core.signedLength,
+      indexers: summary.indexers,
+      quorum: summary.quorum,
+      reachableIndexers: summary.reachable
     }
+  }
+
+  /** The indexers and whether this node reaches each now; `status()` includes them. */
+  async indexers(): Promise<{ indexers: IndexerStatus[]; quorum: number; reachable: number }> {
+    await this.ready()
+    const keys = ((this.base.system?.indexers ?? []) as Array<{ key: Uint8Array }>).map((i) => i.key)
+    return indexerSummary(keys, this.base.local.key, this.reader(), this.presence)
   }
 
   /** This node's own member record. */

@@ -144,8 +144,18 @@ test('confirmation-heal - the creator stops for good: the other two indexers go 
   const rest = net.peers.filter((x) => x !== alpha)
   await trade(net.peers, 4, 'before')
   await confirmedEverywhere(t, net.peers, 'all five online')
+  const delta = net.peer('delta').ledger
+  const reach = async (l: typeof delta) => (await l.status()).indexers.map((i) => `${i.name}:${i.connected ? 'connected' : 'away'}`).join(' ')
+  await until(async () => (await delta.status()).reachableIndexers === 3, 'delta reaches the three indexers', undefined, 60_000)
+  t.is(await reach(delta), 'alpha:connected beta:connected gamma:connected', "delta's status: the three indexers, each connected")
   await net.leave(alpha)
   await alpha.ledger.close()
+  await until(async () => (await delta.status()).reachableIndexers === 2, 'delta sees alpha gone', undefined, 60_000)
+  const s = await delta.status()
+  t.is(await reach(delta), 'alpha:away beta:connected gamma:connected', "delta's status: alpha away, the quorum of 2 still reachable")
+  t.is(s.quorum, 2, 'two of three indexers confirm')
+  const gone = s.indexers.find((i) => i.name === 'alpha')!
+  t.ok(gone.lastSeen !== null && gone.lastSeen <= Date.now(), 'alpha was last seen at ' + new Date(gone.lastSeen ?? 0).toISOString())
   await trade(rest, 10, 'creator away')
   const ms = await confirmedEverywhere(t, rest, 'creator offline')
   t.comment(`confirmed on the four others ${ms} ms after the last write, with the creator's node stopped`)
