@@ -8,6 +8,7 @@ import HyperDHT from 'hyperdht'
 import { EventEmitter } from 'events'
 import type { Ledger } from '../ledger.js'
 import { LedgerError } from '../errors.js'
+import { announcePresence } from './presence-channel.js'
 
 /** How long closing waits to leave the topic politely before tearing the swarm down. */
 const CLOSE_GRACE_MS = 3000
@@ -95,6 +96,8 @@ export class Replicator extends EventEmitter {
         this.emit('disconnection', this.connections.size)
       })
       this.ledger.replicate(conn)
+      // Tells the other side which member's node this is (for `tally status`: indexers reachable).
+      announcePresence(conn, { identity: this.ledger.identity, writerKey: this.ledger.writerKey, discoveryKey: this.ledger.discoveryKey, presence: this.ledger.presence })
       this.emit('connection', this.connections.size)
     })
   }
