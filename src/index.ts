@@ -1,3 +1,12 @@
+// The Holepunch packages ship no type declarations, and the public API takes and exposes their
+// objects (a Corestore you own, the Autobase, the Hyperbee view, a Hyperswarm): these narrow
+// declarations ship with the package so a consumer's compiler sees them (ARCHITECTURE.md, "Public types").
+/// <reference types="node" preserve="true" />
+/// <reference path="../types/holepunch/hypercore.d.ts" preserve="true" />
+/// <reference path="../types/holepunch/corestore.d.ts" preserve="true" />
+/// <reference path="../types/holepunch/autobase.d.ts" preserve="true" />
+/// <reference path="../types/holepunch/hyperbee.d.ts" preserve="true" />
+/// <reference path="../types/holepunch/hyperswarm.d.ts" preserve="true" />
 /**
  * tally-ledger: a peer-to-peer mutual-credit ledger for co-operatives.
  *
