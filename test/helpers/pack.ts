@@ -89,3 +89,14 @@ export async function scratchProject(dir: string, tarball: string): Promise<RunR
 export function compile(dir: string): Promise<RunResult> {
   return run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', dir], { cwd: dir, timeoutMs: 180_000 })
 }
+
+/** The TypeScript block that follows `<!-- example:NAME -->` in the README. */
+export function readmeExample(name: string): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+  const marker = `<!-- example:${name} -->`
+  const at = readme.indexOf(marker)
+  if (at === -1) throw new Error(`README.md has no ${marker}`)
+  const m = /```ts\n([\s\S]*?)\n```/.exec(readme.slice(at))
+  if (!m) throw new Error(`no ts block after ${marker}`)
+  return m[1] + '\n'
+}
