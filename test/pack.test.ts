@@ -8,7 +8,7 @@ import path from 'path'
 import fs from 'fs'
 import { Ledger } from '../src/index.js'
 import { tmpdir } from './helpers/index.js'
-import { compile, packLibrary, readmeExample, run, scratchProject } from './helpers/pack.js'
+import { ROOT, compile, packLibrary, readmeExample, run, scratchProject } from './helpers/pack.js'
 
 /** A README program left running (a replicator not closed) is killed after this and fails. */
 const PROGRAM_TIMEOUT_MS = 120_000
@@ -36,6 +36,10 @@ test('pack - a strict TypeScript project installs the tarball, compiles the READ
   const install = await scratchProject(dir, packed.tarball)
   t.is(install.code, 0, `npm ci --offline in the scratch project${install.code === 0 ? '' : ': ' + install.stderr}`)
   if (install.code !== 0) return
+
+  const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version
+  const cli = await run(path.join(dir, 'node_modules', '.bin', 'tally'), ['--version'], { cwd: dir, timeoutMs: 60_000 })
+  t.alike([cli.code, cli.stdout.trim()], [0, `tally ${version}`], 'the installed `tally` command runs')
 
   fs.writeFileSync(path.join(dir, 'embed.ts'), adapt(readmeExample('embed')))
   fs.writeFileSync(path.join(dir, 'network.ts'), adapt(readmeExample('network')))
