@@ -7,6 +7,7 @@
  * `apply` runs the protocol rules on each entry to build the view, identically on every peer.
  */
 import { EventEmitter } from 'events'
+import type { Duplex } from 'stream'
 import Autobase, { type ApplyNode, type HostCalls } from 'autobase'
 import Corestore from 'corestore'
 import Hyperbee from 'hyperbee'
@@ -39,6 +40,8 @@ import { applyBlock } from './apply-block.js'
 import { watchEquivocation } from './audit/equivocation.js'
 import { BeeReaderStore, BeeStore } from './bee-store.js'
 import { LedgerError } from './errors.js'
+import type { LedgerEvents } from './ledger-events.js'
+import type { ReplicationStream } from './replication-stream.js'
 import { isStorageFailure, storageError, storeDir } from './storage.js'
 import { GroupCommit } from './group-commit.js'
 import { ConfirmationNudge } from './confirmation-nudge.js'
@@ -160,7 +163,7 @@ export interface LedgerStatus {
  * (the stored evidence, or null if it could not be kept) when hypercore finds that a writer
  * core was forked; `audit()` reports it.
  */
-export class Ledger extends EventEmitter {
+export class Ledger extends EventEmitter<LedgerEvents> {
   readonly base: Autobase<Hyperbee>
   readonly store: Corestore
   readonly identity: KeyPair
@@ -346,8 +349,13 @@ export class Ledger extends EventEmitter {
     return this.closing !== null
   }
 
-  /** A replication stream for a connection (or `true`/`false` for a new initiator/responder stream). */
-  replicate(stream: any): any {
+  /**
+   * A replication stream: `true`/`false` makes a new one as initiator/responder, to pipe to the
+   * other side's; a connection (a Hyperswarm one, or any duplex) replicates over it.
+   */
+  replicate(isInitiator: boolean): ReplicationStream
+  replicate(connection: ReplicationStream | Duplex): ReplicationStream
+  replicate(stream: boolean | ReplicationStream | Duplex): ReplicationStream {
     return this.base.replicate(stream)
   }
 

@@ -70,11 +70,19 @@ export function createSwarm(opts: SwarmOptions = {}): { swarm: Hyperswarm; owned
   return { swarm: new Hyperswarm(limits), owned: true }
 }
 
+/** The events a Replicator emits, with their arguments. */
+export interface ReplicatorEvents {
+  /** A peer connected; `peers` is the count now. */
+  connection: [peers: number]
+  /** A peer's connection closed; `peers` is the count now. */
+  disconnection: [peers: number]
+}
+
 /**
  * Keeps a ledger replicating with every peer on its topic (the ledger's discovery key).
  * Emits 'connection' and 'disconnection' with the peer count.
  */
-export class Replicator extends EventEmitter {
+export class Replicator extends EventEmitter<ReplicatorEvents> {
   readonly swarm: Hyperswarm
   private readonly owned: boolean
   private readonly connections = new Set<any>()

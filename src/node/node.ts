@@ -26,6 +26,18 @@ export interface TallyNodeOptions {
   ackIntervalMs?: number
 }
 
+/** The events a TallyNode emits, with their arguments. */
+export interface TallyNodeEvents {
+  /** Announced on the ledger's topic. */
+  online: []
+  /** Announcing failed (no network, a bad bootstrap); local commands are still served. */
+  offline: [err: Error]
+  /** The number of connected peers changed. */
+  peers: [count: number]
+  admitted: [event: AdmittedEvent]
+  refused: [event: RefusedEvent]
+}
+
 /**
  * Emits 'online' once announced on the ledger's topic, 'offline' (Error) if that failed, 'peers'
  * (count), 'admitted' (AdmittedEvent), 'refused' (RefusedEvent).
@@ -34,7 +46,7 @@ export interface TallyNodeOptions {
  * const node = await TallyNode.start({ dir, handler })
  * process.once('SIGINT', () => node.close())
  */
-export class TallyNode extends EventEmitter {
+export class TallyNode extends EventEmitter<TallyNodeEvents> {
   private closing: Promise<void> | null = null
   /** Whether the node has announced itself on the ledger's topic. */
   online = false
