@@ -22,6 +22,43 @@ function adapt(program: string): string {
   return program.replace(/await (\w+)\.waitWritable\(\{ timeoutMs: [\d_]+ \}\)/g, 'while (!$1.writable || (await $1.self().catch(() => null)) === null) await $1.update()')
 }
 
+/**
+ * Compiled, not run: a caller's own Corestore, typed events and replication streams. Each
+ * `@ts-expect-error` fails the compile if the line it marks has no type error.
+ */
+const TYPED_PROGRAM = `import Corestore from 'corestore'
+import { Ledger, LedgerError, Replicator, generateKeyPair, type ReplicationStream, type MemberBalance } from 'tally-ledger'
+
+export async function typed(dir: string): Promise<MemberBalance[]> {
+  const store = new Corestore(dir)
+  const ledger = await Ledger.create({ store, identity: generateKeyPair(), name: 'Typed', unitCode: 'TYP', memberName: 'alpha' })
+  ledger.on('update', () => {})
+  ledger.on('interrupt', (err: LedgerError) => console.log(err.code))
+  ledger.on('equivocation', (evidence) => console.log(evidence === null))
+  // @ts-expect-error 'update' has no arguments
+  ledger.on('update', (n: number) => console.log(n))
+  // @ts-expect-error there is no such event
+  ledger.on('updated', () => {})
+  const a: ReplicationStream = ledger.replicate(true)
+  const b = ledger.replicate(false)
+  a.pipe(b).pipe(a)
+  // @ts-expect-error a stream, not a string
+  const wrong: string = ledger.replicate(true)
+  const net = new Replicator(ledger)
+  net.on('connection', (peers: number) => console.log(peers))
+  // @ts-expect-error the count is a number
+  net.on('disconnection', (peers: string) => console.log(peers))
+  const key: Uint8Array = ledger.key
+  const writable: boolean = ledger.writable
+  console.log(key, writable, wrong, ledger.encryptionKey, ledger.writerKey)
+  await net.close()
+  const members = await ledger.members()
+  await ledger.close()
+  await store.close()
+  return members
+}
+`
+
 test('pack - a strict TypeScript project installs the tarball, compiles the README programs and runs them', { timeout: 900_000 }, async (t) => {
   const dir = tmpdir(t)
   const packed = await packLibrary(dir)
@@ -43,8 +80,9 @@ test('pack - a strict TypeScript project installs the tarball, compiles the READ
 
   fs.writeFileSync(path.join(dir, 'embed.ts'), adapt(readmeExample('embed')))
   fs.writeFileSync(path.join(dir, 'network.ts'), adapt(readmeExample('network')))
+  fs.writeFileSync(path.join(dir, 'typed.ts'), TYPED_PROGRAM)
   const tsconfig = JSON.parse(fs.readFileSync(path.join(dir, 'tsconfig.json'), 'utf8'))
-  tsconfig.files = ['embed.ts', 'network.ts']
+  tsconfig.files = ['embed.ts', 'network.ts', 'typed.ts']
   t.absent(tsconfig.compilerOptions.skipLibCheck, 'no skipLibCheck')
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2))
   const built = await compile(dir)
