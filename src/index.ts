@@ -6,7 +6,8 @@
  */
 export { Ledger } from './ledger.js'
 export type { LedgerOptions, CreateOptions, MemberBalance, HistoryItem, Receipt, LedgerStatus } from './ledger.js'
-export { LedgerError } from './errors.js'
+export { LedgerError, ERROR_CODES, exitCodeOf, isLedgerErrorCode } from './errors.js'
+export type { LedgerErrorExtra } from './errors.js'
 export type { LedgerErrorCode } from './errors.js'
 export { createIdentity, loadIdentity } from './identity.js'
 export type { Identity } from './identity.js'

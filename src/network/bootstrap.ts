@@ -45,6 +45,6 @@ export async function startPrivateDht(opts: { host: string; port: number; nodes?
     return { address: `${host}:${port}`, host, port, nodes, destroy }
   } catch (err: any) {
     await destroy()
-    throw new LedgerError('BAD_INPUT', `cannot run a DHT bootstrap on ${host}:${opts.port}: ${err.message}`, { cause: err })
+    throw LedgerError.BIND_FAILED(`cannot run a DHT bootstrap on ${host}:${opts.port}: ${err.message}`, { cause: err })
   }
 }

@@ -26,7 +26,7 @@ export function parseBootstrap(text: string): BootstrapNode[] {
     .map((part) => {
       const m = /^(.+):(\d{1,5})$/.exec(part)
       const port = m ? Number(m[2]) : NaN
-      if (!m || port < 1 || port > 65535) throw new LedgerError('BAD_INPUT', `bootstrap must be HOST:PORT, got ${JSON.stringify(part)}`)
+      if (!m || port < 1 || port > 65535) throw LedgerError.BAD_INPUT(`bootstrap must be HOST:PORT, got ${JSON.stringify(part)}`)
       return { host: m[1], port }
     })
 }
@@ -108,7 +108,7 @@ export class Replicator extends EventEmitter {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.off('connection', check)
-        reject(new LedgerError('TIMEOUT', `no ${n} peer(s) within ${timeoutMs} ms`))
+        reject(LedgerError.TIMEOUT(`no ${n} peer(s) within ${timeoutMs} ms`))
       }, timeoutMs)
       const check = (count: number) => {
         if (count < n) return
