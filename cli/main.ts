@@ -5,6 +5,7 @@
  * exit code (docs/errors.md: 130 when interrupted, else 1).
  */
 import fs from 'fs'
+import { displayText, displayValue } from '../src/display-text.js'
 import { LedgerError, exitCodeOf } from '../src/errors.js'
 import { DataDir } from '../src/node/data-dir.js'
 import type { NodeContext } from '../src/node/context.js'
@@ -43,6 +44,7 @@ const processIO: MainIO = {
 /** Runs `tally` with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: MainIO = processIO, commands: CommandSpec[] = COMMANDS): Promise<number> {
   let spec: CommandSpec | null = null
+  let opts: Opts = {}
   try {
     const parsed = parseArgv(argv, commands)
     if (parsed.kind === 'version') {
@@ -55,14 +57,16 @@ export async function main(argv: string[], io: MainIO = processIO, commands: Com
     }
     spec = parsed.spec
     const dir = DataDir.resolve(parsed.globals.dir, io.env)
-    const result = await execute(spec, parsed.opts, dir, parsed.globals.json, io, commands)
+    opts = spec.prepare ? spec.prepare(parsed.opts) : parsed.opts
+    const result = await execute(spec, opts, dir, parsed.globals.json, io, commands)
     if (result !== undefined) {
-      const text = parsed.globals.json ? jsonText(result) : spec.render(result)
+      // Member text in a result is shown escaped (src/display-text.ts); --json carries it exactly.
+      const text = parsed.globals.json ? jsonText(result) : spec.render(displayValue(result))
       if (text !== '') io.stdout(text.endsWith('\n') ? text : text + '\n')
     }
     return spec.exitCode && result !== undefined ? spec.exitCode(result) : EXIT_OK
   } catch (err) {
-    return fail(err, io, spec, argv.includes('--json'))
+    return fail(err, io, spec, opts, argv.includes('--json'))
   }
 }
 
@@ -107,11 +111,11 @@ export async function dispatch(commands: CommandSpec[], ctx: NodeContext, name: 
  * Prints the error and returns the exit code: 2 for a wrong command line, else the code's exit
  * code (docs/errors.md). With --json, one JSON object on stderr: {"error": {"code", "message"}}.
  */
-function fail(err: unknown, io: MainIO, spec: CommandSpec | null, json: boolean): number {
+function fail(err: unknown, io: MainIO, spec: CommandSpec | null, opts: Opts = {}, json = false): number {
   if (json) {
     const e = err as Error & { code?: unknown }
     const code = err instanceof UsageError ? 'USAGE' : err instanceof LedgerError ? err.code : 'INTERNAL'
-    const error: Record<string, unknown> = { code, message: String(e?.message ?? err).split('\n')[0] }
+    const error: Record<string, unknown> = { code, message: displayText(String(e?.message ?? err)) }
     if (err instanceof LedgerError) {
       if (err.reject !== undefined) error.reject = err.reject
       if (err.available !== undefined) error.available = err.available
@@ -122,13 +126,17 @@ function fail(err: unknown, io: MainIO, spec: CommandSpec | null, json: boolean)
     return err instanceof UsageError ? EXIT_USAGE : exitCodeOf(err)
   }
   if (err instanceof UsageError) {
-    io.stderr(`tally: ${err.message}\n`)
+    io.stderr(`tally: ${displayText(err.message)}\n`)
     const usage = err.usage ?? (spec ? usageOf(spec) : 'tally [--dir DIR] [--json] COMMAND ...   (tally --help lists commands)')
     io.stderr(`usage: ${usage}\n`)
     return EXIT_USAGE
   }
   const e = err as Error
-  const message = String(e?.message ?? err).split('\n')[0]
+  // Messages quote member text (a name, a memo): escaped, so it stays one line and cannot steer the terminal.
+  let message = displayText(String(e?.message ?? err))
+  // The outcome is unknown: say how to retry without doing it twice.
+  const unknown = err instanceof LedgerError && (err.code === 'TIMEOUT' || err.code === 'NODE_LOST')
+  if (unknown && spec?.retryHint) message += `; ${spec.retryHint(opts)}`
   io.stderr(`tally: ${message}\n`)
   if (io.env.TALLY_DEBUG && e?.stack) io.stderr(e.stack + '\n')
   return exitCodeOf(err)

@@ -4,7 +4,6 @@
  */
 import test from 'brittle'
 import fs from 'fs'
-import net from 'net'
 import { spawnSync } from 'child_process'
 import path from 'path'
 import {
@@ -165,14 +164,6 @@ test('errors - NODE_UNREACHABLE: a socket path that cannot be connected to', asy
   const file = path.join(tmpdir(t), 'not-a-dir')
   fs.writeFileSync(file, '')
   await failsWith(t, callNode(path.join(file, 'node.sock'), 'status', {}), 'NODE_UNREACHABLE')
-})
-
-test('errors - NODE_LOST: the node closes the socket before answering', async (t) => {
-  const sock = path.join(tmpdir(t), 'node.sock')
-  const server = net.createServer((s) => s.on('data', () => s.destroy()))
-  await new Promise<void>((resolve) => server.listen(sock, resolve))
-  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())), { order: 0 })
-  await failsWith(t, callNode(sock, 'pay', {}), 'NODE_LOST')
 })
 
 test('errors - BIND_FAILED: `tally bootstrap` on an address this machine does not have (--json, exit 1)', async (t) => {
