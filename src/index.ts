@@ -5,7 +5,11 @@
  * import { Ledger, createIdentity } from 'tally-ledger'
  */
 export { Ledger } from './ledger.js'
-export type { LedgerOptions, CreateOptions, MemberBalance, HistoryItem, Receipt, LedgerStatus } from './ledger.js'
+export type { LedgerOptions, CreateOptions, MemberBalance, HistoryItem, Receipt, LedgerStatus, DecisionEvent } from './ledger.js'
+export type { ProposalInput, ProposalView, PolicyView } from './governance-api.js'
+export { formatDuration, describeRule } from './governance-api.js'
+export { membersPolicy, stewardPolicy } from '../protocol/index.js'
+export type { Policy, DecisionKind, DecisionMethod, Proposal, ProposalStatus, Decision } from '../protocol/index.js'
 export { LedgerError } from './errors.js'
 export type { LedgerErrorCode } from './errors.js'
 export { createIdentity, loadIdentity } from './identity.js'
