@@ -1015,6 +1015,8 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   async findMember(query: string | Uint8Array): Promise<Member> {
     await this.ready()
     const reader = this.reader()
+    // Before the genesis arrives no member is known here: that is "not synced", not "no such member".
+    if ((await reader.getMeta()) === null) throw LedgerError.NOT_SYNCED('this node has not synced the ledger yet (no genesis here), so it knows no members: wait for it (`ledger.waitWritable()`)')
     if (typeof query !== 'string') {
       const account = toHex(keyBytes(query, 'account'))
       const m = await reader.getMember(account)
