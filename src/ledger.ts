@@ -38,6 +38,19 @@ import { Presence } from './presence.js'
 import { indexerSummary, type IndexerStatus } from './indexers.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import { ViewCache } from './view-cache.js'
+import { membersPolicy, type Decision, type Policy } from '../protocol/index.js'
+import {
+  findProposal,
+  listProposals,
+  nextTick,
+  policyView,
+  proposalAction,
+  readGov,
+  viewProposal,
+  type PolicyView,
+  type ProposalInput,
+  type ProposalView
+} from './governance-api.js'
 
 const DEFAULT_NAMESPACE = 'tally'
 const DEFAULT_ACK_INTERVAL_MS = 1000
@@ -63,6 +76,8 @@ export interface LedgerOptions {
   fastForward?: boolean
   /** As an indexer, append an ack when confirmation has stalled (default true; src/confirmation-nudge.ts). Off only to show the stall in tests. */
   confirmNudge?: boolean
+  /** Append a `tick` when this member's clock can witness an open proposal's window (default true; SPEC.md §11). */
+  witness?: boolean
 }
 
 /** Everything `Ledger.create` needs beyond LedgerOptions. */
@@ -79,6 +94,19 @@ export interface CreateOptions extends Omit<LedgerOptions, 'key' | 'encryptionKe
   maxBalance?: bigint | null
   /** The creator's member name. */
   memberName: string
+  /**
+   * Who decides admits, limits, suspensions, roles, indexers and the policy (protocol/SPEC.md §10):
+   * 'steward' (default, as in 0.1: no charter), 'members' (the members' default policy), or a policy.
+   */
+  decisions?: 'steward' | 'members' | Policy
+  /** With `decisions: 'members'`: every window, in ms (default 72 h). */
+  windowMs?: number
+}
+
+/** A decision made at a log position, as the `decision` event gives it. */
+export interface DecisionEvent extends Decision {
+  /** Log position of the entry at which it was made. */
+  index: number
 }
 
 export type { MemberBalance, HistoryItem } from './queries.js'
@@ -146,6 +174,13 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   readonly presence = new Presence()
   /** Keeps confirmation moving when Autobase's acks stop (src/confirmation-nudge.ts); null when turned off. */
   private readonly nudge: ConfirmationNudge | null
+  private readonly witnessOn: boolean
+  private witnessTimer: ReturnType<typeof setTimeout> | null = null
+  private witnessing = false
+  /** Decisions already announced (a reorder can apply the same decision again). */
+  private readonly announced = new Set<string>()
+  /** Ticks this node has appended since open (for tests and monitoring). */
+  ticks = 0
 
   constructor(opts: LedgerOptions) {
     super()
@@ -165,7 +200,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       encrypt: opts.key == null && !opts.encryptionKey,
       fastForward: opts.fastForward ?? true,
       open: (store) => new Hyperbee(store.get({ name: 'view' }), { keyEncoding: 'utf-8', valueEncoding: 'json', extension: false }),
-      apply: (nodes, view, host) => applyNodes(nodes, view, host, this.base.key, this.writer, this.cache),
+      apply: (nodes, view, host) => applyNodes(nodes, view, host, this.base.key, this.writer, this.cache, (made) => this.announce(made)),
       close: (view) => view.close()
     })
     this.base.on('update', () => this.emit('update'))
@@ -190,6 +225,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
             { base: this.base, pending: () => this.writer.commit.pending, live: () => this.closing === null && this.failure === null },
             opts.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS
           )
+    this.witnessOn = opts.witness ?? true
   }
 
   /**
@@ -211,6 +247,11 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       creatorName: opts.memberName,
       writer: ledger.base.local.key
     })
+    const decisions = opts.decisions ?? 'steward'
+    if (decisions !== 'steward') {
+      // The charter directly follows genesis: nobody else can write before it.
+      await ledger.write({ type: 'charter', policy: decisions === 'members' ? membersPolicy({ windowMs: opts.windowMs }) : decisions })
+    }
     return ledger
   }
 
@@ -280,6 +321,39 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     this.cache = new ViewCache(this.base.view)
     this.nudge?.start()
     await this.writer.start()
+    if (this.witnessOn) {
+      this.on('update', () => this.scheduleWitness(0))
+      this.scheduleWitness(0)
+    }
+  }
+
+  /**
+   * Windows pass only when a majority of active members' clocks witness them (protocol/time.ts):
+   * this node appends a `tick` when its member has not yet witnessed an open proposal, or when
+   * the window has passed on its clock, and sleeps until the next such time otherwise.
+   */
+  private scheduleWitness(ms: number): void {
+    if (this.closing !== null || this.witnessTimer !== null) return
+    this.witnessTimer = setTimeout(() => {
+      this.witnessTimer = null
+      void this.witnessOnce().catch(() => {})
+    }, ms)
+    this.witnessTimer.unref?.()
+  }
+
+  private async witnessOnce(): Promise<void> {
+    if (this.witnessing || this.closing !== null || this.failure !== null || !this.base.writable) return
+    this.witnessing = true
+    try {
+      const now = Date.now()
+      const due = await nextTick(this.base.view, this.account, now)
+      if (due === null) return
+      if (due > now) return this.scheduleWitness(Math.min(due - now + 5, 60_000))
+      await this.tick()
+      this.ticks++
+    } finally {
+      this.witnessing = false
+    }
   }
 
   /** The error for a ledger that stopped while it ran: a one-line STORAGE error for a storage failure. */
@@ -357,6 +431,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     this.writer.rejectAll(LedgerError.LEDGER_CLOSED('the ledger closed before the entry applied'))
     this.stopWatching()
     this.nudge?.stop()
+    if (this.witnessTimer) clearTimeout(this.witnessTimer)
     try {
       await this.base.close()
     } finally {
@@ -394,10 +469,68 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     })
   }
 
-  /** Changes a member's limits (stewards only). */
+  /**
+   * Changes a member's limits: directly (stewards only) when the policy leaves limits to a
+   * steward; otherwise proposes the change to the members (the receipt's record is then a
+   * `propose` entry, and its id the proposal's).
+   */
   async setLimits(member: string | Uint8Array, limits: { creditLimit: bigint; maxBalance?: bigint | null }): Promise<Receipt> {
     const m = await this.findMember(member)
+    if ((await this.policy()).policy.rules.limits.method !== 'steward') {
+      return this.propose({ action: 'limits', member: m.account, creditLimit: limits.creditLimit, maxBalance: limits.maxBalance ?? null })
+    }
     return this.write({ type: 'set-limits', account: fromHex(m.account), creditLimit: limits.creditLimit, maxBalance: limits.maxBalance ?? null })
+  }
+
+  // ---- decisions by the members (protocol/SPEC.md §10-11; src/governance-api.ts) ----
+
+  /** Proposes a decision; the receipt's id is the proposal's id. The proposer's own vote is yes. */
+  async propose(input: ProposalInput, opts: { memo?: string } = {}): Promise<Receipt> {
+    const meta = await this.requireMeta()
+    const proposal = await proposalAction(this, input, { creditLimit: meta.defaultCreditLimit, maxBalance: meta.defaultMaxBalance })
+    return this.write({ type: 'propose', proposal, memo: opts.memo ?? '' })
+  }
+
+  /** Votes yes or no on an open proposal (id or unique prefix); a later vote replaces this one until the decision. */
+  async vote(id: string, choice: 'yes' | 'no' | boolean, opts: { memo?: string } = {}): Promise<Receipt> {
+    if (choice !== 'yes' && choice !== 'no' && typeof choice !== 'boolean') throw new LedgerError('BAD_INPUT', `a vote is yes or no, not ${JSON.stringify(choice)}`)
+    const p = await findProposal(this.base.view, id)
+    return this.write({ type: 'vote', proposal: fromHex(p.id), yes: choice === 'yes' || choice === true, memo: opts.memo ?? '' })
+  }
+
+  /** Objects to an open proposal: under `no-objection` this refuses it; otherwise it is a no vote. */
+  async object(id: string, opts: { reason?: string } = {}): Promise<Receipt> {
+    const p = await findProposal(this.base.view, id)
+    return this.write({ type: 'object', proposal: fromHex(p.id), memo: opts.reason ?? '' })
+  }
+
+  /** Withdraws this member's open proposal. */
+  async withdraw(id: string): Promise<Receipt> {
+    const p = await findProposal(this.base.view, id)
+    return this.write({ type: 'withdraw', proposal: fromHex(p.id) })
+  }
+
+  /** Appends a `tick`: this member's signed time, which witnesses open windows (the node does it on its own). */
+  async tick(): Promise<Receipt> {
+    return this.write({ type: 'tick' })
+  }
+
+  /** Proposals with their counts: open ones first; `all` adds decided ones, newest first. */
+  async proposals(opts: { all?: boolean } = {}): Promise<ProposalView[]> {
+    await this.ready()
+    return listProposals(this.base.view, opts)
+  }
+
+  /** One proposal by id or unique prefix. */
+  async proposal(id: string): Promise<ProposalView> {
+    await this.ready()
+    return viewProposal(this.base.view, await findProposal(this.base.view, id), await readGov(this.base.view))
+  }
+
+  /** The policy in force, the indexers and the number of active members. */
+  async policy(): Promise<PolicyView> {
+    await this.ready()
+    return policyView(this.base.view)
   }
 
   /** Pays `payee` (an account key, or a name or prefix: see `findMember`) `amount` minor units now. */
@@ -441,6 +574,16 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     await this.ready()
     if (!this.base.writable) throw LedgerError.NOT_WRITABLE('this node is not a writer of the ledger yet (not admitted, or not synced)')
     return this.writer.write(draft)
+  }
+
+  /** Emits `decision` once per decided proposal (a reorder can apply the same decision again). */
+  private announce(made: DecisionEvent[]): void {
+    for (const ev of made) {
+      const key = ev.proposal + ':' + ev.status
+      if (this.announced.has(key)) continue
+      this.announced.add(key)
+      this.emit('decision', ev)
+    }
   }
 
   /** Why an append failed: the ledger closed, needs an upgrade, or its storage failed (then it has stopped). */

@@ -7,7 +7,7 @@ import { counterpartyOf, lookups, nameKey, toHex, type Entry, type Hex, type Inv
 import type { StateStore } from './state-store.js'
 
 /** The reads a rule input needs: the read half of a StateStore (BeeStore, BeeReaderStore, MemoryStore). */
-export type StateReader = Pick<StateStore, 'getMeta' | 'getMember' | 'getInvoice' | 'accountOfName' | 'accountOfWriter'>
+export type StateReader = Pick<StateStore, 'getMeta' | 'getMember' | 'getInvoice' | 'accountOfName' | 'accountOfWriter' | 'getGov' | 'getProposal'>
 
 /** Where the entry is decided: the ledger, the entry's id, and the writer core appending it. */
 export interface RuleSite {
@@ -35,7 +35,10 @@ export async function ruleInput(reader: StateReader, entry: Entry, site: RuleSit
     counterparty: counterparty === null ? null : await reader.getMember(counterparty),
     invoice,
     nameTaken: look.name === null ? false : (await reader.accountOfName(nameKey(look.name))) !== null,
-    writerTakenBy: look.writer === null ? null : await reader.accountOfWriter(look.writer)
+    writerTakenBy: look.writer === null ? null : await reader.accountOfWriter(look.writer),
+    gov: await reader.getGov(),
+    proposal: look.proposal ? await reader.getProposal(look.proposal) : null,
+    position: meta ? meta.entries : 0
   }
   return { input, invoice }
 }

@@ -9,6 +9,7 @@
  * process.stdout.write(renderAudit(result))
  * process.exitCode = result.exitCode
  */
+import { displayText } from '../../src/display-text.js'
 import fs from 'fs/promises'
 import { formatAmount } from '../../protocol/amount.js'
 // Types only at the top: the audit stack loads when an audit runs, so other commands start fast.
@@ -130,6 +131,13 @@ export function renderAudit(r: AuditCommandResult): string {
       const conf = amount(m.confirmed, r)
       lines.push(`  ${m.name.padEnd(nameWidth)}  ${bal.padStart(14)}${conf === bal ? '' : `  (confirmed ${conf})`}`)
     }
+  }
+  if (report.decisions.length > 0 || report.policy !== null) {
+    lines.push(`Decisions (${report.decisions.length}; policy: ${report.policy === null ? 'steward, no charter' : 'by the members'})`)
+    for (const d of report.decisions.slice(-20)) {
+      lines.push(`  #${d.index} ${d.action}${d.target ? ' ' + displayText(d.target) : ''} ${d.status} (${d.method}, ${d.yes} yes ${d.no} no): ${displayText(d.reason)}`)
+    }
+    if (report.decisions.length > 20) lines.push(`  ... and ${report.decisions.length - 20} earlier (--json lists all)`)
   }
   if (report.rejectedEntries.length > 0) {
     lines.push(`Rejected by the rules (${report.rejectedEntries.length}; recorded as rejected, no effect)`)
