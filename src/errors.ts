@@ -18,6 +18,8 @@ export type LedgerErrorCode =
   | 'BAD_INPUT' // an argument is malformed
   | 'STORAGE' // the data dir cannot be read or written
   | 'STORE_LOCKED' // another process has the store open (a running node, or another command)
+  | 'STORE_MOVED' // the store was copied or moved here (cp -a, a restore): `tally restore` adopts it
+  | 'LEDGER_MISMATCH' // ledger.json names another ledger than the one the store holds
   | 'INVITE_USED' // a steward's node refused an invite that was already used
   | 'INVITE_EXPIRED' // the invite's expiry has passed
   | 'INVITE_REFUSED' // a steward's node refused the join request (or no node answered in time)

@@ -3,6 +3,7 @@
  * process (a running `tally up`), a damaged file, a read-only or full disk each give one line
  * naming the directory and, where it can be told, the file, instead of a stack trace.
  */
+import fs from 'fs/promises'
 import path from 'path'
 import Corestore from 'corestore'
 import { LedgerError } from './errors.js'
@@ -67,6 +68,13 @@ export function storageError(dir: string, err: unknown): LedgerError {
   if (/could not be locked|LOCK: .*(Resource temporarily unavailable|lock)/i.test(all)) {
     return new LedgerError('STORE_LOCKED', `the store in ${dir} is in use by another process (is \`tally up\` running for this dir?)`, { cause: err })
   }
+  if (/DEVICE_FILE/.test(all) && /was modified|moved unsafely|different platform/.test(all)) {
+    return new LedgerError(
+      'STORE_MOVED',
+      `the store in ${dir} was copied or moved here (cp -a, a restore, a new disk). It is refused until adopted, so that two copies never write as one member (that would fork this member's log, which every auditor reports). If this copy replaces the original and the original will not run again, run \`tally --dir ${path.dirname(dir)} restore\``,
+      { cause: err }
+    )
+  }
   if (/ENOSPC|No space left/i.test(all)) {
     return new LedgerError('STORAGE', `no space left on the disk holding the store in ${dir}${file ? ` (writing ${file})` : ''}: free some space, then open it again`, { cause: err })
   }
@@ -74,4 +82,40 @@ export function storageError(dir: string, err: unknown): LedgerError {
     return new LedgerError('STORAGE', `cannot write the store in ${dir}${file ? ` (${file})` : ''}: ${/EROFS|Read-only/i.test(all) ? 'the file system is read-only' : 'permission denied'}`, { cause: err })
   }
   return new LedgerError('STORAGE', `the store in ${dir} cannot be opened: ${file ? `${file} is damaged or missing` : 'it is damaged'} (${detail})`, { cause: err })
+}
+
+/**
+ * Adopts a store that was copied or moved here (`tally restore`): hypercore-storage keeps a device
+ * file (CORESTORE) bound to the file's inode, and refuses a copy so that two copies of one writer
+ * never both write. Removing it binds the store to this place; it is written again on open.
+ * Returns false when the store opened as it was (nothing to adopt). Throws STORE_LOCKED when a
+ * process has it open.
+ */
+export async function adoptStore(dir: string): Promise<boolean> {
+  try {
+    const store = await openStore(dir)
+    await store.close()
+    return false
+  } catch (err) {
+    if (!(err instanceof LedgerError) || err.code !== 'STORE_MOVED') throw err
+  }
+  await fs.rm(path.join(dir, 'CORESTORE'), { force: true })
+  const store = await openStore(dir)
+  await store.close()
+  return true
+}
+
+/**
+ * The ledger key a store's local writer is bound to (Autobase keeps it as the writer core's
+ * `referrer`), or null for a store that holds no ledger yet. Read before opening the ledger:
+ * opening with another key would rebind the writer to that ledger.
+ */
+export async function storedLedgerKey(store: Corestore, namespace = 'tally'): Promise<Uint8Array | null> {
+  const local = store.namespace(namespace).get({ name: 'local', active: false })
+  try {
+    await local.ready()
+    return ((await local.getUserData('referrer')) as Uint8Array | null) ?? null
+  } finally {
+    await local.close()
+  }
 }

@@ -22,6 +22,7 @@ import { statusCommand } from './status.js'
 import { limitsCommand } from './limits.js'
 import { auditCommand } from './audit.js'
 import { demoCommand } from './demo.js'
+import { restoreCommand } from './restore.js'
 
 export const COMMANDS: CommandSpec[] = [
   initCommand,
@@ -42,5 +43,6 @@ export const COMMANDS: CommandSpec[] = [
   statusCommand,
   limitsCommand,
   auditCommand,
+  restoreCommand,
   demoCommand
 ]
