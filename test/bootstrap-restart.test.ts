@@ -23,7 +23,9 @@ test('bootstrap restart - nodes started while the bootstrap is down find each ot
   for (const name of ['alpha', 'beta'] as const) {
     const node = await TallyNode.start({ dir: new DataDir(dirs[name]), bootstrap, retryMs: 500, handler: async () => null })
     t.teardown(() => node.close(), { order: 5 })
-    for (const e of ['offline', 'announced', 'online']) node.on(e, (arg: any) => events[name].push(e === 'offline' ? `offline: ${arg.message}` : e))
+    node.on('offline', (err) => events[name].push(`offline: ${err.message}`))
+    node.on('announced', () => events[name].push('announced'))
+    node.on('online', () => events[name].push('online'))
     nodes.push(node)
   }
   await until(() => nodes.every((n) => n.networkError !== null), 'both nodes to report the bootstrap down', undefined, 60_000)

@@ -85,11 +85,19 @@ export interface RefusedEvent {
   name?: string
 }
 
+/** The events an InviteHost emits, with their arguments. */
+export interface InviteHostEvents {
+  /** A joiner used a valid invite and was admitted (or, for an auditor invite, given the keys). */
+  admitted: [event: AdmittedEvent]
+  /** A request was refused: a used or expired invite, a bad signature, a taken name. */
+  refused: [event: RefusedEvent]
+}
+
 /**
  * Answers join requests for the invites in `book` while the node runs, on the node's swarm.
  * Emits 'admitted' (AdmittedEvent) and 'refused' (RefusedEvent).
  */
-export class InviteHost extends EventEmitter {
+export class InviteHost extends EventEmitter<InviteHostEvents> {
   private pairing: BlindPairing | null = null
   private member: ReturnType<BlindPairing['addMember']> | null = null
   /** Invites being answered now, so two requests with one code cannot both pass the used check. */

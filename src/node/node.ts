@@ -32,6 +32,20 @@ export interface TallyNodeOptions {
   retryMs?: number
 }
 
+/** The events a TallyNode emits, with their arguments. */
+export interface TallyNodeEvents {
+  /** Announced on the ledger's topic (no peer may have been reached yet). */
+  announced: []
+  /** A peer was reached (again); `peers` is the count now. */
+  online: [peers: number]
+  /** The DHT bootstrap does not answer (the node keeps trying), or announcing failed; local commands are still served. */
+  offline: [err: Error]
+  /** The number of connected peers changed. */
+  peers: [count: number]
+  admitted: [event: AdmittedEvent]
+  refused: [event: RefusedEvent]
+}
+
 /**
  * Emits 'announced' once on the ledger's topic, 'online' when a peer is reached (again),
  * 'offline' (Error) while the DHT bootstrap does not answer (it keeps trying), 'peers' (count),
@@ -41,7 +55,7 @@ export interface TallyNodeOptions {
  * const node = await TallyNode.start({ dir, handler })
  * process.once('SIGINT', () => node.close())
  */
-export class TallyNode extends EventEmitter {
+export class TallyNode extends EventEmitter<TallyNodeEvents> {
   private closing: Promise<void> | null = null
   /** Whether a peer is connected now: "online" means a peer was reached, not only the DHT. */
   online = false
@@ -151,7 +165,7 @@ export class TallyNode extends EventEmitter {
       if (this.closing === null) this.emit('announced')
     } catch (err) {
       this.networkError = err as Error
-      if (this.closing === null) this.emit('offline', err)
+      if (this.closing === null) this.emit('offline', err as Error)
     }
   }
 
