@@ -8,10 +8,17 @@ import path from 'path'
 import Corestore from 'corestore'
 import { LedgerError } from './errors.js'
 
-/** Opens (creating if needed) the Corestore in `dir`; throws LedgerError STORAGE naming `dir`. */
+/** RocksDB info logs kept (it starts a new one at every open and never removes the old ones). */
+const OLD_LOGS_KEPT = 3
+
+/** Opens (creating if needed) the Corestore in `dir`, owner-only; throws LedgerError STORAGE naming `dir`. */
 export async function openStore(dir: string): Promise<Corestore> {
   let store: Corestore | null = null
   try {
+    // The store holds the ledger's encryption keys and every entry: owner-only, like the data dir.
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 })
+    await fs.chmod(dir, 0o700)
+    await pruneOldLogs(path.join(dir, 'db'))
     store = new Corestore(dir)
     await store.ready()
   } catch (err) {
@@ -19,6 +26,18 @@ export async function openStore(dir: string): Promise<Corestore> {
     throw storageError(dir, err)
   }
   return store
+}
+
+/** Removes all but the newest few `LOG.old.*` files RocksDB leaves at each open (informational logs, never data). */
+async function pruneOldLogs(db: string): Promise<void> {
+  let names: string[]
+  try {
+    names = (await fs.readdir(db)).filter((n) => /^LOG\.old\.\d+$/.test(n))
+  } catch {
+    return
+  }
+  names.sort((a, b) => Number(b.slice(8)) - Number(a.slice(8)))
+  for (const n of names.slice(OLD_LOGS_KEPT)) await fs.rm(path.join(db, n), { force: true }).catch(() => {})
 }
 
 /** The directory a Corestore keeps its files in, if it can be told. */
