@@ -135,6 +135,7 @@ export interface LedgerStatus {
   unitCode: string | null
   decimals: number | null
   members: number
+  /** Writer cores the ledger bound to members (read from the view: the same on every node). */
   writers: number
   entries: number
   rejected: number
@@ -779,6 +780,10 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     }
     let members = 0
     for await (const _ of this.base.view.createReadStream(K.prefixRange('acct/'))) members++
+    // Writers the ledger bound (from the view, so every node counts the same; Autobase's own
+    // active-writer set depends on what each node has loaded).
+    let writers = 0
+    for await (const _ of this.base.view.createReadStream(K.prefixRange('writer/'))) writers++
     const summary = await this.indexers()
     return {
       key: toHex(this.base.key),
@@ -791,7 +796,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       unitCode: meta?.unitCode ?? null,
       decimals: meta?.decimals ?? null,
       members,
-      writers: this.base.activeWriters?.size ?? 0,
+      writers,
       entries: meta?.entries ?? 0,
       rejected: meta?.rejected ?? 0,
       stateHash: meta?.stateHash ?? null,

@@ -100,6 +100,13 @@ export function storageError(dir: string, err: unknown): LedgerError {
   if (/EROFS|Read-only file system|EACCES|EPERM|permission denied/i.test(all)) {
     return new LedgerError('STORAGE', `cannot write the store in ${dir}${file ? ` (${file})` : ''}: ${/EROFS|Read-only/i.test(all) ? 'the file system is read-only' : 'permission denied'}`, { cause: err })
   }
+  if (/EFBIG|File too large/i.test(all)) {
+    return new LedgerError('STORAGE', `cannot write the store in ${dir}${file ? ` (${file})` : ''}: a file reached the file size limit (ulimit -f)`, { cause: err })
+  }
+  if (/Batch was not applied/.test(all)) {
+    // RocksDB says no more than this when a write fails: the disk, its permissions or a size limit.
+    return new LedgerError('STORAGE', `a write to the store in ${dir} failed (the disk is full or read-only, or a file size limit was reached)`, { cause: err })
+  }
   return new LedgerError('STORAGE', `the store in ${dir} cannot be opened: ${file ? `${file} is damaged or missing` : 'it is damaged'} (${detail})`, { cause: err })
 }
 
