@@ -4,6 +4,7 @@
  * naming the directory and, where it can be told, the file, instead of a stack trace.
  */
 import fs from 'fs/promises'
+import { readFileSync } from 'fs'
 import path from 'path'
 import Corestore from 'corestore'
 import { LedgerError } from './errors.js'
@@ -87,7 +88,7 @@ export function storageError(dir: string, err: unknown): LedgerError {
   if (/could not be locked|LOCK: .*(Resource temporarily unavailable|lock)/i.test(all)) {
     return new LedgerError('STORE_LOCKED', `the store in ${dir} is in use by another process (is \`tally up\` running for this dir?)`, { cause: err })
   }
-  if (/DEVICE_FILE/.test(all) && /was modified|moved unsafely|different platform/.test(all)) {
+  if (/DEVICE_FILE/.test(all) && /was modified|moved unsafely|different platform/.test(all) && isWholeDeviceFile(dir)) {
     return new LedgerError(
       'STORE_MOVED',
       `the store in ${dir} was copied or moved here (cp -a, a restore, a new disk). It is refused until adopted, so that two copies never write as one member (that would fork this member's log, which every auditor reports). If this copy replaces the original and the original will not run again, run \`tally --dir ${path.dirname(dir)} restore\``,
@@ -108,6 +109,18 @@ export function storageError(dir: string, err: unknown): LedgerError {
     return new LedgerError('STORAGE', `a write to the store in ${dir} failed (the disk is full or read-only, or a file size limit was reached)`, { cause: err })
   }
   return new LedgerError('STORAGE', `the store in ${dir} cannot be opened: ${file ? `${file} is damaged or missing` : 'it is damaged'} (${detail})`, { cause: err })
+}
+
+/**
+ * Whether the store's device file is whole (it names an inode): then a refusal means the store was
+ * copied or moved; a truncated or garbled one is damage, reported as such.
+ */
+function isWholeDeviceFile(dir: string): boolean {
+  try {
+    return /^device\/inode=\d+$/m.test(readFileSync(path.join(dir, 'CORESTORE'), 'utf8'))
+  } catch {
+    return false
+  }
 }
 
 /**
