@@ -86,7 +86,7 @@ export function storageError(dir: string, err: unknown): LedgerError {
   const file = fileOf(dir, chain)
   const detail = (chain.find((c) => c.code !== undefined && c.code !== 'STORAGE') ?? chain[chain.length - 1] ?? { message: String(err) }).message.replace(/\s+/g, ' ').trim()
   if (/could not be locked|LOCK: .*(Resource temporarily unavailable|lock)/i.test(all)) {
-    return new LedgerError('STORE_LOCKED', `the store in ${dir} is in use by another process (is \`tally up\` running for this dir?)`, { cause: err })
+    return LedgerError.STORE_LOCKED(`the store in ${dir} is in use by another process (is \`tally up\` running for this dir?)`, { cause: err })
   }
   if (/DEVICE_FILE/.test(all) && /was modified|moved unsafely|different platform/.test(all) && isWholeDeviceFile(dir)) {
     return new LedgerError(
@@ -96,19 +96,19 @@ export function storageError(dir: string, err: unknown): LedgerError {
     )
   }
   if (/ENOSPC|No space left/i.test(all)) {
-    return new LedgerError('STORAGE', `no space left on the disk holding the store in ${dir}${file ? ` (writing ${file})` : ''}: free some space, then open it again`, { cause: err })
+    return LedgerError.STORAGE(`no space left on the disk holding the store in ${dir}${file ? ` (writing ${file})` : ''}: free some space, then open it again`, { cause: err })
   }
   if (/EROFS|Read-only file system|EACCES|EPERM|permission denied/i.test(all)) {
-    return new LedgerError('STORAGE', `cannot write the store in ${dir}${file ? ` (${file})` : ''}: ${/EROFS|Read-only/i.test(all) ? 'the file system is read-only' : 'permission denied'}`, { cause: err })
+    return LedgerError.STORAGE(`cannot write the store in ${dir}${file ? ` (${file})` : ''}: ${/EROFS|Read-only/i.test(all) ? 'the file system is read-only' : 'permission denied'}`, { cause: err })
   }
   if (/EFBIG|File too large/i.test(all)) {
-    return new LedgerError('STORAGE', `cannot write the store in ${dir}${file ? ` (${file})` : ''}: a file reached the file size limit (ulimit -f)`, { cause: err })
+    return LedgerError.STORAGE(`cannot write the store in ${dir}${file ? ` (${file})` : ''}: a file reached the file size limit (ulimit -f)`, { cause: err })
   }
   if (/Batch was not applied/.test(all)) {
     // RocksDB says no more than this when a write fails: the disk, its permissions or a size limit.
-    return new LedgerError('STORAGE', `a write to the store in ${dir} failed (the disk is full or read-only, or a file size limit was reached)`, { cause: err })
+    return LedgerError.STORAGE(`a write to the store in ${dir} failed (the disk is full or read-only, or a file size limit was reached)`, { cause: err })
   }
-  return new LedgerError('STORAGE', `the store in ${dir} cannot be opened: ${file ? `${file} is damaged or missing` : 'it is damaged'} (${detail})`, { cause: err })
+  return LedgerError.STORAGE(`the store in ${dir} cannot be opened: ${file ? `${file} is damaged or missing` : 'it is damaged'} (${detail})`, { cause: err })
 }
 
 /**

@@ -24,6 +24,10 @@ import { limitsCommand } from './limits.js'
 import { auditCommand } from './audit.js'
 import { demoCommand } from './demo.js'
 import { restoreCommand } from './restore.js'
+import { proposeCommand } from './propose.js'
+import { proposalsCommand } from './proposals.js'
+import { objectCommand, voteCommand, withdrawCommand } from './ballot.js'
+import { policyCommand } from './policy.js'
 
 export const COMMANDS: CommandSpec[] = [
   initCommand,
@@ -44,6 +48,12 @@ export const COMMANDS: CommandSpec[] = [
   historyCommand,
   statusCommand,
   limitsCommand,
+  proposeCommand,
+  proposalsCommand,
+  voteCommand,
+  objectCommand,
+  withdrawCommand,
+  policyCommand,
   auditCommand,
   restoreCommand,
   demoCommand

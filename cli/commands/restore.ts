@@ -14,8 +14,8 @@ export interface RestoreResult {
  */
 export async function restore(env: CliEnv): Promise<RestoreResult> {
   const [{ adoptStore }, { answers }] = await Promise.all([import('../../src/storage.js'), import('../../src/node/service.js')])
-  if (!(await env.dir.hasLedger())) throw new LedgerError('NOT_MEMBER', `no ledger in ${env.dir.root}: nothing to restore`)
-  if (await answers(env.dir.socketPath)) throw new LedgerError('STORE_LOCKED', `a node is running for ${env.dir.root}: its store is in use and already bound here`)
+  if (!(await env.dir.hasLedger())) throw LedgerError.NO_LEDGER(`no ledger in ${env.dir.root}: nothing to restore`)
+  if (await answers(env.dir.socketPath)) throw LedgerError.NODE_RUNNING(`a node is running for ${env.dir.root}: its store is in use and already bound here`)
   return { dir: env.dir.root, adopted: await adoptStore(env.dir.storeDir) }
 }
 
