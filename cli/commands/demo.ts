@@ -144,7 +144,7 @@ export async function demo(env: CliEnv, opts: DemoOpts): Promise<DemoResult> {
     const zero = COOPS.every((c) => sum(balances[c]) === 0n)
     const agree = COOPS.every((c) => names.every((n) => balances[c][n] === balances.alpha[n]) && Object.keys(balances[c]).length === names.length)
     say(`\n10. audit check: balances sum to zero on every node: ${zero ? 'yes' : 'NO'}; all nodes agree: ${agree ? 'yes' : 'NO'}`)
-    if (!zero || !agree) throw new Error('internal error: 'the audit check failed: balances do not sum to zero or the nodes disagree')
+    if (!zero || !agree) throw new Error('internal error: the audit check failed: balances do not sum to zero or the nodes disagree')
 
     say('11. stopping the nodes and the bootstrap  (SIGTERM = Ctrl-C)')
     for (const c of [...COOPS].reverse()) await procs.stop(nodes[c]!)
@@ -159,7 +159,7 @@ export async function demo(env: CliEnv, opts: DemoOpts): Promise<DemoResult> {
 }
 
 async function startNode(procs: TallyProcesses, coop: Coop, dir: string, bootstrap: string): Promise<LongRunning> {
-  return procs.start(coop, ['--dir', dir, 'up', '--bootstrap', bootstrap], /^online/)
+  return procs.start(coop, ['--dir', dir, 'up', '--bootstrap', bootstrap], /^announced/)
 }
 
 async function until(cond: () => Promise<boolean>, what: string, env: CliEnv, timeoutMs = CONVERGE_TIMEOUT_MS): Promise<void> {

@@ -318,7 +318,8 @@ function refusal(err: any): LedgerError {
     case 'INVITE_EXPIRED':
       return LedgerError.INVITE_EXPIRED('this invite has expired: ask the steward for a new one')
     case 'PAIRING_REJECTED':
-      return LedgerError.INVITE_REFUSED('the steward\'s node refused this join request (is the name already taken, or this identity already a member?)')
+      // blind-pairing carries no reason beyond "rejected"; the steward's `tally up` logs the exact one.
+      return LedgerError.INVITE_REFUSED("the steward's node refused this join request by the ledger's rules: the name is taken or too like a member's, or this identity is already a member (the steward's `tally up` log says which; the invite stays usable)")
     default:
       return LedgerError.INVITE_REFUSED(`the steward's answer could not be read: ${err?.message ?? err}`)
   }
