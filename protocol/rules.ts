@@ -5,6 +5,7 @@
  */
 import { AMOUNT_MAX, WRITER_JUNK_MAX } from './constants.js'
 import { toHex } from './hex.js'
+import { checkName, nameSkeleton } from './names.js'
 import type {
   Entry,
   Hex,
@@ -56,9 +57,9 @@ export function counterpartyOf(entry: Entry, invoice: Invoice | null): Hex | nul
   return lookups(entry).counterparty
 }
 
-/** Names are unique ignoring case and surrounding space. */
+/** Names are unique by skeleton (protocol/names.ts): case, accents and look-alike letters of other scripts ignored. */
 export function nameKey(name: string): string {
-  return name.trim().toLowerCase()
+  return nameSkeleton(name)
 }
 
 /**
@@ -166,6 +167,8 @@ function decide(input: RuleInput, entry: Exclude<Entry, { type: 'genesis' }>, au
 function genesis(input: RuleInput, e: Extract<Entry, { type: 'genesis' }>): Outcome {
   const writer = toHex(e.writer)
   if (writer !== input.writer) return reject('genesis_writer_mismatch', `genesis names writer ${short(writer)} but ${short(input.writer)} appended it`)
+  const creatorName = checkName(e.creatorName)
+  if (!creatorName.ok) return reject('bad_name', creatorName.reason)
   const limits = checkLimits(e.defaultCreditLimit, e.defaultMaxBalance)
   if (limits) return limits
   const meta: LedgerMeta = {
@@ -212,8 +215,9 @@ function admit(input: RuleInput, e: Extract<Entry, { type: 'admit' }>, author: M
   if (author.role !== 'steward') return reject('not_steward', `${author.name} is not a steward`)
   if (input.counterparty !== null) return reject('member_exists', `account ${short(toHex(e.account))} is already a member`)
   if (input.writerTakenBy !== null) return reject('writer_in_use', `writer ${short(toHex(e.writer))} already belongs to ${short(input.writerTakenBy)}`)
-  if (e.name.trim() === '') return reject('name_taken', 'a member name may not be empty')
-  if (input.nameTaken) return reject('name_taken', `the name ${JSON.stringify(e.name)} is taken`)
+  const name = checkName(e.name)
+  if (!name.ok) return reject('bad_name', name.reason)
+  if (input.nameTaken) return reject('name_taken', `the name ${JSON.stringify(e.name)} is taken, or too like a member's name`)
   const limits = checkLimits(e.creditLimit, e.maxBalance)
   if (limits) return limits
   const member: Member = {

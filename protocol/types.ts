@@ -205,6 +205,7 @@ export type RejectCode =
   | 'unknown_member'
   | 'member_exists'
   | 'writer_in_use'
+  | 'bad_name'
   | 'name_taken'
   | 'self_transfer'
   | 'counterparty_not_active'

@@ -7,6 +7,7 @@
  * `apply` runs the protocol rules on each entry to build the view, identically on every peer.
  */
 import { EventEmitter } from 'events'
+import type { Duplex } from 'stream'
 import Autobase, { type ApplyNode, type HostCalls } from 'autobase'
 import Corestore from 'corestore'
 import Hyperbee from 'hyperbee'
@@ -26,6 +27,7 @@ import {
   AMOUNT_MAX,
   SIGNATURE_BYTES,
   keyPairMatches,
+  looksLikeKey,
   type Entry,
   type EntryDraft,
   type Hex,
@@ -38,6 +40,8 @@ import { applyBlock } from './apply-block.js'
 import { watchEquivocation } from './audit/equivocation.js'
 import { BeeReaderStore, BeeStore } from './bee-store.js'
 import { LedgerError } from './errors.js'
+import type { LedgerEvents } from './ledger-events.js'
+import type { ReplicationStream } from './replication-stream.js'
 import { isStorageFailure, storageError, storeDir } from './storage.js'
 import { GroupCommit } from './group-commit.js'
 import { ConfirmationNudge } from './confirmation-nudge.js'
@@ -159,7 +163,7 @@ export interface LedgerStatus {
  * (the stored evidence, or null if it could not be kept) when hypercore finds that a writer
  * core was forked; `audit()` reports it.
  */
-export class Ledger extends EventEmitter {
+export class Ledger extends EventEmitter<LedgerEvents> {
   readonly base: Autobase<Hyperbee>
   readonly store: Corestore
   readonly identity: KeyPair
@@ -345,8 +349,13 @@ export class Ledger extends EventEmitter {
     return this.closing !== null
   }
 
-  /** A replication stream for a connection (or `true`/`false` for a new initiator/responder stream). */
-  replicate(stream: any): any {
+  /**
+   * A replication stream: `true`/`false` makes a new one as initiator/responder, to pipe to the
+   * other side's; a connection (a Hyperswarm one, or any duplex) replicates over it.
+   */
+  replicate(isInitiator: boolean): ReplicationStream
+  replicate(connection: ReplicationStream | Duplex): ReplicationStream
+  replicate(stream: boolean | ReplicationStream | Duplex): ReplicationStream {
     return this.base.replicate(stream)
   }
 
@@ -450,19 +459,19 @@ export class Ledger extends EventEmitter {
   }
 
   /** Changes a member's limits (stewards only). */
-  async setLimits(member: string, limits: { creditLimit: bigint; maxBalance?: bigint | null }): Promise<Receipt> {
+  async setLimits(member: string | Uint8Array, limits: { creditLimit: bigint; maxBalance?: bigint | null }): Promise<Receipt> {
     const m = await this.findMember(member)
     return this.write({ type: 'set-limits', account: fromHex(m.account), creditLimit: limits.creditLimit, maxBalance: limits.maxBalance ?? null })
   }
 
-  /** Pays `payee` (a name, account prefix or key) `amount` minor units now. */
-  async transfer(payee: string, amount: bigint, opts: { memo?: string } = {}): Promise<Receipt> {
+  /** Pays `payee` (an account key, or a name or prefix: see `findMember`) `amount` minor units now. */
+  async transfer(payee: string | Uint8Array, amount: bigint, opts: { memo?: string } = {}): Promise<Receipt> {
     const m = await this.findMember(payee)
     return this.write({ type: 'transfer', payee: fromHex(m.account), amount: checkAmountArg(amount), memo: opts.memo ?? '' })
   }
 
   /** Asks `payer` for `amount` minor units; the invoice id is the receipt's id. */
-  async invoice(payer: string, amount: bigint, opts: { memo?: string } = {}): Promise<Receipt> {
+  async invoice(payer: string | Uint8Array, amount: bigint, opts: { memo?: string } = {}): Promise<Receipt> {
     const m = await this.findMember(payer)
     return this.write({ type: 'invoice', payer: fromHex(m.account), amount: checkAmountArg(amount), memo: opts.memo ?? '' })
   }
@@ -479,7 +488,7 @@ export class Ledger extends EventEmitter {
     return this.write({ type: 'cancel', invoice: fromHex((await this.findInvoice(id)).id), memo: opts.memo ?? '' })
   }
   /** Stops a member's spending (stewards only). */
-  async suspend(member: string): Promise<Receipt> {
+  async suspend(member: string | Uint8Array): Promise<Receipt> {
     const m = await this.findMember(member)
     return this.write({ type: 'suspend', account: fromHex(m.account) })
   }
@@ -639,7 +648,7 @@ export class Ledger extends EventEmitter {
   }
 
   /** Balances of one member (default: this one). */
-  async balance(member?: string): Promise<MemberBalance> {
+  async balance(member?: string | Uint8Array): Promise<MemberBalance> {
     const m = member === undefined ? await this.self() : await this.findMember(member)
     const snap = this.confirmedView()
     try {
@@ -666,7 +675,7 @@ export class Ledger extends EventEmitter {
   }
 
   /** Entries touching a member (default: this one), newest first. */
-  async history(member?: string, opts: { limit?: number } = {}): Promise<HistoryItem[]> {
+  async history(member?: string | Uint8Array, opts: { limit?: number } = {}): Promise<HistoryItem[]> {
     const m = member === undefined ? await this.self() : await this.findMember(member)
     const confirmed = await this.confirmedEntries()
     const out: HistoryItem[] = []
@@ -812,25 +821,41 @@ export class Ledger extends EventEmitter {
   }
 
   /**
-   * Finds a member by exact name (any case), full account key, or unique prefix of either.
+   * Finds a member. A full account key (64 hex digits, or 32 bytes) means that account and
+   * nothing else; so does hex of 8 or more digits, as a unique account prefix (no name can be
+   * such hex: protocol/names.ts). Anything else is a name (compared by skeleton: case, accents
+   * and look-alike letters ignored), or a unique prefix of a name or an account.
    * Throws UNKNOWN_MEMBER or AMBIGUOUS_MEMBER listing the candidates.
    */
-  async findMember(query: string): Promise<Member> {
+  async findMember(query: string | Uint8Array): Promise<Member> {
     await this.ready()
+    const reader = this.reader()
+    if (typeof query !== 'string') {
+      const account = toHex(keyBytes(query, 'account'))
+      const m = await reader.getMember(account)
+      if (!m) throw new LedgerError('UNKNOWN_MEMBER', `no member has the account ${account}`, { candidates: [] })
+      return m
+    }
     const q = String(query).trim()
     if (q === '') throw new LedgerError('BAD_INPUT', 'a member name or key is needed')
-    const reader = this.reader()
-    const byName = await reader.accountOfName(nameKey(q))
-    if (byName) return (await reader.getMember(byName))!
-    if (/^[0-9a-f]{64}$/i.test(q)) {
-      const m = await reader.getMember(q.toLowerCase() as Hex)
+    const lower = q.toLowerCase()
+    if (/^[0-9a-f]{64}$/.test(lower)) {
+      const m = await reader.getMember(lower as Hex)
       if (m) return m
+      throw new LedgerError('UNKNOWN_MEMBER', `no member has the account ${lower}`, { candidates: [] })
     }
+    const keyLike = looksLikeKey(q)
     const all: Member[] = []
     for await (const node of this.base.view.createReadStream(K.prefixRange('acct/'))) all.push(memberFromJson(node.value))
+    if (!keyLike) {
+      const byName = await reader.accountOfName(nameKey(q))
+      // A short hex name (say "cafe") that is also the start of another member's key is ambiguous, not the name.
+      const prefixOfOther = /^[0-9a-f]+$/.test(lower) && all.some((m) => m.account !== byName && m.account.startsWith(lower))
+      if (byName && !prefixOfOther) return (await reader.getMember(byName))!
+    }
     all.sort((a, b) => (nameKey(a.name) < nameKey(b.name) ? -1 : 1)) // candidates listed by name, as people look for them
-    const lower = q.toLowerCase()
-    const matches = all.filter((m) => m.account.startsWith(lower) || nameKey(m.name).startsWith(lower))
+    const skeleton = nameKey(q)
+    const matches = all.filter((m) => m.account.startsWith(lower) || (!keyLike && nameKey(m.name).startsWith(skeleton)))
     if (matches.length === 1) return matches[0]
     const candidates = (matches.length ? matches : all).map((m) => ({ name: m.name, account: m.account }))
     if (matches.length === 0) {

@@ -6,6 +6,7 @@ import type { CommandSpec } from '../command.js'
 import { initCommand } from './init.js'
 import { ledgerCreateCommand } from './ledger-create.js'
 import { upCommand } from './up.js'
+import { uiCommand } from './ui.js'
 import { bootstrapCommand } from './bootstrap.js'
 import { inviteCommand } from './invite.js'
 import { joinCommand } from './join.js'
@@ -27,6 +28,7 @@ export const COMMANDS: CommandSpec[] = [
   initCommand,
   ledgerCreateCommand,
   upCommand,
+  uiCommand,
   bootstrapCommand,
   inviteCommand,
   joinCommand,

@@ -1,5 +1,5 @@
 import { LedgerError } from '../../src/errors.js'
-import { NAME_BYTES_MAX } from '../../protocol/constants.js'
+import { NAME_BYTES_MAX, checkName } from '../../protocol/index.js'
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields } from '../output.js'
 
@@ -13,6 +13,9 @@ export interface InitResult {
 export async function init(env: CliEnv, opts: { name?: string }): Promise<InitResult> {
   const name = String(opts.name ?? '').trim()
   if (name === '' || Buffer.byteLength(name) > NAME_BYTES_MAX) throw new LedgerError('BAD_INPUT', `--name must be 1-${NAME_BYTES_MAX} bytes`)
+  // The ledger's rules would refuse the name at admission; say so before an identity is made with it.
+  const check = checkName(name)
+  if (!check.ok) throw new LedgerError('BAD_INPUT', `--name: ${check.reason}`, { reject: 'bad_name' })
   await env.dir.ensure()
   const { createIdentity } = await import('../../src/identity.js')
   const id = await createIdentity(env.dir.identityFile, name)

@@ -12,7 +12,7 @@ import BlindPairing from 'blind-pairing'
 import z32 from 'z32'
 import b4a from 'b4a'
 import c, { type Encoding } from 'compact-encoding'
-import { hash, signMessage, toHex, verifyMessage, NAME_BYTES_MAX, type Hex, type KeyPair } from '../../protocol/index.js'
+import { checkName as checkNameRules, hash, signMessage, toHex, verifyMessage, NAME_BYTES_MAX, type Hex, type KeyPair } from '../../protocol/index.js'
 import { LedgerError } from '../errors.js'
 
 const CHECKSUM_BYTES = 4
@@ -125,5 +125,7 @@ export function decodeJoinRequest(inviteId: Hex, userData: Uint8Array): JoinRequ
 
 function checkName(name: string): void {
   const bytes = b4a.byteLength(name)
-  if (name.trim() === '' || bytes > NAME_BYTES_MAX) throw new LedgerError('BAD_INPUT', `a member name must be 1-${NAME_BYTES_MAX} bytes`)
+  if (bytes > NAME_BYTES_MAX) throw new LedgerError('BAD_INPUT', `a member name must be 1-${NAME_BYTES_MAX} bytes`)
+  const check = checkNameRules(name)
+  if (!check.ok) throw new LedgerError('BAD_INPUT', check.reason, { reject: 'bad_name' })
 }
