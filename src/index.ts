@@ -15,6 +15,9 @@
  */
 export { Ledger } from './ledger.js'
 export type { LedgerOptions, CreateOptions, MemberBalance, HistoryItem, Receipt, LedgerStatus } from './ledger.js'
+export type { IndexerStatus } from './indexers.js'
+export { Presence } from './presence.js'
+export type { PresenceEntry } from './presence.js'
 export type { LedgerEvents } from './ledger-events.js'
 export type { ReplicationStream } from './replication-stream.js'
 export { LedgerError } from './errors.js'
