@@ -246,6 +246,8 @@ function recoveryMarkdown(r: RecoveryFigures | null): string[] {
     '| Figure | Median | Min | Max | Stalls |',
     '|---|---:|---:|---:|---|',
     `| Confirmed everywhere after a partition heals (s) | ${cell(r.afterHeal, r.stalled.afterHeal)} |`,
-    `| Confirmed with the creator's node stopped (s) | ${cell(r.creatorOffline, r.stalled.creatorOffline)} |`
+    `| Confirmed with the creator's node stopped (s) | ${cell(r.creatorOffline, r.stalled.creatorOffline)} |`,
+    '',
+    `Payments appended but not applied on their own node within 30 s (the Ledger's TIMEOUT), all runs: ${r.slowWrites}.`
   ]
 }
