@@ -40,7 +40,7 @@ export const ERROR_CODES = {
   BIND_FAILED: { exit: 1, situation: 'a DHT bootstrap node cannot listen on the address and port given' },
   INVITE_USED: { exit: 1, situation: "a steward's node refused an invite that was already used" },
   INVITE_EXPIRED: { exit: 1, situation: "the invite's expiry has passed" },
-  INVITE_REFUSED: { exit: 1, situation: "a steward's node refused the join request" }
+  INVITE_REFUSED: { exit: 1, situation: 'the inviting node refused the join request (a taken name, or the members refused the admission)' }
 } as const
 
 export type LedgerErrorCode = keyof typeof ERROR_CODES

@@ -123,7 +123,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       })
       this.ledger.replicate(conn)
       // Tells the other side which member's node this is (for `tally status`: indexers reachable).
-      announcePresence(conn, { identity: this.ledger.identity, writerKey: this.ledger.writerKey, discoveryKey: this.ledger.discoveryKey, presence: this.ledger.presence })
+      announcePresence(conn, { identity: this.ledger.identity, writerKey: this.ledger.writerKey, discoveryKey: this.ledger.discoveryKey, encryptionKey: this.ledger.encryptionKey, presence: this.ledger.presence })
       this.emit('connection', this.connections.size)
     })
   }
