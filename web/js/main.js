@@ -145,7 +145,10 @@ function renderHistory() {
     if (text && !e.memo.toLowerCase().includes(text)) return false
     return true
   })
+  // An answer to an invoice shows the invoice's memo when it has none of its own.
+  const invoiceMemo = new Map(hist.entries.filter((e) => e.type === 'invoice').map((e) => [e.id, e.memo]))
   fill(byId('history').tBodies[0], rows.map((e) => {
+    const about = !e.memo && e.invoice ? invoiceMemo.get(e.invoice) : null
     const s = e.status === 'rejected' ? 'rejected' : e.confirmed ? 'confirmed' : 'pending'
     // Money moved by this entry, from the member's side; an invoice moves nothing until accepted.
     const moves = e.amount !== null && e.status === 'applied' && (e.type === 'transfer' || e.type === 'accept')
@@ -157,7 +160,7 @@ function renderHistory() {
       h('td', {}, e.payee?.name || ''),
       h('td', { class: 'num ' + (signed === null ? 'muted' : signClass(signed)) }, signed !== null ? money(signed, d) : e.amount !== null ? money(e.amount, d) : ''),
       h('td', {}, h('span', { class: `tag ${s}`, title: e.reason || null }, s === 'rejected' ? `rejected: ${e.code}` : s)),
-      h('td', {}, e.memo))
+      h('td', {}, e.memo || (about ? h('span', { class: 'muted' }, `re: ${about}`) : '')))
   }))
   byId('history-empty').hidden = rows.length > 0
 }
