@@ -2,6 +2,7 @@
 import { renderSvg, type Guide, type Panel } from './plot.js'
 import type { BenchReport } from './report.js'
 import type { Summary } from './stats.js'
+import { networkPanel } from './network-report.js'
 
 const BLUE = '#1f77b4'
 const ORANGE = '#ff7f0e'
@@ -50,5 +51,8 @@ export function benchSvg(r: BenchReport): string {
     guides: catchGuides
   }
   const caption = `Tally bench ${r.date}${r.quick ? ' (--quick)' : ''}: median of ${r.config.runs} run(s), whiskers min-max; ${r.machine.cpus} CPUs; ackInterval ${r.config.ackIntervalMs} ms`
-  return renderSvg([convergence, catchup], caption)
+  // Only the panels of phases that ran.
+  const net = networkPanel(r.network)
+  const panels = [...(conv.length ? [convergence] : []), ...(cu.length ? [catchup] : []), ...(net ? [net] : [])]
+  return renderSvg(panels.length ? panels : [convergence], caption)
 }

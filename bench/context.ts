@@ -2,8 +2,8 @@
 import type { BootstrapNode } from '../src/index.js'
 import { BenchNode } from './node-handle.js'
 
-export type PhaseName = 'ingest' | 'convergence' | 'catchup' | 'audit'
-export const PHASES: readonly PhaseName[] = ['ingest', 'convergence', 'catchup', 'audit']
+export type PhaseName = 'ingest' | 'convergence' | 'catchup' | 'audit' | 'network'
+export const PHASES: readonly PhaseName[] = ['ingest', 'convergence', 'catchup', 'audit', 'network']
 
 /** Every knob of a bench run, resolved from the CLI flags or the caller's options. */
 export interface BenchParams {
@@ -21,6 +21,23 @@ export interface BenchParams {
   /** Convergence: `entries` in all, split evenly among the peers, so load is the same at every N. */
   convergence: { peers: number[]; entries: number; concurrency: number; timeoutMs: number }
   catchup: { sizes: number[]; buildBatch: number; timeoutMs: number }
+  /**
+   * Network: `nodes` processes (one member each) with `indexers` indexers, each pair of counts a
+   * run; `payments` at `rate` per second from rotating payers, then a burst of one per node.
+   */
+  network: {
+    nodes: number[]
+    indexers: number[]
+    payments: number
+    rate: number
+    ackIntervalMs: number
+    /** Connections each node waits for before the admissions (a full mesh unless capped). */
+    meshPeers: number
+    /** Idle window for the idle CPU figure, ms. */
+    idleMs: number
+    /** Hyperswarm maxPeers of each node (null: Hyperswarm's default, 64). */
+    maxPeers: number | null
+  }
 }
 
 export interface Context {
@@ -28,7 +45,7 @@ export interface Context {
   bootstrap: BootstrapNode[]
   log(line: string): void
   /** Starts a node process; the harness kills any still running when the bench ends. */
-  spawn(label: string): BenchNode
+  spawn(label: string, swarm?: { maxPeers?: number }): BenchNode
 }
 
 /** Closes nodes whatever happens, so a failed run leaves no process behind. */

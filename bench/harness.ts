@@ -13,6 +13,7 @@ import { BenchNode } from './node-handle.js'
 import { measureCatchUp } from './phases/catchup.js'
 import { EXTRA_INDEXERS, measureConvergence } from './phases/convergence.js'
 import { measureIngest } from './phases/ingest.js'
+import { measureNetwork } from './phases/network.js'
 import { profileArgs, readProfiles } from './profile.js'
 import { judgeTargets, markdown, memoryByRole, toJson, updateReadme, type BenchReport, type MachineInfo } from './report.js'
 import { round } from './stats.js'
@@ -44,6 +45,14 @@ export interface BenchOptions {
   /** Entries all convergence peers write together (split evenly). */
   convergenceEntries?: number
   catchupSizes?: number[]
+  /** Network phase: node counts, indexer counts, steady payments and their rate per second. */
+  networkNodes?: number[]
+  networkIndexers?: number[]
+  networkPayments?: number
+  networkRate?: number
+  networkIdleMs?: number
+  networkAckIntervalMs?: number
+  networkMaxPeers?: number | null
 }
 
 export interface BenchResult {
@@ -81,7 +90,20 @@ export function resolveParams(o: BenchOptions): BenchParams {
       concurrency: 256,
       timeoutMs: 300_000
     },
-    catchup: { sizes: o.catchupSizes ?? (quick ? [2000, 10_000] : [10_000, 100_000]), buildBatch: 256, timeoutMs: 900_000 }
+    catchup: { sizes: o.catchupSizes ?? (quick ? [2000, 10_000] : [10_000, 100_000]), buildBatch: 256, timeoutMs: 900_000 },
+    network: {
+      nodes: o.networkNodes ?? (quick ? [8] : [8, 16, 32]),
+      indexers: o.networkIndexers ?? [3, 5],
+      // A few payments a second across the network, for 15 s (10 s with --quick).
+      payments: o.networkPayments ?? (quick ? 30 : 45),
+      rate: o.networkRate ?? 3,
+      // Autobase's ack interval as a co-op would run it (Ledger's default), not the bench's 100 ms.
+      ackIntervalMs: o.networkAckIntervalMs ?? 1000,
+      // A full mesh without a cap; with one, whom a node ends up connected to is up to Hyperswarm.
+      meshPeers: o.networkMaxPeers ? 2 : Infinity,
+      idleMs: o.networkIdleMs ?? (quick ? 5000 : 10_000),
+      maxPeers: o.networkMaxPeers ?? null
+    }
   }
 }
 
@@ -98,8 +120,8 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
     params,
     bootstrap: testnet.bootstrap,
     log,
-    spawn(label) {
-      const node = new BenchNode({ label, bootstrap: testnet.bootstrap, verbose: opts.verbose, execArgv: [...(opts.nodeFlags ?? []), ...(opts.profile ? profileArgs(opts.profile, label) : [])] })
+    spawn(label, swarm) {
+      const node = new BenchNode({ label, bootstrap: testnet.bootstrap, swarm, verbose: opts.verbose, execArgv: [...(opts.nodeFlags ?? []), ...(opts.profile ? profileArgs(opts.profile, label) : [])] })
       spawned.push(node)
       return node
     }
@@ -112,7 +134,8 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
     const source = has('catchup') || has('audit') ? await measureCatchUp(ctx, { catchup: has('catchup'), audit: has('audit') }) : null
     const catchup = has('catchup') && source ? source.catchup : null
     const audit = source?.audit ?? null
-    const partial = { ingest, convergence, catchup, quick: params.quick }
+    const network = has('network') ? await measureNetwork(ctx) : null
+    const partial = { ingest, convergence, catchup, network, quick: params.quick }
     report = {
       schema: 'tally-bench/1',
       date: localDate(startedAt),
@@ -131,6 +154,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
         ingest: params.ingest,
         convergence: { peers: params.convergence.peers, entries: params.convergence.entries, concurrency: params.convergence.concurrency },
         catchup: { sizes: params.catchup.sizes, buildBatch: params.catchup.buildBatch },
+        network: { ...params.network, meshPeers: Number.isFinite(params.network.meshPeers) ? params.network.meshPeers : null },
         phases: params.phases,
         nodeFlags: opts.nodeFlags ?? []
       },
@@ -138,6 +162,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
       convergence,
       catchup,
       audit,
+      network,
       memory: memoryByRole(partial),
       targets: judgeTargets(partial),
       converged: (convergence ?? []).every((c) => c.converged),

@@ -13,6 +13,8 @@ export interface NodeInit {
   bootstrap: BootstrapNode[]
   /** For log lines: "conv-3/peer-1". */
   label: string
+  /** Hyperswarm options of the node's replicator (network phase: fewer connections). */
+  swarm?: { maxPeers?: number }
 }
 
 /** The keys a node reports once it has a ledger open. */
@@ -99,6 +101,39 @@ export interface AuditResult {
   entriesPerSec: number
 }
 
+/** A single payment's times, stamped by the paying node. */
+export interface PayResult {
+  /** The paying member's account (hex) and the entry's seq: other nodes report per-author seqs. */
+  account: string
+  seq: number
+  /** Just before `Ledger.transfer` was called. */
+  calledAt: number
+  /** When the write resolved: applied to the paying node's own view. */
+  appliedAt: number
+}
+
+/** A node's CPU time and memory now (process.cpuUsage, process.memoryUsage, resourceUsage). */
+export interface Usage {
+  at: number
+  /** User + system CPU time since the process started, ms. */
+  cpuMs: number
+  rssBytes: number
+  maxRssBytes: number
+  heapUsedBytes: number
+  /** Swarm connections now (0 before join). */
+  peers: number
+}
+
+/**
+ * Per-author seqs a tracked node has seen, stamped when it saw them: `applied` in its view
+ * (pending included), `confirmed` below the quorum-signed length. Only authors whose seq moved.
+ */
+export interface SeqsSeen {
+  at: number
+  applied: Record<string, number>
+  confirmed: Record<string, number>
+}
+
 /** Each command's arguments and result. */
 export interface Commands {
   create: {
@@ -124,6 +159,12 @@ export interface Commands {
     result: CatchUpResult
   }
   audit: { args: Record<string, never>; result: AuditResult }
+  /** One transfer through `Ledger.transfer`, resolved once applied locally. */
+  pay: { args: { payee: string; amount: bigint }; result: PayResult }
+  /** Starts or stops pushing 'seqs' events (per-author seqs applied and confirmed). */
+  track: { args: { on: boolean }; result: SeqsSeen }
+  /** CPU time, RSS and peers now. */
+  cpu: { args: Record<string, never>; result: Usage }
   usage: { args: Record<string, never>; result: { maxRssBytes: number } }
   close: { args: Record<string, never>; result: { maxRssBytes: number } }
 }
@@ -142,3 +183,4 @@ export type NodeMessage =
   | { type: 'reply'; id: number; ok: true; result: unknown }
   | { type: 'reply'; id: number; ok: false; error: string }
   | { type: 'state'; state: NodeState }
+  | { type: 'seqs'; seqs: SeqsSeen }

@@ -8,7 +8,7 @@ import os from 'os'
 import path from 'path'
 import { fileURLToPath } from 'url'
 import type { BootstrapNode } from '../src/index.js'
-import type { Commands, CommandName, NodeInit, NodeMessage, NodeState, Request } from './messages.js'
+import type { Commands, CommandName, NodeInit, NodeMessage, NodeState, Request, SeqsSeen } from './messages.js'
 
 const NODE_SCRIPT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'node.js')
 /** A command with no timeout of its own still cannot hang the bench. */
@@ -24,6 +24,8 @@ export interface SpawnOptions {
   execArgv?: string[]
   /** Echo the node's stderr. */
   verbose?: boolean
+  /** Swarm options for the node's replicator. */
+  swarm?: NodeInit['swarm']
 }
 
 interface Pending {
@@ -40,6 +42,7 @@ export class BenchNode {
   private readonly dir: string
   private readonly pending = new Map<number, Pending>()
   private readonly stateListeners: Array<(s: NodeState) => void> = []
+  private readonly seqsListeners: Array<(s: SeqsSeen) => void> = []
   private nextId = 1
   private stderrTail = ''
   private exited: Promise<number | null>
@@ -55,7 +58,7 @@ export class BenchNode {
   constructor(opts: SpawnOptions) {
     this.label = opts.label
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tally-bench-'))
-    const init: NodeInit = { dir: this.dir, bootstrap: opts.bootstrap, label: opts.label }
+    const init: NodeInit = { dir: this.dir, bootstrap: opts.bootstrap, label: opts.label, swarm: opts.swarm }
     this.child = fork(NODE_SCRIPT, [JSON.stringify(init)], {
       serialization: 'advanced',
       stdio: ['ignore', opts.verbose ? 'inherit' : 'ignore', 'pipe', 'ipc'],
@@ -102,6 +105,11 @@ export class BenchNode {
     this.stateListeners.push(fn)
   }
 
+  /** Calls `fn` with each 'seqs' event (after track({ on: true })). */
+  onSeqs(fn: (s: SeqsSeen) => void): void {
+    this.seqsListeners.push(fn)
+  }
+
   /** Closes the ledger and swarm in the node, then waits for the process to end; kills it if it will not. */
   async close(): Promise<void> {
     if (this.exitCode !== undefined) return
@@ -126,6 +134,10 @@ export class BenchNode {
     if (msg.type === 'state') {
       this.states.push(msg.state)
       for (const fn of this.stateListeners) fn(msg.state)
+      return
+    }
+    if (msg.type === 'seqs') {
+      for (const fn of this.seqsListeners) fn(msg.seqs)
       return
     }
     const p = this.pending.get(msg.id)

@@ -8,7 +8,7 @@ import path from 'path'
 import { Ledger, LedgerError, Replicator, fromHex, generateKeyPair, toHex } from '../src/index.js'
 import { packEntries, sealEntry, type Entry } from '../protocol/index.js'
 import { BeeReaderStore } from '../src/bee-store.js'
-import type { AuditResult, Commands, CommandName, NodeInit, NodeMessage, NodeState, Opened, Request, Snapshot } from './messages.js'
+import type { AuditResult, Commands, CommandName, NodeInit, NodeMessage, NodeState, Opened, Request, SeqsSeen, Snapshot } from './messages.js'
 import { planWorkload } from './workload.js'
 import { now } from './stats.js'
 
@@ -46,6 +46,7 @@ function adopt(l: Ledger): Ledger {
   // A ledger error is a bench failure, but it must reach the orchestrator, not crash silently.
   l.on('error', (err: Error) => process.stderr.write(`[${init.label}] ledger error: ${err.stack ?? err}\n`))
   l.on('update', onChange)
+  l.on('update', onTrack)
   countViewWrites(l)
   return l
 }
@@ -135,6 +136,76 @@ async function pushState(l: Ledger): Promise<void> {
   }
 }
 
+// ---- tracking: push a 'seqs' event whenever an author's seq moves in the view or the confirmed view ----
+
+let tracking = false
+let trackTimer: NodeJS.Timeout | null = null
+let trackReading = false
+let trackDirty = false
+const seen = { applied: new Map<string, number>(), confirmed: new Map<string, number>(), viewLength: -1, signedLength: -1 }
+
+/** Every member's lastSeq in a view (the `acct/` records), by account. */
+async function lastSeqs(bee: any): Promise<Map<string, number>> {
+  const out = new Map<string, number>()
+  for await (const node of bee.createReadStream({ gte: 'acct/', lt: 'acct0' })) out.set(node.value.account, node.value.lastSeq)
+  return out
+}
+
+/** Authors whose seq moved since the last read, and remembers the new seqs. */
+function moved(now: Map<string, number>, before: Map<string, number>): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [account, seq] of now) {
+    if (before.get(account) !== seq) out[account] = seq
+    before.set(account, seq)
+  }
+  return out
+}
+
+function onTrack(): void {
+  if (!tracking || ledger === null) return
+  if (trackReading) {
+    trackDirty = true
+    return
+  }
+  void pushSeqs(ledger)
+}
+
+/** Reads what changed (only a view whose length moved) and pushes it. */
+async function readSeqs(l: Ledger, force: boolean): Promise<SeqsSeen> {
+  const at = now()
+  const core = l.view.core
+  const viewLength = core.length
+  const signedLength = core.signedLength
+  const applied = force || viewLength !== seen.viewLength ? moved(await lastSeqs(l.view), seen.applied) : {}
+  let confirmed: Record<string, number> = {}
+  if (force || signedLength !== seen.signedLength) {
+    const snap = l.confirmedView()
+    try {
+      confirmed = moved(await lastSeqs(snap), seen.confirmed)
+    } finally {
+      await snap.close()
+    }
+  }
+  seen.viewLength = viewLength
+  seen.signedLength = signedLength
+  return { at, applied, confirmed }
+}
+
+async function pushSeqs(l: Ledger): Promise<void> {
+  trackReading = true
+  try {
+    do {
+      trackDirty = false
+      const s = await readSeqs(l, false)
+      if (Object.keys(s.applied).length || Object.keys(s.confirmed).length) send({ type: 'seqs', seqs: s })
+    } while (trackDirty && tracking)
+  } catch (err) {
+    process.stderr.write(`[${init.label}] seq read failed: ${(err as Error).message}\n`)
+  } finally {
+    trackReading = false
+  }
+}
+
 /** Opens the ledger another node created, on this node's store. */
 function openLedger(a: { key: string; encryptionKey: string | null; ackIntervalMs: number; fastForward: boolean }): Promise<Ledger> {
   return Ledger.open({
@@ -191,7 +262,7 @@ const handlers: Handlers = {
   },
 
   async join() {
-    replicator = new Replicator(requireLedger(), { bootstrap: init.bootstrap })
+    replicator = new Replicator(requireLedger(), { bootstrap: init.bootstrap, ...init.swarm })
     await replicator.join()
     return { peers: replicator.peers }
   },
@@ -390,13 +461,39 @@ const handlers: Handlers = {
     return { available: true, reason: null, entries: audited, ms, entriesPerSec: rate }
   },
 
+  async pay(a) {
+    const l = requireLedger()
+    const calledAt = now()
+    const receipt = await l.transfer(a.payee, a.amount, { memo: 'network bench' })
+    const appliedAt = now()
+    return { account: l.account, seq: receipt.record.seq, calledAt, appliedAt }
+  },
+
+  async track(a) {
+    const l = requireLedger()
+    tracking = a.on
+    if (trackTimer) clearInterval(trackTimer)
+    trackTimer = a.on ? setInterval(onTrack, WATCH_POLL_MS) : null
+    seen.applied.clear()
+    seen.confirmed.clear()
+    return readSeqs(l, true)
+  },
+
+  async cpu() {
+    const u = process.cpuUsage()
+    const m = process.memoryUsage()
+    return { at: now(), cpuMs: (u.user + u.system) / 1000, rssBytes: m.rss, maxRssBytes: maxRssBytes(), heapUsedBytes: m.heapUsed, peers: replicator?.peers ?? 0 }
+  },
+
   async usage() {
     return { maxRssBytes: maxRssBytes() }
   },
 
   async close() {
     watching = false
+    tracking = false
     if (watchTimer) clearInterval(watchTimer)
+    if (trackTimer) clearInterval(trackTimer)
     if (replicator) await replicator.close()
     if (ledger) await ledger.close()
     fs.rmSync(init.dir, { recursive: true, force: true })

@@ -9,6 +9,8 @@ import type { ConvergenceFigures } from './phases/convergence.js'
 import type { AuditFigures, CatchUpFigures } from './phases/catchup.js'
 import type { Summary } from './stats.js'
 import type { ProfileSummary } from './profile.js'
+import type { NetworkFigures } from './phases/network.js'
+import { networkMarkdown, networkTargets } from './network-report.js'
 
 export const README_BEGIN = '<!-- bench-results:begin -->'
 export const README_END = '<!-- bench-results:end -->'
@@ -60,6 +62,7 @@ export interface BenchReport {
     ingest: BenchParams['ingest']
     convergence: Omit<BenchParams['convergence'], 'timeoutMs'>
     catchup: { sizes: number[]; buildBatch: number }
+    network: Omit<BenchParams['network'], 'meshPeers'> & { meshPeers: number | null }
     phases: string[]
     /** Node flags the node processes ran with. */
     nodeFlags: string[]
@@ -68,6 +71,7 @@ export interface BenchReport {
   convergence: ConvergenceFigures[] | null
   catchup: CatchUpFigures[] | null
   audit: AuditFigures | null
+  network: NetworkFigures[] | null
   /** Peak RSS per node, by role, MB. */
   memory: Array<{ role: string; peakMB: Summary }>
   targets: TargetResult[]
@@ -103,7 +107,7 @@ function withStalls(t: TargetResult, c: ConvergenceFigures | null): TargetResult
 }
 
 /** The issue's targets, judged on this run's medians. */
-export function judgeTargets(r: Pick<BenchReport, 'ingest' | 'convergence' | 'catchup' | 'quick'>): TargetResult[] {
+export function judgeTargets(r: Pick<BenchReport, 'ingest' | 'convergence' | 'catchup' | 'quick'> & { network?: NetworkFigures[] | null }): TargetResult[] {
   const quick = r.quick ? ' (quick run: smaller than the target size)' : ''
   const conv3 = r.convergence?.find((c) => c.peers === 3) ?? null
   const convAt = conv3 ? `3 peers x ${fmt(conv3.entriesPerPeer)} entries${quick}` : '3 peers'
@@ -116,12 +120,13 @@ export function judgeTargets(r: Pick<BenchReport, 'ingest' | 'convergence' | 'ca
     withStalls(judge({ id: 'confirmed', what: 'quorum-confirmed after the last append', target: 10, measured: conv3?.confirmed ? conv3.confirmed.median / 1000 : null, unit: 's', kind: 'max', at: convAt }), conv3),
     judge({ id: 'fast-forward', what: 'new peer reads balances (fast-forward)', target: 2, measured: largest ? largest.fastForward.median / 1000 : null, unit: 's', kind: 'max', at: sizeAt }),
     judge({ id: 'replay', what: 'new peer replays every entry', target: 5000, measured: largest ? largest.replayRate.median : null, unit: 'entries/s', kind: 'min', at: sizeAt }),
-    judge({ id: 'rss', what: 'peak RSS per node (source, fast-forward and replay peers)', target: 300, measured: rssAtLargest, unit: 'MB', kind: 'max', at: sizeAt })
+    judge({ id: 'rss', what: 'peak RSS per node (source, fast-forward and replay peers)', target: 300, measured: rssAtLargest, unit: 'MB', kind: 'max', at: sizeAt }),
+    ...networkTargets(r.network ?? null, judge)
   ]
 }
 
 /** Peak RSS rows by role, from the phases' figures. */
-export function memoryByRole(r: Pick<BenchReport, 'ingest' | 'convergence' | 'catchup'>): BenchReport['memory'] {
+export function memoryByRole(r: Pick<BenchReport, 'ingest' | 'convergence' | 'catchup'> & { network?: NetworkFigures[] | null }): BenchReport['memory'] {
   const out: BenchReport['memory'] = []
   if (r.ingest) out.push({ role: 'ingest node', peakMB: r.ingest.maxRss })
   for (const c of r.convergence ?? []) out.push({ role: `convergence peer, ${c.peers} peers (${fmt(c.totalEntries)} entries)`, peakMB: c.maxRss })
@@ -130,6 +135,7 @@ export function memoryByRole(r: Pick<BenchReport, 'ingest' | 'convergence' | 'ca
     out.push({ role: `fast-forward peer at ${fmt(c.entries)} entries`, peakMB: c.fastForwardMaxRss })
     out.push({ role: `replay peer at ${fmt(c.entries)} entries`, peakMB: c.replayMaxRss })
   }
+  for (const n of r.network ?? []) out.push({ role: `network node, ${n.nodes} nodes, ${n.indexers} indexers`, peakMB: n.maxRss })
   return out
 }
 
@@ -187,6 +193,7 @@ export function markdown(r: BenchReport, svgName: string | null): string {
     const cell = judged ? `< ${fmt(rssTarget.target)} MB: ${m.peakMB.max < rssTarget.target ? 'met' : '**missed**'}` : ''
     lines.push(row(`Peak RSS, ${m.role} (MB)`, m.peakMB, 0, 1, cell))
   }
+  lines.push(...networkMarkdown(r.network, r.config.network))
   lines.push('')
   lines.push('Targets:')
   lines.push('')
@@ -200,7 +207,7 @@ export function markdown(r: BenchReport, svgName: string | null): string {
   }
   if (svgName) {
     lines.push('')
-    lines.push(`![convergence and catch-up times](results/${svgName})`)
+    lines.push(`![convergence, catch-up and network times](results/${svgName})`)
   }
   return lines.join('\n')
 }

@@ -17,6 +17,12 @@ const HELP = `Usage: npm run bench -- [flags]
   --no-readme        leave bench/README.md as it is
   --profile DIR      write a CPU profile per node process into DIR and add a breakdown to the report
   --node-flags FLAGS node flags for every node process, e.g. "--max-old-space-size=128"
+  --nodes LIST       network phase: node counts, comma-separated (default 8,16,32; 8 with --quick)
+  --indexers LIST    network phase: indexer counts (default 3,5)
+  --payments N       network phase: steady payments per run (default 45; 30 with --quick)
+  --rate R           network phase: steady payments per second across the network (default 3)
+  --ack-interval MS  network phase: Autobase ack interval (default 1000, the Ledger's default)
+  --max-peers N      network phase: Hyperswarm maxPeers per node (default: Hyperswarm's, 64)
   --verbose          show the node processes' output
   --help             this text
 
@@ -40,6 +46,16 @@ export function parseArgs(argv: string[]): BenchOptions & { help?: boolean } {
   const int = (v: string, flag: string) => {
     const n = Number(v)
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`${flag} must be a whole number, got ${JSON.stringify(v)}`)
+    return n
+  }
+  const list = (v: string, flag: string) => {
+    const out = v.split(',').map((x) => int(x.trim(), flag))
+    if (out.some((x) => x < 1)) throw new RangeError(`${flag} counts must be at least 1`)
+    return out
+  }
+  const positive = (v: string, flag: string) => {
+    const n = Number(v)
+    if (!Number.isFinite(n) || n <= 0) throw new RangeError(`${flag} must be a positive number, got ${JSON.stringify(v)}`)
     return n
   }
   for (let i = 0; i < argv.length; i++) {
@@ -70,6 +86,24 @@ export function parseArgs(argv: string[]): BenchOptions & { help?: boolean } {
         break
       case '--node-flags':
         o.nodeFlags = value(i++, flag, true).split(/\s+/).filter(Boolean)
+        break
+      case '--nodes':
+        o.networkNodes = list(value(i++, flag), flag)
+        break
+      case '--indexers':
+        o.networkIndexers = list(value(i++, flag), flag)
+        break
+      case '--payments':
+        o.networkPayments = int(value(i++, flag), flag)
+        break
+      case '--rate':
+        o.networkRate = positive(value(i++, flag), flag)
+        break
+      case '--ack-interval':
+        o.networkAckIntervalMs = int(value(i++, flag), flag)
+        break
+      case '--max-peers':
+        o.networkMaxPeers = int(value(i++, flag), flag)
         break
       case '--verbose':
         o.verbose = true

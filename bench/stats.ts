@@ -28,3 +28,13 @@ export function round(v: number): number {
 export function now(): number {
   return performance.timeOrigin + performance.now()
 }
+
+/** The p-th percentile (0-100) by linear interpolation between the closest ranks. Throws on no values. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) throw new RangeError('no values for a percentile')
+  const sorted = [...values].sort((a, b) => a - b)
+  const rank = (p / 100) * (sorted.length - 1)
+  const lo = Math.floor(rank)
+  const hi = Math.ceil(rank)
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (rank - lo)
+}

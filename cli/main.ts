@@ -4,6 +4,7 @@
  * failure prints one line on stderr and exits 1.
  */
 import fs from 'fs'
+import { displayText, displayValue } from '../src/display-text.js'
 import { LedgerError } from '../src/errors.js'
 import { DataDir } from '../src/node/data-dir.js'
 import type { NodeContext } from '../src/node/context.js'
@@ -42,6 +43,7 @@ const processIO: MainIO = {
 /** Runs `tally` with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: MainIO = processIO, commands: CommandSpec[] = COMMANDS): Promise<number> {
   let spec: CommandSpec | null = null
+  let opts: Opts = {}
   try {
     const parsed = parseArgv(argv, commands)
     if (parsed.kind === 'version') {
@@ -54,14 +56,16 @@ export async function main(argv: string[], io: MainIO = processIO, commands: Com
     }
     spec = parsed.spec
     const dir = DataDir.resolve(parsed.globals.dir, io.env)
-    const result = await execute(spec, parsed.opts, dir, parsed.globals.json, io, commands)
+    opts = spec.prepare ? spec.prepare(parsed.opts) : parsed.opts
+    const result = await execute(spec, opts, dir, parsed.globals.json, io, commands)
     if (result !== undefined) {
-      const text = parsed.globals.json ? jsonText(result) : spec.render(result)
+      // Member text in a result is shown escaped (src/display-text.ts); --json carries it exactly.
+      const text = parsed.globals.json ? jsonText(result) : spec.render(displayValue(result))
       if (text !== '') io.stdout(text.endsWith('\n') ? text : text + '\n')
     }
     return spec.exitCode && result !== undefined ? spec.exitCode(result) : EXIT_OK
   } catch (err) {
-    return fail(err, io, spec)
+    return fail(err, io, spec, opts)
   }
 }
 
@@ -102,15 +106,19 @@ export async function dispatch(commands: CommandSpec[], ctx: NodeContext, name: 
   return spec.run(ctx, opts)
 }
 
-function fail(err: unknown, io: MainIO, spec: CommandSpec | null): number {
+function fail(err: unknown, io: MainIO, spec: CommandSpec | null, opts: Opts = {}): number {
   if (err instanceof UsageError) {
-    io.stderr(`tally: ${err.message}\n`)
+    io.stderr(`tally: ${displayText(err.message)}\n`)
     const usage = err.usage ?? (spec ? usageOf(spec) : 'tally [--dir DIR] [--json] COMMAND ...   (tally --help lists commands)')
     io.stderr(`usage: ${usage}\n`)
     return EXIT_USAGE
   }
   const e = err as Error
-  const message = String(e?.message ?? err).split('\n')[0]
+  // Messages quote member text (a name, a memo): escaped, so it stays one line and cannot steer the terminal.
+  let message = displayText(String(e?.message ?? err))
+  // The outcome is unknown: say how to retry without doing it twice.
+  const unknown = err instanceof LedgerError && (err.code === 'TIMEOUT' || err.code === 'NODE_LOST')
+  if (unknown && spec?.retryHint) message += `; ${spec.retryHint(opts)}`
   io.stderr(`tally: ${message}\n`)
   if (io.env.TALLY_DEBUG && e?.stack) io.stderr(e.stack + '\n')
   return EXIT_FAILURE

@@ -8,6 +8,7 @@ export type LedgerErrorCode =
   | 'REJECTED' // the rules refuse the entry; `reject` has the protocol code
   | 'NOT_WRITABLE' // this node is not (yet) a writer of the ledger
   | 'NOT_MEMBER' // the identity is not a member of this ledger
+  | 'NOT_SYNCED' // this node has not synced what a command needs yet (and nothing running will fetch it)
   | 'UNKNOWN_MEMBER' // a member query matches nobody
   | 'AMBIGUOUS_MEMBER' // a member query matches several members
   | 'UNKNOWN_ENTRY' // no entry or invoice with that id

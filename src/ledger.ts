@@ -7,6 +7,7 @@
  * `apply` runs the protocol rules on each entry to build the view, identically on every peer.
  */
 import { EventEmitter } from 'events'
+import type { Duplex } from 'stream'
 import Autobase, { type ApplyNode, type HostCalls } from 'autobase'
 import Corestore from 'corestore'
 import Hyperbee from 'hyperbee'
@@ -39,8 +40,13 @@ import { applyBlock } from './apply-block.js'
 import { watchEquivocation } from './audit/equivocation.js'
 import { BeeReaderStore, BeeStore } from './bee-store.js'
 import { LedgerError } from './errors.js'
+import type { LedgerEvents } from './ledger-events.js'
+import type { ReplicationStream } from './replication-stream.js'
 import { isStorageFailure, storageError, storeDir } from './storage.js'
 import { GroupCommit } from './group-commit.js'
+import { ConfirmationNudge } from './confirmation-nudge.js'
+import { Presence } from './presence.js'
+import { indexerSummary, type IndexerStatus } from './indexers.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import { invoiceFromJson, memberFromJson } from './records.js'
 import * as K from './view-keys.js'
@@ -51,11 +57,6 @@ const DEFAULT_NAMESPACE = 'tally'
 const DEFAULT_ACK_INTERVAL_MS = 1000
 const DEFAULT_BATCH_MAX = 256
 const APPLY_WAIT_MS = 30_000
-/** Confirmation counts as stalled after this many ack intervals without progress (at least NUDGE_MIN_MS). */
-const NUDGE_ACK_INTERVALS = 3
-const NUDGE_MIN_MS = 500
-/** Acks one stalled state may get: with backoff, they span 63 periods (about 30 s at a 100 ms ack interval). */
-const NUDGES_PER_STALL = 6
 /** The precheck has no entry id yet; no rule reads it before the entry is sealed. */
 const ZERO_ID = '0'.repeat(64) as Hex
 
@@ -77,7 +78,7 @@ export interface LedgerOptions {
   batchMax?: number
   /** Fast-forward to the quorum-signed view when far behind (default true). */
   fastForward?: boolean
-  /** As an indexer, append an ack when confirmation has stalled (default true; `nudgeConfirmation`). Off only to show the stall in tests. */
+  /** As an indexer, append an ack when confirmation has stalled (default true; src/confirmation-nudge.ts). Off only to show the stall in tests. */
   confirmNudge?: boolean
 }
 
@@ -142,6 +143,11 @@ export interface LedgerStatus {
   confirmedStateHash: Hex | null
   viewLength: number
   signedLength: number
+  /** The indexers, with whether this node reaches each now (src/indexers.ts). */
+  indexers: IndexerStatus[]
+  /** How many indexers confirm (more than half), and how many are reachable from here now. */
+  quorum: number
+  reachableIndexers: number
 }
 
 /**
@@ -157,7 +163,7 @@ export interface LedgerStatus {
  * (the stored evidence, or null if it could not be kept) when hypercore finds that a writer
  * core was forked; `audit()` reports it.
  */
-export class Ledger extends EventEmitter {
+export class Ledger extends EventEmitter<LedgerEvents> {
   readonly base: Autobase<Hyperbee>
   readonly store: Corestore
   readonly identity: KeyPair
@@ -184,14 +190,10 @@ export class Ledger extends EventEmitter {
   private failure: Error | null = null
   /** The store's directory, for error messages. */
   private readonly dir: string
-  /** Checks that confirmation does not stall (see `nudgeConfirmation`). */
-  private nudgeTimer: ReturnType<typeof setInterval> | null = null
-  private readonly nudgeMs: number
-  private readonly confirmNudge: boolean
-  private lastSigned = -1
-  private stall = { state: '', acks: 0, wait: 0 }
-  /** Acks the confirmation nudge has appended since open (for tests and monitoring). */
-  nudges = 0
+  /** Which members' nodes are connected now; the network fills it (src/network/presence-channel.ts). */
+  readonly presence = new Presence()
+  /** Keeps confirmation moving when Autobase's acks stop (src/confirmation-nudge.ts); null when turned off. */
+  private readonly nudge: ConfirmationNudge | null
 
   constructor(opts: LedgerOptions) {
     super()
@@ -226,8 +228,13 @@ export class Ledger extends EventEmitter {
     // Hypercore keeps no evidence when it finds a writer's fork; this keeps it for the auditor.
     this.stopWatching = watchEquivocation(this.store, (stored) => this.emit('equivocation', stored))
     this.dir = typeof opts.store === 'string' ? opts.store : (storeDir(root) ?? 'its store')
-    this.confirmNudge = opts.confirmNudge ?? true
-    this.nudgeMs = Math.max(NUDGE_MIN_MS, NUDGE_ACK_INTERVALS * (opts.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS))
+    this.nudge =
+      opts.confirmNudge === false
+        ? null
+        : new ConfirmationNudge(
+            { base: this.base, pending: () => this.commit.pending, live: () => this.closing === null && this.failure === null },
+            opts.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS
+          )
   }
 
   /**
@@ -286,10 +293,7 @@ export class Ledger extends EventEmitter {
       throw err instanceof LedgerError ? err : storageError(this.dir, err)
     }
     this.cache = new ViewCache(this.base.view)
-    if (this.confirmNudge) {
-      this.nudgeTimer = setInterval(() => void this.nudgeConfirmation().catch(() => {}), this.nudgeMs)
-      this.nudgeTimer.unref()
-    }
+    this.nudge?.start()
     // Seqs must keep growing across restarts, also past entries appended here but not applied yet.
     this.nextSeq = (await this.lastLocalSeq()) + 1
   }
@@ -345,8 +349,13 @@ export class Ledger extends EventEmitter {
     return this.closing !== null
   }
 
-  /** A replication stream for a connection (or `true`/`false` for a new initiator/responder stream). */
-  replicate(stream: any): any {
+  /**
+   * A replication stream: `true`/`false` makes a new one as initiator/responder, to pipe to the
+   * other side's; a connection (a Hyperswarm one, or any duplex) replicates over it.
+   */
+  replicate(isInitiator: boolean): ReplicationStream
+  replicate(connection: ReplicationStream | Duplex): ReplicationStream
+  replicate(stream: boolean | ReplicationStream | Duplex): ReplicationStream {
     return this.base.replicate(stream)
   }
 
@@ -381,7 +390,7 @@ export class Ledger extends EventEmitter {
   private async doClose(): Promise<void> {
     for (const w of [...this.waiters.values()]) w.reject(new LedgerError('LEDGER_CLOSED', 'the ledger closed before the entry applied'))
     this.stopWatching()
-    if (this.nudgeTimer) clearInterval(this.nudgeTimer)
+    this.nudge?.stop()
     try {
       await this.base.close()
     } finally {
@@ -389,29 +398,9 @@ export class Ledger extends EventEmitter {
     }
   }
 
-  /**
-   * Autobase can leave the quorum-signed length short of the view for good once writes stop:
-   * an indexer never acks its own single head, and the other indexers see no reason to ack
-   * (seen with 8 peers in the bench: every peer agreed, 60 s later still unconfirmed). An
-   * indexer that finds the signed length below the view's and unchanged for a whole period
-   * appends one ack of its own, which gives the others a new head to ack; backing off, and a
-   * few times per stalled state at most, so a node that is offline does not keep appending.
-   */
-  private async nudgeConfirmation(): Promise<void> {
-    if (this.closing !== null || this.failure !== null || !this.base.opened || !this.base.ackable) return
-    const core = this.base.view.core
-    const signed = core.signedLength
-    const stalled = signed < core.length && signed === this.lastSigned && this.commit.pending === 0
-    this.lastSigned = signed
-    if (!stalled) return
-    // Backing off per stalled state (signed length, view length): after k acks wait 2^k periods, at
-    // most NUDGES_PER_STALL acks. Offline, or with the other indexers away, acks only grow the core.
-    const state = `${signed}/${core.length}`
-    if (state !== this.stall.state) this.stall = { state, acks: 0, wait: 0 }
-    if (this.stall.wait-- > 0 || this.stall.acks >= NUDGES_PER_STALL) return
-    this.stall.wait = 2 ** this.stall.acks++
-    this.nudges++
-    await this.base.append(null)
+  /** Acks the confirmation nudge has appended since open (for tests and monitoring). */
+  get nudges(): number {
+    return this.nudge?.acks ?? 0
   }
 
   // ---- apply ----
@@ -790,6 +779,7 @@ export class Ledger extends EventEmitter {
     }
     let members = 0
     for await (const _ of this.base.view.createReadStream(K.prefixRange('acct/'))) members++
+    const summary = await this.indexers()
     return {
       key: toHex(this.base.key),
       discoveryKey: toHex(this.base.discoveryKey),
@@ -808,8 +798,18 @@ export class Ledger extends EventEmitter {
       confirmedEntries: confirmed?.entries ?? 0,
       confirmedStateHash: confirmed?.stateHash ?? null,
       viewLength: this.base.view.core.length,
-      signedLength: this.base.view.core.signedLength
+      signedLength: this.base.view.core.signedLength,
+      indexers: summary.indexers,
+      quorum: summary.quorum,
+      reachableIndexers: summary.reachable
     }
+  }
+
+  /** The indexers and whether this node reaches each now; `status()` includes them. */
+  async indexers(): Promise<{ indexers: IndexerStatus[]; quorum: number; reachable: number }> {
+    await this.ready()
+    const keys = ((this.base.system?.indexers ?? []) as Array<{ key: Uint8Array }>).map((i) => i.key)
+    return indexerSummary(keys, this.base.local.key, this.reader(), this.presence)
   }
 
   /** This node's own member record. */

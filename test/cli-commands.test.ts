@@ -14,6 +14,7 @@ import { limits } from '../cli/commands/limits.js'
 import { invite } from '../cli/commands/invite.js'
 import { DataDir } from '../src/node/data-dir.js'
 import { InviteBook } from '../src/network/invite-book.js'
+import { PayKeys } from '../src/node/pay-keys.js'
 import type { NodeContext } from '../src/node/context.js'
 import { LedgerError } from '../src/index.js'
 import { toHex } from '../protocol/index.js'
@@ -29,6 +30,7 @@ async function contextOf(t: T, peer: Peer): Promise<NodeContext> {
     config: { version: 1, key: toHex(peer.ledger.key), encryptionKey: null, role: 'member', bootstrap: null },
     ledger: peer.ledger,
     invites,
+    payKeys: new PayKeys(dir.payKeysFile),
     node: null
   }
 }

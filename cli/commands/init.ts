@@ -1,5 +1,6 @@
 import { LedgerError } from '../../src/errors.js'
-import { NAME_BYTES_MAX, checkName } from '../../protocol/index.js'
+import { NAME_BYTES_MAX } from '../../protocol/constants.js'
+import { checkName } from '../../protocol/names.js'
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields } from '../output.js'
 

@@ -109,9 +109,27 @@ export interface AuditProgress {
   total: number
 }
 
+/** A writer whose blocks the audit needs and could not fetch (its node offline): retry later. */
+export interface UnavailableWriter {
+  writer: Hex
+  /** The member the view binds to this writer, if it knows. */
+  account: Hex | null
+  name: string | null
+  /** Blocks that could not be read. */
+  missing: number
+  /** The length the view or other writers' heads say this core has at least. */
+  needed: number
+}
+
 export interface AuditReport {
-  /** True when nothing failed verification (rejected entries do not count as failures). */
+  /** True when everything was checked and nothing failed verification (rejected entries do not count as failures). */
   ok: boolean
+  /**
+   * False when blocks the audit needs could not be fetched (`unavailable` names their writers):
+   * then nothing was replayed, and only the blocks read were verified. Not a finding of tampering.
+   */
+  complete: boolean
+  unavailable: UnavailableWriter[]
   ledger: { key: Hex; name: string | null; unitCode: string | null; decimals: number | null }
   /** Entries replayed: every block the linear order decided, applied or rejected. */
   entriesChecked: number

@@ -23,6 +23,7 @@ import { Ledger, type LedgerOptions } from '../ledger.js'
 import { decodeInviteCode, decodeJoinRequest, encodeInviteCode, encodeJoinRequest } from './invite-code.js'
 import type { InviteBook, InviteRecord } from './invite-book.js'
 import { createSwarm, type SwarmOptions } from './swarm.js'
+import { downloadView } from './view-sync.js'
 
 /** blind-pairing polls the DHT for offline candidates every 7-10 min by default; a node wants seconds. */
 export const DEFAULT_PAIRING_POLL_MS = 3000
@@ -84,11 +85,19 @@ export interface RefusedEvent {
   name?: string
 }
 
+/** The events an InviteHost emits, with their arguments. */
+export interface InviteHostEvents {
+  /** A joiner used a valid invite and was admitted (or, for an auditor invite, given the keys). */
+  admitted: [event: AdmittedEvent]
+  /** A request was refused: a used or expired invite, a bad signature, a taken name. */
+  refused: [event: RefusedEvent]
+}
+
 /**
  * Answers join requests for the invites in `book` while the node runs, on the node's swarm.
  * Emits 'admitted' (AdmittedEvent) and 'refused' (RefusedEvent).
  */
-export class InviteHost extends EventEmitter {
+export class InviteHost extends EventEmitter<InviteHostEvents> {
   private pairing: BlindPairing | null = null
   private member: ReturnType<BlindPairing['addMember']> | null = null
   /** Invites being answered now, so two requests with one code cannot both pass the used check. */
@@ -337,6 +346,9 @@ async function waitSynced(ledger: Ledger, role: JoinRole, deadline: number, opts
     }
     await ledger.nextUpdate(250)
   }
+  // A node that fast-forwarded holds only the blocks it read: fetch the rest while peers are here,
+  // so commands run before `tally up` find the view on disk (what they cannot find says NOT_SYNCED).
+  await downloadView(ledger, deadline)
   opts.onProgress?.({ phase: 'ready', entries: last })
 }
 

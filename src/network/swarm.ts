@@ -8,6 +8,7 @@ import HyperDHT from 'hyperdht'
 import { EventEmitter } from 'events'
 import type { Ledger } from '../ledger.js'
 import { LedgerError } from '../errors.js'
+import { announcePresence } from './presence-channel.js'
 
 /** How long closing waits to leave the topic politely before tearing the swarm down. */
 const CLOSE_GRACE_MS = 3000
@@ -42,12 +43,21 @@ export interface SwarmOptions {
   dht?: HyperDHT
   /** Bootstrap nodes of a private network; default: the public HyperDHT. */
   bootstrap?: BootstrapNode[]
+  /**
+   * Connections this node dials at most (Hyperswarm's maxPeers, default 64). Incoming connections
+   * are still accepted, so nodes that are always on become hubs; entries reach every node through
+   * any path of connected peers. Each connection replicates every core of the ledger, so a node's
+   * replication work grows with its connections: a cap keeps it flat as the federation grows.
+   */
+  maxPeers?: number
 }
 
 /** Builds a swarm: the given one, one on the given DHT, or one on a DHT for `bootstrap`. */
 export function createSwarm(opts: SwarmOptions = {}): { swarm: Hyperswarm; owned: boolean } {
   if (opts.swarm) return { swarm: opts.swarm, owned: false }
-  if (opts.dht) return { swarm: new Hyperswarm({ dht: opts.dht }), owned: true }
+  const limits = opts.maxPeers === undefined ? {} : { maxPeers: opts.maxPeers }
+  if (opts.maxPeers !== undefined && !(Number.isInteger(opts.maxPeers) && opts.maxPeers >= 1)) throw new LedgerError('BAD_INPUT', `maxPeers must be a whole number of at least 1, got ${opts.maxPeers}`)
+  if (opts.dht) return { swarm: new Hyperswarm({ dht: opts.dht, ...limits }), owned: true }
   const bootstrap = opts.bootstrap
   if (bootstrap && bootstrap.length > 0) {
     // On loopback nothing is behind a NAT. Left to assume "firewalled", a new node's first
@@ -55,16 +65,24 @@ export function createSwarm(opts: SwarmOptions = {}): { swarm: Hyperswarm; owned
     // completed it) before a retry got through; told it is not, joins take 0.1-0.2 s.
     const loopback = bootstrap.every((b) => isLoopback(b.host))
     const dht = new HyperDHT({ bootstrap, ...(loopback ? { host: '127.0.0.1', firewalled: false } : {}) })
-    return { swarm: new Hyperswarm({ dht }), owned: true }
+    return { swarm: new Hyperswarm({ dht, ...limits }), owned: true }
   }
-  return { swarm: new Hyperswarm(), owned: true }
+  return { swarm: new Hyperswarm(limits), owned: true }
+}
+
+/** The events a Replicator emits, with their arguments. */
+export interface ReplicatorEvents {
+  /** A peer connected; `peers` is the count now. */
+  connection: [peers: number]
+  /** A peer's connection closed; `peers` is the count now. */
+  disconnection: [peers: number]
 }
 
 /**
  * Keeps a ledger replicating with every peer on its topic (the ledger's discovery key).
  * Emits 'connection' and 'disconnection' with the peer count.
  */
-export class Replicator extends EventEmitter {
+export class Replicator extends EventEmitter<ReplicatorEvents> {
   readonly swarm: Hyperswarm
   private readonly owned: boolean
   private readonly connections = new Set<any>()
@@ -86,6 +104,8 @@ export class Replicator extends EventEmitter {
         this.emit('disconnection', this.connections.size)
       })
       this.ledger.replicate(conn)
+      // Tells the other side which member's node this is (for `tally status`: indexers reachable).
+      announcePresence(conn, { identity: this.ledger.identity, writerKey: this.ledger.writerKey, discoveryKey: this.ledger.discoveryKey, presence: this.ledger.presence })
       this.emit('connection', this.connections.size)
     })
   }

@@ -7,6 +7,7 @@
  * DIR/ledger.json     ledger key, encryption key, default bootstrap, role (mode 0600)
  * DIR/store/          the Corestore (locked by the process that has it open)
  * DIR/invites.json    invites this steward's node issued (InviteBook)
+ * DIR/pay-keys.json   idempotency keys of this node's payments (PayKeys)
  * DIR/node.sock       the running node's local socket (`tally up`)
  * ```
  * One ledger per data dir. DIR is `--dir`, else `$TALLY_DIR`, else `$XDG_DATA_HOME/tally`
@@ -64,6 +65,10 @@ export class DataDir {
   }
   get invitesFile(): string {
     return path.join(this.root, 'invites.json')
+  }
+  /** Idempotency keys of this node's payments (pay-keys.ts). */
+  get payKeysFile(): string {
+    return path.join(this.root, 'pay-keys.json')
   }
   /**
    * The node's socket: `DIR/node.sock`, or a named pipe on Windows. A dir whose path is too long

@@ -8,7 +8,7 @@ import fs from 'fs/promises'
 import net from 'net'
 import path from 'path'
 import { LedgerError } from '../errors.js'
-import { decodeLine, encodeLine, LineReader, type NodeRequest, type NodeResponse, type WireError } from './wire.js'
+import { decodeLine, encodeLine, HEARTBEAT_MS, LineReader, type NodeRequest, type NodeResponse, type NodeSignal, type WireError } from './wire.js'
 
 export type NodeHandler = (request: NodeRequest) => Promise<unknown>
 
@@ -70,6 +70,8 @@ export class NodeService {
     socket.setEncoding('utf8')
     socket.on('error', () => {}) // a client that goes away mid-answer is not the node's problem
     socket.on('close', () => this.sockets.delete(socket))
+    // Said at once, so a client can tell a paused or hung node (no hello) from a slow command.
+    signal(socket, { hello: process.pid })
     const reader = new LineReader((line) => {
       const task = this.handle(socket, line)
       this.running.add(task)
@@ -97,17 +99,24 @@ export class NodeService {
       reply(socket, { id: request.id, ok: false, error: toWireError(new LedgerError('NODE_LOST', 'the node is stopping')) })
       return
     }
+    const heartbeat = setInterval(() => signal(socket, { id: request.id, alive: true }), HEARTBEAT_MS)
     try {
       const result = await this.handler(request)
       reply(socket, { id: request.id, ok: true, result })
     } catch (err) {
       reply(socket, { id: request.id, ok: false, error: toWireError(err) })
+    } finally {
+      clearInterval(heartbeat)
     }
   }
 }
 
 function reply(socket: net.Socket, response: NodeResponse): void {
   if (!socket.destroyed) socket.write(encodeLine(response))
+}
+
+function signal(socket: net.Socket, line: NodeSignal): void {
+  if (!socket.destroyed) socket.write(encodeLine(line))
 }
 
 /** An error as it crosses the socket: code and the LedgerError extras survive. */
