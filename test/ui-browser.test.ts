@@ -185,6 +185,7 @@ test('ui browser - two nodes: members and balances, pay from the form, overspend
   const network = await textOf(page, '#network')
   t.ok(/Peers connected1/.test(network), 'one peer connected: ' + network)
   t.ok(/confirmed/.test(network) && /pending/.test(network), 'confirmed vs pending entries shown')
+  t.ok(/Indexers1 of 1 reachable, 1 needed to confirm\. alpha \(this node\): reachable/.test(network), 'which indexers are reachable')
   t.ok(await page.evaluate(() => typeof (window as any).Chart === 'function'), 'Chart.js served by the node loaded')
   t.ok(await page.$eval('#chart-flows', (c) => (c as HTMLCanvasElement).width > 0), 'the flows chart is drawn')
 

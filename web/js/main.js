@@ -84,12 +84,21 @@ function renderNetwork(st) {
     ['Entries', `${st.entries}: ${st.confirmedEntries} confirmed, ${st.pendingEntries} pending`],
     ['Rejected', String(st.rejected)],
     ['Members', `${st.members} (${st.writers} writers)`],
+    ['Indexers', indexersLine(st)],
     ['This node', `${st.role}${st.indexer ? ', indexer (signs confirmations)' : ''}${st.writable ? '' : ', read only'}`],
     ['Network', n.bootstrap ? `bootstrap ${n.bootstrap}` : 'public HyperDHT'],
     ['State hash', st.stateHash ? st.stateHash.slice(0, 16) + '…' : '–'],
     ['Confirmed hash', st.confirmedStateHash ? st.confirmedStateHash.slice(0, 16) + '…' : '–']
   ]
   fill(byId('network'), rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))
+}
+
+/** Which indexers (the nodes whose signatures confirm entries) this node reaches now, and whether a quorum is reachable. */
+function indexersLine(st) {
+  if (!Array.isArray(st.indexers)) return '–'
+  const each = st.indexers.map((i) => `${i.name || i.writer.slice(0, 8)}${i.self ? ' (this node)' : ''}: ${i.reachable === null ? '?' : i.reachable ? 'reachable' : 'away'}`)
+  const count = st.reachableIndexers === null || st.reachableIndexers === undefined ? '' : `${st.reachableIndexers} of ${st.indexers.length} reachable, ${st.quorum} needed to confirm. `
+  return count + each.join('; ')
 }
 
 function renderMembers(m, myAccount) {
