@@ -89,9 +89,13 @@ test('ui server - the API on a real ledger: summary, pay, refusals by field, sof
   t.alike(summary.json.me.softLimit, { percent: 80, threshold: '-8000', reached: false })
   t.ok(/default-src 'none'/.test(String(summary.headers['content-security-policy'])), 'a strict content security policy')
 
-  const paid = await post('/api/pay', { member: 'beta', amount: '25', memo: 'web design' })
+  const paid = await post('/api/pay', { member: 'beta', amount: '25', memo: 'web design', key: 'ui-test-1' })
   t.is(paid.status, 200, 'paid')
   t.is(paid.json.balance, '-2500')
+  const again = await post('/api/pay', { member: 'beta', amount: '25', memo: 'web design', key: 'ui-test-1' })
+  t.is(again.status, 200, 'the same payment sent again (a double click, a lost answer)')
+  t.is(again.json.repeated, true, 'is found already made')
+  t.is((await alpha.ledger.balance()).balance, -2500n, 'and paid once')
 
   const refusals: Array<[unknown, string, RegExp]> = [
     [{ member: 'beta', amount: '1000' }, 'amount', /overspend: cannot pay 1000\.00 CTC; 75\.00 CTC is available/],

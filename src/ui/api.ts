@@ -6,7 +6,7 @@
  * GET  /api/summary          status, your balance (with the soft-limit line), every member, pending invoices
  * GET  /api/history?member=  entries touching a member (default: you), newest first
  * GET  /api/flows            totals paid between each pair of members
- * POST /api/pay              {member, amount, memo, confirm}: asks for confirmation past the soft limit
+ * POST /api/pay              {member, amount, memo, key, confirm}: asks for confirmation past the soft limit
  * POST /api/invoice          {member, amount, memo}
  * POST /api/accept|decline|cancel  {id}
  */
@@ -102,7 +102,10 @@ export class UiApi {
   }
 
   private async pay(body: Record<string, unknown>): Promise<ApiAnswer> {
-    const opts = { member: text(body.member), amount: text(body.amount), memo: text(body.memo) }
+    // The page sends an idempotency key per payment it means to make, so a retry (a double click, a
+    // request whose answer was lost) pays once: the pay command keeps the keys (PayKeys).
+    const opts: Record<string, string> = { member: text(body.member), amount: text(body.amount), memo: text(body.memo) }
+    if (typeof body.key === 'string' && body.key !== '') opts.key = body.key
     if (body.confirm !== true) {
       const me = await this.call('balance', {})
       let amount: bigint | null = null
