@@ -189,6 +189,17 @@ test('ui browser - two nodes: members and balances, pay from the form, overspend
   t.ok(await page.evaluate(() => typeof (window as any).Chart === 'function'), 'Chart.js served by the node loaded')
   t.ok(await page.$eval('#chart-flows', (c) => (c as HTMLCanvasElement).width > 0), 'the flows chart is drawn')
 
+  // Accessible and phone-sized: every field has a label; at 390 px nothing but the tables' own scroll boxes is wider than the window.
+  t.alike(await page.$$eval('input, select', (els) => els.filter((e) => (e as HTMLInputElement).labels?.length === 0).map((e) => e.id)), [], 'every field has a label')
+  await page.setViewport({ width: 390, height: 844 })
+  const wide = await page.evaluate(() =>
+    [...document.querySelectorAll('body *')]
+      .filter((el) => !el.closest('.scroll') && el.getBoundingClientRect().right > window.innerWidth + 1)
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className ? '.' + String(el.className).replace(/ /g, '.') : ''}`)
+  )
+  t.alike(wide, [], 'no sideways scrolling on a phone-sized window')
+  await page.setViewport({ width: 1200, height: 900 })
+
   if (process.env.TALLY_UI_SCREENSHOT) {
     await page.$eval('#f-text', (el) => ((el as HTMLInputElement).value = ''))
     await page.$eval('#f-text', (el) => el.dispatchEvent(new Event('input')))
