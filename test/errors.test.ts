@@ -174,3 +174,26 @@ test('errors - BIND_FAILED: `tally bootstrap` on an address this machine does no
   t.is(r.status, 1)
   t.is(JSON.parse(r.stderr).error.code, 'BIND_FAILED', r.stderr.trim())
 })
+
+test('errors - UNKNOWN_PROPOSAL: a vote on an id no proposal has', async (t) => {
+  const a = await createPeer(t)
+  await failsWith(t, a.ledger.vote('abcd', 'yes'), 'UNKNOWN_PROPOSAL')
+  await failsWith(t, a.ledger.proposal('abcdef'), 'UNKNOWN_PROPOSAL')
+})
+
+test('errors - AMBIGUOUS_PROPOSAL: an id prefix two proposals share', async (t) => {
+  const a = await createPeer(t)
+  await addMember(t, a, 'beta')
+  // Under the steward policy a steward's proposal is decided at once; ids are hashes, so with enough two share 4 hex characters.
+  const seen = new Set<string>()
+  let shared: string | null = null
+  for (let round = 0; shared === null; round++) {
+    const receipts = await Promise.all(Array.from({ length: 400 }, (_, i) => a.ledger.propose({ action: 'limits', member: 'beta', creditLimit: BigInt(round * 400 + i + 1) })))
+    for (const r of receipts) {
+      const p = r.id.slice(0, 4)
+      if (seen.has(p)) shared = p
+      seen.add(p)
+    }
+  }
+  await failsWith(t, a.ledger.proposal(shared), 'AMBIGUOUS_PROPOSAL')
+})
