@@ -13,7 +13,8 @@ import { DataDir, InviteBook, toHex, type NodeContext } from '../src/index.js'
 import { PayKeys } from '../src/node/pay-keys.js'
 import { passesSoftLimit, parsePercent, softLimit } from '../src/soft-limit.js'
 import { UiServer, WEB_DIR } from '../src/ui/server.js'
-import { addMember, createPeer, tmpdir, until, type Peer } from './helpers/index.js'
+import { propose } from '../cli/commands/propose.js'
+import { addMember, connect, converge, createPeer, tmpdir, until, type Peer } from './helpers/index.js'
 
 interface Answer {
   status: number
@@ -215,4 +216,44 @@ test('ui page - the page code never turns strings into HTML (member names and me
     for (const word of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(', 'new Function', ' on' + 'click=', '<script>']) if (text.includes(word)) bad.push(`${f} uses ${word}`)
   }
   t.alike(bad, [])
+})
+
+test('ui server - proposals: open ones in the summary; vote and object from the page; a wrong id is refused by the field', { timeout: 120_000 }, async (t) => {
+  const alpha = await createPeer(t, 'alpha')
+  const beta = await addMember(t, alpha, 'beta')
+  const gamma = await addMember(t, alpha, 'gamma')
+  t.teardown(connect(beta.ledger, gamma.ledger), { order: 5 })
+  const ui = await serve(t, alpha)
+  const [cb, cc] = await Promise.all([serve(t, beta), serve(t, gamma)]).then((s) => s.map((x) => x.ctx))
+  const origin = `http://127.0.0.1:${ui.port}`
+  const headers = { 'x-tally-token': ui.auth.token, origin, 'content-type': 'application/json' }
+  const get = (p: string) => request(origin + p, { headers: { 'x-tally-token': ui.auth.token } })
+  const post = (p: string, body: unknown) => request(origin + p, { method: 'POST', headers, body: JSON.stringify(body) })
+
+  t.alike((await get('/api/summary')).json.proposals, [], 'no open proposals at first')
+  await propose(ui.ctx, { action: 'policy', decisions: 'members', window: '1h' })
+  await converge([alpha.ledger, beta.ledger, gamma.ledger])
+
+  const st = await propose(cb, { action: 'steward', target: 'gamma', reason: 'runs the books' })
+  await until(async () => (await get('/api/summary')).json.proposals.some((p: any) => p.id === st.id), 'the proposal on alpha', () => alpha.ledger.update())
+  const shown = (await get('/api/summary')).json.proposals.find((p: any) => p.id === st.id)
+  t.is(shown.proposerName, 'beta')
+  t.is(shown.targetName, 'gamma')
+  t.is(shown.yes, 1, "the proposer's own yes")
+  const voted = await post('/api/vote', { id: st.id, choice: 'yes' })
+  t.is(voted.status, 200, 'alpha votes yes from the page')
+  t.is(voted.json.proposal.status, 'passed', '2 yes of 3: passed')
+  t.absent((await get('/api/summary')).json.proposals.some((p: any) => p.id === st.id), 'and it leaves the open list')
+
+  const sus = await propose(cc, { action: 'suspend', target: 'beta', reason: 'test' })
+  await until(async () => (await get('/api/summary')).json.proposals.some((p: any) => p.id === sus.id), 'the second proposal on alpha', () => alpha.ledger.update())
+  const objected = await post('/api/object', { id: sus.id, reason: 'we have not talked about it' })
+  t.is(objected.status, 200, 'alpha objects from the page')
+  t.alike(objected.json.proposal.ballots.find((b: any) => b.name === 'alpha'), { account: alpha.ledger.account, name: 'alpha', yes: false, reason: 'we have not talked about it' }, 'an objection is a no under majority')
+
+  const bad = await post('/api/vote', { id: 'ffffffff', choice: 'yes' })
+  t.is(bad.status, 422)
+  t.is(bad.json.error.code, 'UNKNOWN_PROPOSAL')
+  t.is(bad.json.error.field, 'id')
+  t.is((await post('/api/vote', { id: sus.id, choice: 'maybe' })).status, 422, 'a vote is yes or no')
 })

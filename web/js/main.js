@@ -75,6 +75,52 @@ function renderSummary(s) {
   }
   if (s.members) renderMembers(s.members, st.account)
   if (s.invoices) renderInvoices(s.invoices)
+  if (s.members) renderProposals(s.proposals, st.account, s.members)
+}
+
+/** A proposal's action in words ("limits gamma: credit limit 300.00 CTC"); names are text, never HTML. */
+function describe(p, u) {
+  const a = p.action
+  const who = p.targetName || ''
+  if (a.action === 'admit') return `admit ${a.name}, credit limit ${money(a.creditLimit, u.decimals)} ${u.unit}`
+  if (a.action === 'limits') return `limits of ${who}: credit limit ${money(a.creditLimit, u.decimals)} ${u.unit}, max balance ${a.maxBalance === null ? 'none' : `${money(a.maxBalance, u.decimals)} ${u.unit}`}`
+  if (a.action === 'policy') return `policy: decisions by ${a.policy.rules.admit.method === 'steward' ? 'the stewards' : 'the members'}`
+  return `${a.action} ${who}`
+}
+
+function renderProposals(list, myAccount, u) {
+  const box = byId('proposals')
+  if (!Array.isArray(list) || list.length === 0) {
+    fill(box, h('li', { class: 'muted' }, Array.isArray(list) ? 'No open proposals.' : 'Proposals are not available on this node.'))
+    return
+  }
+  fill(box, list.map((p) => {
+    const text = describe(p, u)
+    const mine = p.ballots.find((b) => b.account === myAccount)
+    const act = (route, label, body, cls) =>
+      h('button', { type: 'button', class: cls, dataset: { action: route }, 'aria-label': `${label}: ${text}`, onclick: (ev) => answerProposal(route, { id: p.id, ...body }, ev.currentTarget) }, label)
+    const buttons = [act('vote', 'Vote yes', { choice: 'yes' }, ''), act('vote', 'Vote no', { choice: 'no' }, 'secondary'), act('object', 'Object', {}, 'secondary')]
+    if (p.proposer === myAccount) buttons.push(act('withdraw', 'Withdraw', {}, 'secondary'))
+    return h('li', { dataset: { proposal: p.id } },
+      h('div', {},
+        h('p', {}, h('strong', {}, text), ` · proposed by ${p.proposerName}`),
+        h('p', { class: 'muted small' }, `${p.method}: yes ${p.yes}, no ${p.no} of ${p.active} members${mine ? ` · you voted ${mine.yes ? 'yes' : 'no'}` : ''} · window ends about ${when(p.deadline)}`)),
+      h('div', { class: 'actions' }, buttons))
+  }))
+}
+
+async function answerProposal(route, body, button) {
+  const error = byId('proposals-error')
+  error.textContent = ''
+  button.disabled = true
+  try {
+    await client.post(route, body)
+    refresh()
+  } catch (err) {
+    error.textContent = err.message
+  } finally {
+    button.disabled = false
+  }
 }
 
 function renderNetwork(st) {
