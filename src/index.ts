@@ -16,7 +16,6 @@
 export { Ledger } from './ledger.js'
 export type { LedgerOptions, CreateOptions, MemberBalance, HistoryItem, Receipt, LedgerStatus, DecisionEvent } from './ledger.js'
 export type { ProposalInput, ProposalView, PolicyView } from './governance-api.js'
-export { formatDuration, describeRule } from './governance-api.js'
 export { membersPolicy, stewardPolicy } from '../protocol/index.js'
 export type { Policy, DecisionKind, DecisionMethod, Proposal, ProposalStatus, Decision } from '../protocol/index.js'
 export type { LedgerEvents } from './ledger-events.js'
