@@ -37,6 +37,8 @@ export interface BenchParams {
     idleMs: number
     /** Hyperswarm maxPeers of each node (null: Hyperswarm's default, 64). */
     maxPeers: number | null
+    /** Admit every member in one go instead of one after another. */
+    admitTogether: boolean
   }
 }
 

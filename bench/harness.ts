@@ -53,6 +53,7 @@ export interface BenchOptions {
   networkIdleMs?: number
   networkAckIntervalMs?: number
   networkMaxPeers?: number | null
+  networkAdmitTogether?: boolean
 }
 
 export interface BenchResult {
@@ -102,7 +103,8 @@ export function resolveParams(o: BenchOptions): BenchParams {
       // A full mesh without a cap; with one, whom a node ends up connected to is up to Hyperswarm.
       meshPeers: o.networkMaxPeers ? 2 : Infinity,
       idleMs: o.networkIdleMs ?? (quick ? 5000 : 10_000),
-      maxPeers: o.networkMaxPeers ?? null
+      maxPeers: o.networkMaxPeers ?? null,
+      admitTogether: o.networkAdmitTogether ?? false
     }
   }
 }

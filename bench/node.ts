@@ -275,7 +275,13 @@ const handlers: Handlers = {
 
   async admit(a) {
     const l = requireLedger()
-    // Concurrent admits share one group commit.
+    // Concurrent admits share one group commit. On a machine this busy the local apply can take
+    // longer than a write waits for it (TIMEOUT): the entry is appended and applies later, and the
+    // caller waits for the member anyway (waitMember).
+    const timedOut = (err: unknown) => {
+      if (err instanceof LedgerError && err.code === 'TIMEOUT') return
+      throw err
+    }
     await Promise.all(
       a.members.map((m) =>
         l.admit({
@@ -283,7 +289,7 @@ const handlers: Handlers = {
           writer: m.writer ? fromHex(m.writer) : generateKeyPair().publicKey,
           name: m.name,
           indexer: m.indexer ?? false
-        })
+        }).catch(timedOut)
       )
     )
     return { entries: (await l.meta())?.entries ?? 0 }
@@ -464,9 +470,14 @@ const handlers: Handlers = {
   async pay(a) {
     const l = requireLedger()
     const calledAt = now()
-    const receipt = await l.transfer(a.payee, a.amount, { memo: 'network bench' })
-    const appliedAt = now()
-    return { account: l.account, seq: receipt.record.seq, calledAt, appliedAt }
+    try {
+      const receipt = await l.transfer(a.payee, a.amount, { memo: 'network bench' })
+      return { account: l.account, seq: receipt.record.seq, calledAt, appliedAt: now() }
+    } catch (err) {
+      // Not applied even here within the write's wait: reported, and counted as never applied.
+      if (err instanceof LedgerError && err.code === 'TIMEOUT') return { account: l.account, seq: -1, calledAt, appliedAt: null }
+      throw err
+    }
   },
 
   async track(a) {
