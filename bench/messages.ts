@@ -123,6 +123,8 @@ export interface Usage {
   heapUsedBytes: number
   /** Swarm connections now (0 before join). */
   peers: number
+  /** RocksDB's counters since the store opened (read and write batches, keys), when reachable. */
+  storage: { readBatches: number; gets: number; writeBatches: number; puts: number } | null
 }
 
 /**

@@ -4,6 +4,7 @@
  * Started by node-handle.ts with `child_process.fork(node.js, [JSON NodeInit])`.
  */
 import fs from 'fs'
+import inspector from 'inspector'
 import path from 'path'
 import { Ledger, LedgerError, Replicator, fromHex, generateKeyPair, toHex } from '../src/index.js'
 import { packEntries, sealEntry, type Entry } from '../protocol/index.js'
@@ -482,6 +483,7 @@ const handlers: Handlers = {
 
   async track(a) {
     const l = requireLedger()
+    await windowProfile(a.on)
     tracking = a.on
     if (trackTimer) clearInterval(trackTimer)
     trackTimer = a.on ? setInterval(onTrack, WATCH_POLL_MS) : null
@@ -493,7 +495,10 @@ const handlers: Handlers = {
   async cpu() {
     const u = process.cpuUsage()
     const m = process.memoryUsage()
-    return { at: now(), cpuMs: (u.user + u.system) / 1000, rssBytes: m.rss, maxRssBytes: maxRssBytes(), heapUsedBytes: m.heapUsed, peers: replicator?.peers ?? 0 }
+    // RocksDB's own counters (Corestore storage -> RocksDB state): reads and writes per entry.
+    const stats = (ledger?.store as any)?.storage?.db?._state?.stats ?? null
+    const storage = stats ? { readBatches: stats.readBatches, gets: stats.gets, writeBatches: stats.writeBatches, puts: stats.puts } : null
+    return { at: now(), cpuMs: (u.user + u.system) / 1000, rssBytes: m.rss, maxRssBytes: maxRssBytes(), heapUsedBytes: m.heapUsed, peers: replicator?.peers ?? 0, storage }
   },
 
   async usage() {
@@ -509,6 +514,30 @@ const handlers: Handlers = {
     if (ledger) await ledger.close()
     fs.rmSync(init.dir, { recursive: true, force: true })
     return { maxRssBytes: maxRssBytes() }
+  }
+}
+
+/**
+ * With TALLY_BENCH_WINDOW_PROFILE=DIR, a CPU profile of only the time this node was tracked (the
+ * network phase's payments), as DIR/<label>.window.cpuprofile: where the cost per entry goes,
+ * without start-up and admissions.
+ */
+let profiler: inspector.Session | null = null
+async function windowProfile(on: boolean): Promise<void> {
+  const dir = process.env.TALLY_BENCH_WINDOW_PROFILE
+  if (!dir) return
+  const post = (method: string, params?: object) => new Promise<any>((resolve, reject) => profiler!.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))))
+  if (on && profiler === null) {
+    profiler = new inspector.Session()
+    profiler.connect()
+    await post('Profiler.enable')
+    await post('Profiler.start')
+  } else if (!on && profiler !== null) {
+    const { profile } = await post('Profiler.stop')
+    profiler.disconnect()
+    profiler = null
+    fs.mkdirSync(dir, { recursive: true })
+    fs.writeFileSync(path.join(dir, init.label.replace(/[^a-zA-Z0-9._-]+/g, '_') + '.window.cpuprofile'), JSON.stringify(profile))
   }
 }
 

@@ -57,6 +57,9 @@ export interface NetworkFigures {
   maxRss: Summary
   /** Swarm connections per node at the end. */
   connections: Summary
+  /** RocksDB read batches and write batches per node per entry, over the same window as cpuPerEntry. */
+  readBatchesPerEntry: Summary | null
+  writeBatchesPerEntry: Summary | null
 }
 
 export async function measureNetwork(ctx: Context): Promise<NetworkFigures[]> {
@@ -71,7 +74,7 @@ export async function measureNetwork(ctx: Context): Promise<NetworkFigures[]> {
         const r = await networkRun(ctx, n, indexers, run)
         ctx.log(
           `network ${n} nodes, ${indexers} indexers, run ${run + 1}: ${n - 1} admits ${(r.admitMs / 1000).toFixed(1)} s; ` +
-            `steady ${describe(r.steady)}; burst ${describe(r.burst)}; cpu ${median(r.cpuPerEntry).toFixed(1)} ms/entry (${median(r.cpuPerEntryNet).toFixed(1)} above idle), idle ${median(r.idleCpu).toFixed(2)} %, rss ${median(r.rss).toFixed(0)} MB (load ${os.loadavg()[0].toFixed(1)})`
+            `steady ${describe(r.steady)}; burst ${describe(r.burst)}; cpu ${median(r.cpuPerEntry).toFixed(1)} ms/entry (${median(r.cpuPerEntryNet).toFixed(1)} above idle), rocksdb ${median(r.readBatches).toFixed(0)} reads + ${median(r.writeBatches).toFixed(0)} writes/entry, idle ${median(r.idleCpu).toFixed(2)} %, rss ${median(r.rss).toFixed(0)} MB (load ${os.loadavg()[0].toFixed(1)})`
         )
         runs.push(r)
       }
@@ -88,7 +91,9 @@ export async function measureNetwork(ctx: Context): Promise<NetworkFigures[]> {
         idleCpu: summarize(runs.flatMap((r) => r.idleCpu), '%'),
         rss: summarize(runs.flatMap((r) => r.rss), 'MB'),
         maxRss: summarize(runs.flatMap((r) => r.maxRss), 'MB'),
-        connections: summarize(runs.flatMap((r) => r.connections), 'peers')
+        connections: summarize(runs.flatMap((r) => r.connections), 'peers'),
+        readBatchesPerEntry: runs.every((r) => r.readBatches.length) ? summarize(runs.flatMap((r) => r.readBatches), 'batches') : null,
+        writeBatchesPerEntry: runs.every((r) => r.writeBatches.length) ? summarize(runs.flatMap((r) => r.writeBatches), 'batches') : null
       })
     }
   }
@@ -112,6 +117,8 @@ interface RunResult {
   rss: number[]
   maxRss: number[]
   connections: number[]
+  readBatches: number[]
+  writeBatches: number[]
 }
 
 async function networkRun(ctx: Context, n: number, indexers: number, run: number): Promise<RunResult> {
@@ -168,7 +175,9 @@ async function networkRun(ctx: Context, n: number, indexers: number, run: number
       cpuPerEntryNet: nodes.map((_, i) => Math.max(0, after[i].cpuMs - before[i].cpuMs - (idleCpu[i] / 100) * (after[i].at - before[i].at)) / entries),
       idleCpu,
       rss: idleTo.map((u) => u.rssBytes / MB),
-      connections: idleTo.map((u) => u.peers)
+      connections: idleTo.map((u) => u.peers),
+      readBatches: perEntry(before, after, entries, 'readBatches'),
+      writeBatches: perEntry(before, after, entries, 'writeBatches')
     }
   })
   return { ...result!, maxRss: nodes.map((node) => node.maxRssBytes / MB) }
@@ -281,6 +290,12 @@ function latencies(runs: PaymentTimes[]): LatencyFigures {
 function percentiles(values: number[]): Percentiles | null {
   if (values.length === 0) return null
   return { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), max: round(Math.max(...values)) }
+}
+
+/** A RocksDB counter's growth per entry on each node (none if the counters were not reachable). */
+function perEntry(before: Usage[], after: Usage[], entries: number, key: 'readBatches' | 'writeBatches'): number[] {
+  if (before.some((u) => !u.storage) || after.some((u) => !u.storage)) return []
+  return before.map((u, i) => (after[i].storage![key] - u.storage![key]) / entries)
 }
 
 /** CPU time between two readings as a share of one core, %. */
