@@ -55,6 +55,13 @@ interface BaseSpec<R> {
   render(result: R): string
   /** The exit code for a result that is not a plain success (e.g. an audit that found problems); default 0. */
   exitCode?(result: R): number
+  /**
+   * Completes the options in the process the command was typed in, before they go to the node
+   * (`pay` makes up its idempotency key here, so a failure can still name it).
+   */
+  prepare?(opts: Opts): Opts
+  /** What to add to a failure's message when the outcome is unknown (a time-out, a lost node), e.g. how to retry safely. */
+  retryHint?(opts: Opts): string
 }
 
 /** A command on the member's ledger: runs inside the running node when one is up, else on the store opened here. */

@@ -4,10 +4,11 @@
  * digit, never through a float), so `1250` with 2 decimals means 12.50.
  */
 import { formatAmount } from '../protocol/amount.js'
+import { jsonSafe } from '../src/display-text.js'
 
-/** JSON text of `value`, with bigints as exact integer literals, indented by 2. */
+/** JSON text of `value`, with bigints as exact integer literals, indented by 2; control and bidi characters \u-escaped. */
 export function jsonText(value: unknown): string {
-  return write(value, '') + '\n'
+  return jsonSafe(write(value, '')) + '\n'
 }
 
 function write(v: unknown, indent: string): string {

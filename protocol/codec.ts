@@ -20,6 +20,7 @@ import {
 } from './constants.js'
 import type { Entry, EntryType, Role, SignedEntry } from './types.js'
 import { assertNever } from './types.js'
+import { decodeGovernanceBody, governanceBody, isGovernanceEntry, isGovernanceType } from './governance-codec.js'
 
 /** Wire numbers of entry types. Never reuse a number. */
 export const TYPE_CODES: Record<EntryType, number> = {
@@ -32,7 +33,13 @@ export const TYPE_CODES: Record<EntryType, number> = {
   decline: 7,
   cancel: 8,
   suspend: 9,
-  leave: 10
+  leave: 10,
+  charter: 11,
+  propose: 12,
+  vote: 13,
+  object: 14,
+  withdraw: 15,
+  tick: 16
 }
 const TYPE_NAMES = new Map<number, EntryType>(Object.entries(TYPE_CODES).map(([k, v]) => [v, k as EntryType]))
 
@@ -41,7 +48,7 @@ export class CodecError extends Error {
   code = 'MALFORMED_ENTRY'
 }
 
-function fail(msg: string): never {
+export function fail(msg: string): never {
   throw new CodecError(msg)
 }
 
@@ -67,11 +74,11 @@ function boundedString(maxBytes: number, what: string) {
   }
 }
 
-const name = boundedString(NAME_BYTES_MAX, 'name')
+export const name = boundedString(NAME_BYTES_MAX, 'name')
 const memo = boundedString(MEMO_BYTES_MAX, 'memo')
 const unitCode = boundedString(12, 'unit code')
 
-const strictBool = {
+export const strictBool = {
   preencode(state: State) {
     state.end++
   },
@@ -85,7 +92,7 @@ const strictBool = {
   }
 }
 
-const amount = {
+export const amount = {
   preencode(state: State) {
     state.end += 8
   },
@@ -98,7 +105,7 @@ const amount = {
   }
 }
 
-const optionalAmount = {
+export const optionalAmount = {
   preencode(state: State, n: bigint | null) {
     state.end++
     if (n !== null) amount.preencode(state)
@@ -126,7 +133,7 @@ const role = {
   }
 }
 
-const key = c.fixed32
+export const key = c.fixed32
 
 /** The body fields of each type, in wire order. */
 function body(state: State, e: Entry, op: 'preencode' | 'encode'): void {
@@ -173,6 +180,7 @@ function body(state: State, e: Entry, op: 'preencode' | 'encode'): void {
     case 'leave':
       return
     default:
+      if (isGovernanceEntry(e)) return governanceBody(state, e, op)
       assertNever(e)
   }
 }
@@ -214,6 +222,7 @@ function decodeBody(state: State, type: EntryType): Record<string, unknown> {
     case 'leave':
       return {}
     default:
+      if (isGovernanceType(type)) return decodeGovernanceBody(state, type)
       return assertNever(type)
   }
 }

@@ -2,6 +2,8 @@
  * Entry types, state records and rule outcomes of the Tally v1 protocol.
  * Every shape here is documented field by field in protocol/SPEC.md.
  */
+import type { GovernanceEntry, GovState, Proposal } from './governance-types.js'
+import type { Policy } from './policy.js'
 
 /** Lower-case hex of a 32-byte key or hash. Branded so an id is never mistaken for a name. */
 export type Hex = string & { readonly __brand: 'Hex' }
@@ -23,6 +25,12 @@ export type EntryType =
   | 'cancel'
   | 'suspend'
   | 'leave'
+  | 'charter'
+  | 'propose'
+  | 'vote'
+  | 'object'
+  | 'withdraw'
+  | 'tick'
 
 /** Role of a member: stewards admit members and set limits. */
 export type Role = 'member' | 'steward'
@@ -131,6 +139,7 @@ export type Entry =
   | CancelEntry
   | SuspendEntry
   | LeaveEntry
+  | GovernanceEntry
 
 /** An entry with the author's signature over its signing bytes. */
 export type SignedEntry = Entry & { signature: Uint8Array }
@@ -174,6 +183,11 @@ export interface Member {
   entries: number
   /** Highest seq of an entry this member authored that the rules decided (applied or rejected). */
   lastSeq: number
+  /** The member's clock: the latest time it signed, never going back (time.ts). 0 in 0.1 records. */
+  clock?: number
+  /** For the policy's rate limit: the hour of `clock`, and entries authored in it. */
+  rateHour?: number
+  rateCount?: number
 }
 
 export type InvoiceStatus = 'pending' | 'accepted' | 'declined' | 'cancelled'
@@ -219,6 +233,12 @@ export type RejectCode =
   | 'not_invoice_payer'
   | 'not_invoice_author'
   | 'balance_not_zero'
+  | 'decided_by_members'
+  | 'charter_late'
+  | 'unknown_proposal'
+  | 'proposal_closed'
+  | 'not_proposer'
+  | 'rate_limited'
 
 /** A rejection with its code and, for an overspend, what was available. */
 export interface Rejection {
@@ -242,6 +262,14 @@ export interface Effect {
   addWriter?: { key: Hex; indexer: boolean }
   /** Accounts whose balance moved and by how much, in entry order (payer first). */
   moves: Array<{ account: Hex; delta: bigint }>
+  /** The author's record when it changes but is not in `members` (a tick: not part of its history). */
+  author?: Member
+  /** A proposal created or changed (governance entries). */
+  proposal?: Proposal
+  /** A new policy (the charter). */
+  policy?: Policy
+  /** Chained into the state hash after the members (governance entries: what they did). */
+  note?: string
 }
 
 export type Outcome = Effect | Rejection
@@ -265,6 +293,12 @@ export interface RuleInput {
   nameTaken: boolean
   /** For admit: the account, if any, already bound to the admitted writer key. */
   writerTakenBy: Hex | null
+  /** Governance state (policy, open proposals); null reads as the steward policy with nothing open. */
+  gov?: GovState | null
+  /** The proposal a vote, objection or withdrawal names, if any. */
+  proposal?: Proposal | null
+  /** The entry's log position (meta.entries before it). */
+  position?: number
 }
 
 /** Keys the caller must look up before calling the rules. */
@@ -273,6 +307,8 @@ export interface Lookups {
   invoice: Hex | null
   name: string | null
   writer: Hex | null
+  /** The proposal a vote, objection or withdrawal names. */
+  proposal?: Hex | null
 }
 
 export function assertNever(x: never): never {

@@ -5,8 +5,9 @@
  * payments among eight members writes each member once, not 64 times, and 4-5 log chunks.
  */
 import type { BeeReader, HyperbeeBatch } from 'hyperbee'
-import type { Hex, Invoice, Member } from '../protocol/index.js'
+import type { GovState, Hex, Invoice, Member, Proposal } from '../protocol/index.js'
 import { invoiceFromJson, invoiceToJson, memberFromJson, memberToJson, metaFromJson, metaToJson } from './records.js'
+import { govFromJson, govToJson, proposalFromJson, proposalToJson } from './governance-records.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import type { StateStore, WriterState } from './state-store.js'
 import * as K from './view-keys.js'
@@ -39,6 +40,14 @@ export class BeeReaderStore {
   }
   async getWriterState(writer: Hex): Promise<WriterState> {
     return (await this.read(K.writerStateKey(writer))) ?? { block: -1, junk: 0 }
+  }
+  async getGov(): Promise<GovState | null> {
+    const j = await this.read(K.GOV_KEY)
+    return j && govFromJson(j)
+  }
+  async getProposal(id: Hex): Promise<Proposal | null> {
+    const j = await this.read(K.proposalKey(id))
+    return j && proposalFromJson(j)
   }
   async getEntry(index: number): Promise<EntryRecord | null> {
     const { chunk, offset } = K.logSlot(index)
@@ -93,6 +102,18 @@ export class BeeStore extends BeeReaderStore implements StateStore {
   async putEntry(record: EntryRecord): Promise<void> {
     const { chunk, offset } = K.logSlot(record.index)
     ;(await this.chunk<EntryRecord>(K.logKey(chunk), offset))[offset] = record
+  }
+  async putGov(gov: GovState): Promise<void> {
+    await this.write(K.GOV_KEY, govToJson(gov))
+  }
+  async putProposal(proposal: Proposal): Promise<void> {
+    await this.write(K.proposalKey(proposal.id), proposalToJson(proposal))
+  }
+  async listMembers(): Promise<Member[]> {
+    const out = new Map<string, Member>()
+    for await (const node of this.batch.createReadStream(K.prefixRange('acct/'))) out.set(node.key as string, memberFromJson(node.value))
+    for (const [key, value] of this.cache) if (key.startsWith('acct/') && value) out.set(key, memberFromJson(value as any))
+    return [...out.values()]
   }
   async putWriterState(writer: Hex, state: WriterState): Promise<void> {
     await this.write(K.writerStateKey(writer), state)

@@ -7,6 +7,7 @@
  * `apply` runs the protocol rules on each entry to build the view, identically on every peer.
  */
 import { EventEmitter } from 'events'
+import type { Duplex } from 'stream'
 import Autobase, { type ApplyNode, type HostCalls } from 'autobase'
 import Corestore from 'corestore'
 import Hyperbee from 'hyperbee'
@@ -39,23 +40,36 @@ import { applyBlock } from './apply-block.js'
 import { watchEquivocation } from './audit/equivocation.js'
 import { BeeReaderStore, BeeStore } from './bee-store.js'
 import { LedgerError } from './errors.js'
+import type { LedgerEvents } from './ledger-events.js'
+import type { ReplicationStream } from './replication-stream.js'
 import { isStorageFailure, storageError, storeDir } from './storage.js'
 import { GroupCommit } from './group-commit.js'
+import { ConfirmationNudge } from './confirmation-nudge.js'
+import { Presence } from './presence.js'
+import { indexerSummary, type IndexerStatus } from './indexers.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import { invoiceFromJson, memberFromJson } from './records.js'
 import * as K from './view-keys.js'
 import { ViewCache } from './view-cache.js'
 import { VerifiedSet } from './verified-set.js'
+import { membersPolicy, type Decision, type Policy } from '../protocol/index.js'
+import {
+  findProposal,
+  listProposals,
+  nextTick,
+  policyView,
+  proposalAction,
+  readGov,
+  viewProposal,
+  type PolicyView,
+  type ProposalInput,
+  type ProposalView
+} from './governance-api.js'
 
 const DEFAULT_NAMESPACE = 'tally'
 const DEFAULT_ACK_INTERVAL_MS = 1000
 const DEFAULT_BATCH_MAX = 256
 const APPLY_WAIT_MS = 30_000
-/** Confirmation counts as stalled after this many ack intervals without progress (at least NUDGE_MIN_MS). */
-const NUDGE_ACK_INTERVALS = 3
-const NUDGE_MIN_MS = 500
-/** Acks one stalled state may get: with backoff, they span 63 periods (about 30 s at a 100 ms ack interval). */
-const NUDGES_PER_STALL = 6
 /** The precheck has no entry id yet; no rule reads it before the entry is sealed. */
 const ZERO_ID = '0'.repeat(64) as Hex
 
@@ -77,8 +91,10 @@ export interface LedgerOptions {
   batchMax?: number
   /** Fast-forward to the quorum-signed view when far behind (default true). */
   fastForward?: boolean
-  /** As an indexer, append an ack when confirmation has stalled (default true; `nudgeConfirmation`). Off only to show the stall in tests. */
+  /** As an indexer, append an ack when confirmation has stalled (default true; src/confirmation-nudge.ts). Off only to show the stall in tests. */
   confirmNudge?: boolean
+  /** Append a `tick` when this member's clock can witness an open proposal's window (default true; SPEC.md §11). */
+  witness?: boolean
 }
 
 /** Everything `Ledger.create` needs beyond LedgerOptions. */
@@ -95,6 +111,19 @@ export interface CreateOptions extends Omit<LedgerOptions, 'key' | 'encryptionKe
   maxBalance?: bigint | null
   /** The creator's member name. */
   memberName: string
+  /**
+   * Who decides admits, limits, suspensions, roles, indexers and the policy (protocol/SPEC.md §10):
+   * 'steward' (default, as in 0.1: no charter), 'members' (the members' default policy), or a policy.
+   */
+  decisions?: 'steward' | 'members' | Policy
+  /** With `decisions: 'members'`: every window, in ms (default 72 h). */
+  windowMs?: number
+}
+
+/** A decision made at a log position, as the `decision` event gives it. */
+export interface DecisionEvent extends Decision {
+  /** Log position of the entry at which it was made. */
+  index: number
 }
 
 /** A member with balances: `balance` includes pending entries, `confirmed` only quorum-signed ones. */
@@ -142,6 +171,11 @@ export interface LedgerStatus {
   confirmedStateHash: Hex | null
   viewLength: number
   signedLength: number
+  /** The indexers, with whether this node reaches each now (src/indexers.ts). */
+  indexers: IndexerStatus[]
+  /** How many indexers confirm (more than half), and how many are reachable from here now. */
+  quorum: number
+  reachableIndexers: number
 }
 
 /**
@@ -157,7 +191,7 @@ export interface LedgerStatus {
  * (the stored evidence, or null if it could not be kept) when hypercore finds that a writer
  * core was forked; `audit()` reports it.
  */
-export class Ledger extends EventEmitter {
+export class Ledger extends EventEmitter<LedgerEvents> {
   readonly base: Autobase<Hyperbee>
   readonly store: Corestore
   readonly identity: KeyPair
@@ -184,14 +218,17 @@ export class Ledger extends EventEmitter {
   private failure: Error | null = null
   /** The store's directory, for error messages. */
   private readonly dir: string
-  /** Checks that confirmation does not stall (see `nudgeConfirmation`). */
-  private nudgeTimer: ReturnType<typeof setInterval> | null = null
-  private readonly nudgeMs: number
-  private readonly confirmNudge: boolean
-  private lastSigned = -1
-  private stall = { state: '', acks: 0, wait: 0 }
-  /** Acks the confirmation nudge has appended since open (for tests and monitoring). */
-  nudges = 0
+  /** Which members' nodes are connected now; the network fills it (src/network/presence-channel.ts). */
+  readonly presence = new Presence()
+  /** Keeps confirmation moving when Autobase's acks stop (src/confirmation-nudge.ts); null when turned off. */
+  private readonly nudge: ConfirmationNudge | null
+  private readonly witnessOn: boolean
+  private witnessTimer: ReturnType<typeof setTimeout> | null = null
+  private witnessing = false
+  /** Decisions already announced (a reorder can apply the same decision again). */
+  private readonly announced = new Set<string>()
+  /** Ticks this node has appended since open (for tests and monitoring). */
+  ticks = 0
 
   constructor(opts: LedgerOptions) {
     super()
@@ -202,19 +239,20 @@ export class Ledger extends EventEmitter {
     this.identity = opts.identity
     this.account = toHex(opts.identity.publicKey)
     // Apply trusts the signatures this node makes (VerifiedSet), so the key pair must be a pair.
-    if (!keyPairMatches(opts.identity)) throw new LedgerError('BAD_INPUT', "the identity's secret key does not belong to its public key")
+    if (!keyPairMatches(opts.identity)) throw LedgerError.BAD_INPUT("the identity's secret key does not belong to its public key")
     this.base = new Autobase<Hyperbee>(this.store, opts.key ?? null, {
       valueEncoding: 'binary',
       ackInterval: opts.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS,
       encryptionKey: opts.encryptionKey ?? null,
-      encrypt: !opts.encryptionKey,
+      // Only a new ledger gets a fresh key: for an existing one a fresh key would read nothing, forever.
+      encrypt: opts.key == null && !opts.encryptionKey,
       fastForward: opts.fastForward ?? true,
       open: (store) => new Hyperbee(store.get({ name: 'view' }), { keyEncoding: 'utf-8', valueEncoding: 'json', extension: false }),
       apply: (nodes, view, host) => this.apply(nodes, view, host),
       close: (view) => view.close()
     })
     this.base.on('update', () => this.emit('update'))
-    this.base.on('interrupt', (reason: string) => this.emit('interrupt', new LedgerError('UPGRADE_NEEDED', String(reason))))
+    this.base.on('interrupt', (reason: string) => this.emit('interrupt', LedgerError.UPGRADE_NEEDED(String(reason))))
     // Autobase closes itself after a storage failure; every later call reports why.
     this.base.on('error', (err: Error) => {
       this.failure = this.failure ?? this.stopped(err)
@@ -226,8 +264,14 @@ export class Ledger extends EventEmitter {
     // Hypercore keeps no evidence when it finds a writer's fork; this keeps it for the auditor.
     this.stopWatching = watchEquivocation(this.store, (stored) => this.emit('equivocation', stored))
     this.dir = typeof opts.store === 'string' ? opts.store : (storeDir(root) ?? 'its store')
-    this.confirmNudge = opts.confirmNudge ?? true
-    this.nudgeMs = Math.max(NUDGE_MIN_MS, NUDGE_ACK_INTERVALS * (opts.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS))
+    this.nudge =
+      opts.confirmNudge === false
+        ? null
+        : new ConfirmationNudge(
+            { base: this.base, pending: () => this.commit.pending, live: () => this.closing === null && this.failure === null },
+            opts.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS
+          )
+    this.witnessOn = opts.witness ?? true
   }
 
   /**
@@ -249,6 +293,11 @@ export class Ledger extends EventEmitter {
       creatorName: opts.memberName,
       writer: ledger.base.local.key
     })
+    const decisions = opts.decisions ?? 'steward'
+    if (decisions !== 'steward') {
+      // The charter directly follows genesis: nobody else can write before it.
+      await ledger.write({ type: 'charter', policy: decisions === 'members' ? membersPolicy({ windowMs: opts.windowMs }) : decisions })
+    }
     return ledger
   }
 
@@ -272,7 +321,29 @@ export class Ledger extends EventEmitter {
   async ready(): Promise<void> {
     if (this.opening === null) this.opening = this.open()
     await this.opening
+    this.assertOpen()
+  }
+
+  /** Throws LEDGER_CLOSED after close(), and the failure after a storage failure. */
+  private assertOpen(): void {
     if (this.failure) throw this.failure
+    if (this.closing !== null) throw LedgerError.LEDGER_CLOSED('the ledger is closed')
+  }
+
+  /**
+   * Resolves when this node can write: its admission is applied here (it is a writer and has a
+   * member record). Rejects with TIMEOUT after `timeoutMs` (default 60 s) and LEDGER_CLOSED on close.
+   */
+  async waitWritable(opts: { timeoutMs?: number } = {}): Promise<void> {
+    await this.ready()
+    const deadline = Date.now() + (opts.timeoutMs ?? 60_000)
+    for (;;) {
+      this.assertOpen()
+      if (this.base.writable && (await this.reader().getMember(this.account)) !== null) return
+      const left = deadline - Date.now()
+      if (left <= 0) throw LedgerError.TIMEOUT(`this node was not admitted (or has not synced its admission) within ${opts.timeoutMs ?? 60_000} ms`)
+      await this.nextUpdate(Math.min(left, 1000))
+    }
   }
 
   private async open(): Promise<void> {
@@ -285,13 +356,51 @@ export class Ledger extends EventEmitter {
       this.closing = Promise.resolve()
       throw err instanceof LedgerError ? err : storageError(this.dir, err)
     }
-    this.cache = new ViewCache(this.base.view)
-    if (this.confirmNudge) {
-      this.nudgeTimer = setInterval(() => void this.nudgeConfirmation().catch(() => {}), this.nudgeMs)
-      this.nudgeTimer.unref()
+    // Every Tally ledger is encrypted. Without the key (not given, not kept in this store) Autobase
+    // would open it unencrypted and show an empty ledger for ever: refuse at open instead.
+    if (this.base.encryptionKey === null) {
+      await this.base.close().catch(() => {})
+      if (this.ownsStore) await this.rootStore.close().catch(() => {})
+      this.closing = Promise.resolve()
+      throw LedgerError.NO_ENCRYPTION_KEY('this ledger is encrypted and its encryption key was not given (it comes with the invite) nor is it kept in this store')
     }
+    this.cache = new ViewCache(this.base.view)
+    this.nudge?.start()
     // Seqs must keep growing across restarts, also past entries appended here but not applied yet.
     this.nextSeq = (await this.lastLocalSeq()) + 1
+    if (this.witnessOn) {
+      this.on('update', () => this.scheduleWitness(0))
+      this.scheduleWitness(0)
+    }
+  }
+
+  /**
+   * Windows pass only when a majority of active members' clocks witness them (protocol/time.ts):
+   * this node appends a `tick` when its member has not yet witnessed an open proposal, or when
+   * the window has passed on its clock, and sleeps until the next such time otherwise.
+   */
+  private scheduleWitness(ms: number): void {
+    if (this.closing !== null || this.witnessTimer !== null) return
+    this.witnessTimer = setTimeout(() => {
+      this.witnessTimer = null
+      void this.witnessOnce().catch(() => {})
+    }, ms)
+    this.witnessTimer.unref?.()
+  }
+
+  private async witnessOnce(): Promise<void> {
+    if (this.witnessing || this.closing !== null || this.failure !== null || !this.base.writable) return
+    this.witnessing = true
+    try {
+      const now = Date.now()
+      const due = await nextTick(this.base.view, this.account, now)
+      if (due === null) return
+      if (due > now) return this.scheduleWitness(Math.min(due - now + 5, 60_000))
+      await this.tick()
+      this.ticks++
+    } finally {
+      this.witnessing = false
+    }
   }
 
   /**
@@ -318,7 +427,7 @@ export class Ledger extends EventEmitter {
   private stopped(err: unknown): Error {
     if (!isStorageFailure(err)) return err instanceof Error ? err : new Error(String(err))
     const e = storageError(this.dir, err)
-    return new LedgerError('STORAGE', `${e.message}; the ledger has stopped and nothing more was written`, { cause: err })
+    return LedgerError.STORAGE(`${e.message}; the ledger has stopped and nothing more was written`, { cause: err })
   }
 
   /** The ledger id (Autobase key). */
@@ -345,8 +454,14 @@ export class Ledger extends EventEmitter {
     return this.closing !== null
   }
 
-  /** A replication stream for a connection (or `true`/`false` for a new initiator/responder stream). */
-  replicate(stream: any): any {
+  /**
+   * A replication stream: `true`/`false` makes a new one as initiator/responder, to pipe to the
+   * other side's; a connection (a Hyperswarm one, or any duplex) replicates over it.
+   */
+  replicate(isInitiator: boolean): ReplicationStream
+  replicate(connection: ReplicationStream | Duplex): ReplicationStream
+  replicate(stream: boolean | ReplicationStream | Duplex): ReplicationStream {
+    this.assertOpen()
     return this.base.replicate(stream)
   }
 
@@ -355,6 +470,7 @@ export class Ledger extends EventEmitter {
     // With nothing new in memory, Autobase's update() settles on microtasks alone, so a caller's
     // `while (...) await update()` never lets the event loop run: replication data and storage
     // reads are never delivered and the entry it waits for is never applied. One turn fixes that.
+    this.assertOpen()
     await new Promise<void>((resolve) => setImmediate(resolve))
     await this.base.update()
   }
@@ -379,9 +495,10 @@ export class Ledger extends EventEmitter {
   }
 
   private async doClose(): Promise<void> {
-    for (const w of [...this.waiters.values()]) w.reject(new LedgerError('LEDGER_CLOSED', 'the ledger closed before the entry applied'))
+    for (const w of [...this.waiters.values()]) w.reject(LedgerError.LEDGER_CLOSED('the ledger closed before the entry applied'))
     this.stopWatching()
-    if (this.nudgeTimer) clearInterval(this.nudgeTimer)
+    this.nudge?.stop()
+    if (this.witnessTimer) clearTimeout(this.witnessTimer)
     try {
       await this.base.close()
     } finally {
@@ -389,29 +506,9 @@ export class Ledger extends EventEmitter {
     }
   }
 
-  /**
-   * Autobase can leave the quorum-signed length short of the view for good once writes stop:
-   * an indexer never acks its own single head, and the other indexers see no reason to ack
-   * (seen with 8 peers in the bench: every peer agreed, 60 s later still unconfirmed). An
-   * indexer that finds the signed length below the view's and unchanged for a whole period
-   * appends one ack of its own, which gives the others a new head to ack; backing off, and a
-   * few times per stalled state at most, so a node that is offline does not keep appending.
-   */
-  private async nudgeConfirmation(): Promise<void> {
-    if (this.closing !== null || this.failure !== null || !this.base.opened || !this.base.ackable) return
-    const core = this.base.view.core
-    const signed = core.signedLength
-    const stalled = signed < core.length && signed === this.lastSigned && this.commit.pending === 0
-    this.lastSigned = signed
-    if (!stalled) return
-    // Backing off per stalled state (signed length, view length): after k acks wait 2^k periods, at
-    // most NUDGES_PER_STALL acks. Offline, or with the other indexers away, acks only grow the core.
-    const state = `${signed}/${core.length}`
-    if (state !== this.stall.state) this.stall = { state, acks: 0, wait: 0 }
-    if (this.stall.wait-- > 0 || this.stall.acks >= NUDGES_PER_STALL) return
-    this.stall.wait = 2 ** this.stall.acks++
-    this.nudges++
-    await this.base.append(null)
+  /** Acks the confirmation nudge has appended since open (for tests and monitoring). */
+  get nudges(): number {
+    return this.nudge?.acks ?? 0
   }
 
   // ---- apply ----
@@ -421,6 +518,7 @@ export class Ledger extends EventEmitter {
     const store = new BeeStore(view.batch())
     const ledgerKey = this.base.key
     const decided: EntryRecord[] = []
+    const made: DecisionEvent[] = []
     for (const node of nodes) {
       // An Autobase ack is null. An empty block also reaches peers as null, so the appending node
       // must skip it too or it would decide one more entry than everyone else.
@@ -432,14 +530,25 @@ export class Ledger extends EventEmitter {
           return
         }
         if (this.waiters.size > 0) decided.push(d.record)
+        for (const dec of d.record.decisions ?? []) made.push({ ...dec, index: d.record.index })
         const add = d.outcome.ok ? d.outcome.addWriter : undefined
         if (add && !b4a.equals(fromHex(add.key), ledgerKey)) await host.addWriter(fromHex(add.key), { indexer: add.indexer })
         // A writer past its junk limit leaves the writers (Autobase keeps its last indexer: then only its member is suspended).
         if (d.removeWriter !== null && host.removeable(fromHex(d.removeWriter))) await host.removeWriter(fromHex(d.removeWriter))
+        // Decisions: admit a writer, make one an indexer, or demote one (Autobase keeps its last indexer).
+        for (const w of d.writers ?? []) {
+          if (w.indexer || host.removeable(fromHex(w.key))) await host.addWriter(fromHex(w.key), { indexer: w.indexer })
+        }
       }
     }
     await store.flush()
     this.cache?.invalidate()
+    for (const ev of made) {
+      const key = ev.proposal + ':' + ev.status
+      if (this.announced.has(key)) continue
+      this.announced.add(key)
+      this.emit('decision', ev)
+    }
     // Only a notification to local writers; the view itself stays derived from the nodes alone.
     for (const record of decided) this.waiters.get(record.id)?.resolve(record)
   }
@@ -469,10 +578,68 @@ export class Ledger extends EventEmitter {
     })
   }
 
-  /** Changes a member's limits (stewards only). */
+  /**
+   * Changes a member's limits: directly (stewards only) when the policy leaves limits to a
+   * steward; otherwise proposes the change to the members (the receipt's record is then a
+   * `propose` entry, and its id the proposal's).
+   */
   async setLimits(member: string | Uint8Array, limits: { creditLimit: bigint; maxBalance?: bigint | null }): Promise<Receipt> {
     const m = await this.findMember(member)
+    if ((await this.policy()).policy.rules.limits.method !== 'steward') {
+      return this.propose({ action: 'limits', member: m.account, creditLimit: limits.creditLimit, maxBalance: limits.maxBalance ?? null })
+    }
     return this.write({ type: 'set-limits', account: fromHex(m.account), creditLimit: limits.creditLimit, maxBalance: limits.maxBalance ?? null })
+  }
+
+  // ---- decisions by the members (protocol/SPEC.md §10-11; src/governance-api.ts) ----
+
+  /** Proposes a decision; the receipt's id is the proposal's id. The proposer's own vote is yes. */
+  async propose(input: ProposalInput, opts: { memo?: string } = {}): Promise<Receipt> {
+    const meta = await this.requireMeta()
+    const proposal = await proposalAction(this, input, { creditLimit: meta.defaultCreditLimit, maxBalance: meta.defaultMaxBalance })
+    return this.write({ type: 'propose', proposal, memo: opts.memo ?? '' })
+  }
+
+  /** Votes yes or no on an open proposal (id or unique prefix); a later vote replaces this one until the decision. */
+  async vote(id: string, choice: 'yes' | 'no' | boolean, opts: { memo?: string } = {}): Promise<Receipt> {
+    if (choice !== 'yes' && choice !== 'no' && typeof choice !== 'boolean') throw new LedgerError('BAD_INPUT', `a vote is yes or no, not ${JSON.stringify(choice)}`)
+    const p = await findProposal(this.base.view, id)
+    return this.write({ type: 'vote', proposal: fromHex(p.id), yes: choice === 'yes' || choice === true, memo: opts.memo ?? '' })
+  }
+
+  /** Objects to an open proposal: under `no-objection` this refuses it; otherwise it is a no vote. */
+  async object(id: string, opts: { reason?: string } = {}): Promise<Receipt> {
+    const p = await findProposal(this.base.view, id)
+    return this.write({ type: 'object', proposal: fromHex(p.id), memo: opts.reason ?? '' })
+  }
+
+  /** Withdraws this member's open proposal. */
+  async withdraw(id: string): Promise<Receipt> {
+    const p = await findProposal(this.base.view, id)
+    return this.write({ type: 'withdraw', proposal: fromHex(p.id) })
+  }
+
+  /** Appends a `tick`: this member's signed time, which witnesses open windows (the node does it on its own). */
+  async tick(): Promise<Receipt> {
+    return this.write({ type: 'tick' })
+  }
+
+  /** Proposals with their counts: open ones first; `all` adds decided ones, newest first. */
+  async proposals(opts: { all?: boolean } = {}): Promise<ProposalView[]> {
+    await this.ready()
+    return listProposals(this.base.view, opts)
+  }
+
+  /** One proposal by id or unique prefix. */
+  async proposal(id: string): Promise<ProposalView> {
+    await this.ready()
+    return viewProposal(this.base.view, await findProposal(this.base.view, id), await readGov(this.base.view))
+  }
+
+  /** The policy in force, the indexers and the number of active members. */
+  async policy(): Promise<PolicyView> {
+    await this.ready()
+    return policyView(this.base.view)
   }
 
   /** Pays `payee` (an account key, or a name or prefix: see `findMember`) `amount` minor units now. */
@@ -514,8 +681,7 @@ export class Ledger extends EventEmitter {
    */
   async write(draft: EntryDraft): Promise<Receipt> {
     await this.ready()
-    if (this.closing) throw new LedgerError('LEDGER_CLOSED', 'the ledger is closed')
-    if (!this.base.writable) throw new LedgerError('NOT_WRITABLE', 'this node is not a writer of the ledger yet (not admitted, or not synced)')
+    if (!this.base.writable) throw LedgerError.NOT_WRITABLE('this node is not a writer of the ledger yet (not admitted, or not synced)')
     const entry = {
       seq: Number.MAX_SAFE_INTEGER, // checked with the highest seq; the real one is set at append time
       timestamp: draft.timestamp ?? Date.now(),
@@ -528,7 +694,7 @@ export class Ledger extends EventEmitter {
     try {
       encodeUnsigned(entry)
     } catch (err) {
-      throw new LedgerError('BAD_INPUT', (err as Error).message, { cause: err })
+      throw LedgerError.BAD_INPUT((err as Error).message, { cause: err })
     }
     const check = await this.precheck(entry)
     // From here to push nothing awaits: seqs reach the log in the order they are given, and
@@ -537,7 +703,7 @@ export class Ledger extends EventEmitter {
       const available = check.available - (this.spendAdded - check.spendAddedAtRead)
       if (check.spend > available) {
         const left = available < 0n ? 0n : available
-        throw new LedgerError('REJECTED', `can spend ${left}, not ${check.spend} (other payments are in flight)`, { reject: 'over_credit_limit', available: left })
+        throw LedgerError.REJECTED(`can spend ${left}, not ${check.spend} (other payments are in flight)`, { reject: 'over_credit_limit', available: left })
       }
     }
     // The view may know a higher seq than this store (an identity restored onto a new store).
@@ -557,8 +723,8 @@ export class Ledger extends EventEmitter {
       } catch (err) {
         this.waiters.get(sealed.id)?.reject(err as Error)
         // The append did not complete, so the entry is not in the store.
-        if (this.closing) throw new LedgerError('LEDGER_CLOSED', 'the ledger closed before the entry was written')
-        if (this.base.interrupted) throw new LedgerError('UPGRADE_NEEDED', String(this.base.interrupted))
+        if (this.closing) throw LedgerError.LEDGER_CLOSED('the ledger closed before the entry was written')
+        if (this.base.interrupted) throw LedgerError.UPGRADE_NEEDED(String(this.base.interrupted))
         if (this.failure || isStorageFailure(err)) {
           // Autobase stops after a failed write; every later call reports the same error.
           this.failure = this.failure ?? this.stopped(err)
@@ -568,7 +734,7 @@ export class Ledger extends EventEmitter {
       }
       const record = await applied
       if (record.status === 'rejected') {
-        throw new LedgerError('REJECTED', record.reason ?? String(record.code), { reject: record.code ?? undefined })
+        throw LedgerError.REJECTED(record.reason ?? String(record.code), { reject: record.code ?? undefined })
       }
       return { id: sealed.id, record }
     } finally {
@@ -602,13 +768,16 @@ export class Ledger extends EventEmitter {
           counterparty: cp === null ? null : await reader.getMember(cp),
           invoice,
           nameTaken: look.name === null ? false : (await reader.accountOfName(nameKey(look.name))) !== null,
-          writerTakenBy: look.writer === null ? null : await reader.accountOfWriter(look.writer)
+          writerTakenBy: look.writer === null ? null : await reader.accountOfWriter(look.writer),
+          gov: await reader.getGov(),
+          proposal: look.proposal ? await reader.getProposal(look.proposal) : null,
+          position: meta ? meta.entries : 0
         },
         entry
       )
       if (!outcome.ok) {
-        if (outcome.code === 'author_not_writer') throw new LedgerError('NOT_MEMBER', "this identity is not the member bound to this node's writer")
-        throw new LedgerError('REJECTED', outcome.reason, { reject: outcome.code, available: outcome.available })
+        if (outcome.code === 'author_not_writer') throw LedgerError.WRONG_IDENTITY("this identity is not the member bound to this node's writer")
+        throw LedgerError.REJECTED(outcome.reason, { reject: outcome.code, available: outcome.available })
       }
       const own = outcome.moves.find((m) => m.account === this.account && m.delta < 0n)
       const available = seen ? seen.creditLimit + seen.balance : 0n
@@ -630,7 +799,7 @@ export class Ledger extends EventEmitter {
         fn()
       }
       const timer = setTimeout(() => {
-        settle(() => reject(new LedgerError('TIMEOUT', `entry ${id.slice(0, 8)} was appended but not applied here within ${APPLY_WAIT_MS} ms`)))
+        settle(() => reject(LedgerError.TIMEOUT(`entry ${id.slice(0, 8)} was appended but not applied here within ${APPLY_WAIT_MS} ms`)))
       }, APPLY_WAIT_MS)
       this.waiters.set(id, {
         resolve: (record) => settle(() => resolve(record)),
@@ -649,12 +818,13 @@ export class Ledger extends EventEmitter {
 
   private async requireMeta(): Promise<ViewMeta> {
     const meta = await this.meta()
-    if (meta === null) throw new LedgerError('NOT_MEMBER', 'this ledger has no genesis here yet: not synced')
+    if (meta === null) throw LedgerError.NOT_SYNCED('this ledger has no genesis here yet: not synced')
     return meta
   }
 
   /** A snapshot of the view at the quorum-signed length: the confirmed state. Close it after use. */
   confirmedView(): Hyperbee {
+    this.assertOpen()
     return this.base.view.checkout(this.base.view.core.signedLength)
   }
 
@@ -714,6 +884,7 @@ export class Ledger extends EventEmitter {
 
   /** Every decided entry from log position `start` on (applied and rejected), in linear order. */
   async *log(opts: { start?: number; limit?: number } = {}): AsyncIterable<HistoryItem> {
+    await this.ready()
     const confirmed = await this.confirmedEntries()
     const start = opts.start ?? 0
     let left = opts.limit ?? -1
@@ -790,6 +961,7 @@ export class Ledger extends EventEmitter {
     }
     let members = 0
     for await (const _ of this.base.view.createReadStream(K.prefixRange('acct/'))) members++
+    const summary = await this.indexers()
     return {
       key: toHex(this.base.key),
       discoveryKey: toHex(this.base.discoveryKey),
@@ -808,16 +980,29 @@ export class Ledger extends EventEmitter {
       confirmedEntries: confirmed?.entries ?? 0,
       confirmedStateHash: confirmed?.stateHash ?? null,
       viewLength: this.base.view.core.length,
-      signedLength: this.base.view.core.signedLength
+      signedLength: this.base.view.core.signedLength,
+      indexers: summary.indexers,
+      quorum: summary.quorum,
+      reachableIndexers: summary.reachable
     }
+  }
+
+  /** The indexers and whether this node reaches each now; `status()` includes them. */
+  async indexers(): Promise<{ indexers: IndexerStatus[]; quorum: number; reachable: number }> {
+    await this.ready()
+    const keys = ((this.base.system?.indexers ?? []) as Array<{ key: Uint8Array }>).map((i) => i.key)
+    return indexerSummary(keys, this.base.local.key, this.reader(), this.presence)
   }
 
   /** This node's own member record. */
   async self(): Promise<Member> {
     await this.ready()
-    const m = await this.reader().getMember(this.account)
-    if (!m) throw new LedgerError('NOT_MEMBER', 'this identity is not a member of the ledger (yet)')
-    return m
+    const reader = this.reader()
+    const m = await reader.getMember(this.account)
+    if (m) return m
+    if ((await reader.getMeta()) === null) throw LedgerError.NOT_SYNCED('this node has not synced the ledger yet (no genesis here)')
+    if (!this.base.writable) throw LedgerError.NOT_MEMBER('this identity is not a member of the ledger (or its admission has not reached this node yet)')
+    throw LedgerError.NOT_SYNCED('this node is a writer but has not applied its own admission yet')
   }
 
   /**
@@ -833,16 +1018,16 @@ export class Ledger extends EventEmitter {
     if (typeof query !== 'string') {
       const account = toHex(keyBytes(query, 'account'))
       const m = await reader.getMember(account)
-      if (!m) throw new LedgerError('UNKNOWN_MEMBER', `no member has the account ${account}`, { candidates: [] })
+      if (!m) throw LedgerError.UNKNOWN_MEMBER(`no member has the account ${account}`, { candidates: [] })
       return m
     }
     const q = String(query).trim()
-    if (q === '') throw new LedgerError('BAD_INPUT', 'a member name or key is needed')
+    if (q === '') throw LedgerError.BAD_INPUT('a member name or key is needed')
     const lower = q.toLowerCase()
     if (/^[0-9a-f]{64}$/.test(lower)) {
       const m = await reader.getMember(lower as Hex)
       if (m) return m
-      throw new LedgerError('UNKNOWN_MEMBER', `no member has the account ${lower}`, { candidates: [] })
+      throw LedgerError.UNKNOWN_MEMBER(`no member has the account ${lower}`, { candidates: [] })
     }
     const keyLike = looksLikeKey(q)
     const all: Member[] = []
@@ -859,20 +1044,20 @@ export class Ledger extends EventEmitter {
     if (matches.length === 1) return matches[0]
     const candidates = (matches.length ? matches : all).map((m) => ({ name: m.name, account: m.account }))
     if (matches.length === 0) {
-      throw new LedgerError('UNKNOWN_MEMBER', `no member matches ${JSON.stringify(q)}; members: ${candidates.map((c) => c.name).join(', ') || 'none'}`, { candidates })
+      throw LedgerError.UNKNOWN_MEMBER(`no member matches ${JSON.stringify(q)}; members: ${candidates.map((c) => c.name).join(', ') || 'none'}`, { candidates })
     }
-    throw new LedgerError('AMBIGUOUS_MEMBER', `${JSON.stringify(q)} matches ${candidates.map((c) => `${c.name} (${c.account.slice(0, 8)})`).join(', ')}`, { candidates })
+    throw LedgerError.AMBIGUOUS_MEMBER(`${JSON.stringify(q)} matches ${candidates.map((c) => `${c.name} (${c.account.slice(0, 8)})`).join(', ')}`, { candidates })
   }
 
   /** Finds an invoice by id or unique id prefix. */
   async findInvoice(query: string): Promise<Invoice> {
     await this.ready()
     const q = String(query).trim().toLowerCase()
-    if (!/^[0-9a-f]{4,64}$/.test(q)) throw new LedgerError('BAD_INPUT', `not an invoice id: ${JSON.stringify(query)} (hex, at least 4 characters)`)
+    if (!/^[0-9a-f]{4,64}$/.test(q)) throw LedgerError.BAD_INPUT(`not an invoice id: ${JSON.stringify(query)} (hex, at least 4 characters)`)
     const found: Invoice[] = []
     for await (const node of this.base.view.createReadStream(K.prefixRange('inv/' + q), { limit: 2 })) found.push(invoiceFromJson(node.value))
-    if (found.length === 0) throw new LedgerError('UNKNOWN_ENTRY', `no invoice ${q}`)
-    if (found.length > 1) throw new LedgerError('BAD_INPUT', `invoice id prefix ${q} is ambiguous; give more characters`)
+    if (found.length === 0) throw LedgerError.UNKNOWN_INVOICE(`no invoice ${q}`)
+    if (found.length > 1) throw LedgerError.AMBIGUOUS_INVOICE(`invoice id prefix ${q} is ambiguous; give more characters`)
     return found[0]
   }
 
@@ -884,16 +1069,16 @@ export class Ledger extends EventEmitter {
 
 function keyBytes(key: Uint8Array | string, what: string): Uint8Array {
   if (typeof key !== 'string') {
-    if (key.byteLength !== 32) throw new LedgerError('BAD_INPUT', `${what} key must be 32 bytes`)
+    if (key.byteLength !== 32) throw LedgerError.BAD_INPUT(`${what} key must be 32 bytes`)
     return key
   }
-  if (!/^[0-9a-f]{64}$/i.test(key)) throw new LedgerError('BAD_INPUT', `${what} key must be 64 hex characters`)
+  if (!/^[0-9a-f]{64}$/i.test(key)) throw LedgerError.BAD_INPUT(`${what} key must be 64 hex characters`)
   return fromHex(key.toLowerCase())
 }
 
 function checkAmountArg(amount: bigint): bigint {
-  if (typeof amount !== 'bigint') throw new LedgerError('BAD_INPUT', 'amounts are bigint minor units (e.g. 1250n for 12.50)')
-  if (amount > AMOUNT_MAX) throw new LedgerError('REJECTED', `amount ${amount} is over ${AMOUNT_MAX}`, { reject: 'amount_too_large' })
+  if (typeof amount !== 'bigint') throw LedgerError.BAD_INPUT('amounts are bigint minor units (e.g. 1250n for 12.50)')
+  if (amount > AMOUNT_MAX) throw LedgerError.REJECTED(`amount ${amount} is over ${AMOUNT_MAX}`, { reject: 'amount_too_large' })
   return amount
 }
 

@@ -3,7 +3,7 @@
  * view (bee-store.ts, inside Autobase apply) and memory (memory-store.ts, for the auditor and
  * the reference model in tests). One pipeline, apply-block.ts, drives both.
  */
-import type { Hex, Invoice, Member } from '../protocol/index.js'
+import type { GovState, Hex, Invoice, Member, Proposal } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 
 /** Per writer core: the last block decided from it, and how many junk blocks it has appended. */
@@ -32,4 +32,11 @@ export interface StateStore {
   putWriterState(writer: Hex, state: WriterState): Promise<void>
   /** Adds the entry at log position `index` to a member's history, as its n-th entry. */
   putHistory(account: Hex, n: number, index: number): Promise<void>
+  /** Governance state (policy, open proposals, active count, indexers); null before it is first written. */
+  getGov(): Promise<GovState | null>
+  putGov(gov: GovState): Promise<void>
+  getProposal(id: Hex): Promise<Proposal | null>
+  putProposal(proposal: Proposal): Promise<void>
+  /** Every member record, including those written in this apply (read once, to count a 0.1 view's active members). */
+  listMembers(): Promise<Member[]>
 }

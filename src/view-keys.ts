@@ -6,6 +6,10 @@ export const memberKey = (account: Hex) => 'acct/' + account
 export const writerKey = (writer: Hex) => 'writer/' + writer
 export const nameIndexKey = (nameKey: string) => 'name/' + nameKey
 export const invoiceKey = (id: Hex) => 'inv/' + id
+/** Governance state (protocol/governance-types.ts GovState) and proposals by id. */
+export const GOV_KEY = 'gov'
+export const proposalKey = (id: Hex) => 'prop/' + id
+export const PROPOSAL_PREFIX = 'prop/'
 /**
  * Every decided entry, applied or rejected, by its position in the linear order, LOG_CHUNK
  * records to a key. Keyed by position, not id: sequential keys append at the B-tree's right

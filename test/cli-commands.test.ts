@@ -14,6 +14,7 @@ import { limits } from '../cli/commands/limits.js'
 import { invite } from '../cli/commands/invite.js'
 import { DataDir } from '../src/node/data-dir.js'
 import { InviteBook } from '../src/network/invite-book.js'
+import { PayKeys } from '../src/node/pay-keys.js'
 import type { NodeContext } from '../src/node/context.js'
 import { LedgerError } from '../src/index.js'
 import { toHex } from '../protocol/index.js'
@@ -29,6 +30,7 @@ async function contextOf(t: T, peer: Peer): Promise<NodeContext> {
     config: { version: 1, key: toHex(peer.ledger.key), encryptionKey: null, role: 'member', bootstrap: null },
     ledger: peer.ledger,
     invites,
+    payKeys: new PayKeys(dir.payKeysFile),
     node: null
   }
 }
@@ -121,7 +123,7 @@ test('cli commands - bad input is refused with a clear message and changes nothi
   await refused(t, () => pay(ca, { member: 'beta', amount: '0' }), 'BAD_INPUT', /more than zero/)
   await refused(t, () => pay(ca, { member: 'beta', amount: '100.01' }), 'REJECTED', /overspend: cannot pay 100.01 CTC; 100.00 CTC is available/)
   await refused(t, () => pay(ca, { member: 'alpha', amount: '1' }), 'REJECTED', /cannot trade with itself/)
-  await refused(t, () => reply(cb, 'accept', { id: 'abcdef' }), 'UNKNOWN_ENTRY', /no invoice abcdef/)
+  await refused(t, () => reply(cb, 'accept', { id: 'abcdef' }), 'UNKNOWN_INVOICE', /no invoice abcdef/)
   await refused(t, () => limits(cb, { member: 'bravo', creditLimit: '1000' }), 'REJECTED', /not a steward/)
   await refused(t, () => invite(cb, {}), 'REJECTED', /only stewards can invite/)
   await refused(t, () => invite(ca, { expires: 'tomorrow' }), 'BAD_INPUT', /like 90s/)
@@ -179,6 +181,23 @@ test('cli main - init, ledger create and local commands, exit codes and one-line
   io = capture()
   t.is(await main(['--dir', dir, 'pay', 'nobody'], io), 2, 'usage errors exit 2')
   t.ok(io.err.includes('usage: tally pay MEMBER AMOUNT [--memo TEXT]'))
+
+  // --json: errors are one JSON object on stderr, with the same exit codes.
+  io = capture()
+  t.is(await main(['--dir', dir, '--json', 'pay', 'nobody', '5'], io), 1)
+  t.is(JSON.parse(io.err).error.code, 'UNKNOWN_MEMBER')
+  t.is(JSON.parse(io.err).error.message, 'no member matches "nobody"; members: alpha')
+  t.is(io.out, '', 'nothing on stdout')
+  io = capture()
+  t.is(await main(['--dir', dir, '--json', 'pay', 'alpha', '5'], io), 1, 'paying oneself is refused by the rules')
+  t.is(JSON.parse(io.err).error.code, 'REJECTED')
+  t.is(typeof JSON.parse(io.err).error.reject, 'string', 'a refusal carries the protocol code')
+  io = capture()
+  t.is(await main(['--dir', dir, '--json', 'pay', 'nobody'], io), 2, 'usage errors exit 2 in --json too')
+  t.is(JSON.parse(io.err).error.code, 'USAGE')
+  io = capture()
+  t.is(await main(['--dir', path.join(dir, 'none'), '--json', 'balance'], io), 1)
+  t.is(JSON.parse(io.err).error.code, 'NO_IDENTITY')
 
   io = capture()
   t.is(await main(['--dir', dir, 'members'], io), 0)

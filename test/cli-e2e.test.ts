@@ -77,6 +77,11 @@ test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every 
     t.is(all.total, 0, 'balances sum to zero')
   }
   t.comment(`converged after ${Math.round((Date.now() - started) / 1000)} s`)
+  // Through the CLI the creator is the one indexer; beta's node says whether it reaches it.
+  await until(async () => (await tally('beta', ['status'])).reachableIndexers === 1, "beta's node connected to the indexer")
+  const reachView = await tally('beta', ['status'])
+  t.alike(reachView.indexers.map((i: any) => [i.name, i.self, i.reachable]), [['alpha', false, true]], 'status lists alpha as the indexer, reachable')
+  t.is(reachView.quorum, 1)
 
   // Bad arguments: non-zero exit, one line naming the problem, nothing appended.
   const before = await tally('beta', ['status'])

@@ -5,6 +5,7 @@ import { spawn } from 'child_process'
 import path from 'path'
 import { NodeService } from '../src/node/service.js'
 import { callNode } from '../src/node/client.js'
+import { encodeLine } from '../src/node/wire.js'
 import { runOnLedger } from '../src/node/session.js'
 import { DataDir } from '../src/node/data-dir.js'
 import { LedgerError } from '../src/index.js'
@@ -62,10 +63,49 @@ test('node service - no node or a stale socket means "not answered"; a new node 
 
 test('node service - a node that dies mid-request is reported, not mistaken for success', async (t) => {
   const sock = path.join(tmpdir(t), 'node.sock')
-  const server = net.createServer((s) => s.on('data', () => s.destroy()))
+  const server = net.createServer((s) => {
+    s.write(encodeLine({ hello: 1 }))
+    s.on('data', () => s.destroy())
+  })
   await new Promise<void>((resolve) => server.listen(sock, resolve))
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())), { order: 0 })
-  await t.exception(() => callNode(sock, 'pay', {}), /stopped before answering/)
+  const err = (await callNode(sock, 'pay', {}).then(() => null, (e: unknown) => e)) as LedgerError | null
+  t.is(err?.code, 'NODE_LOST', String(err))
+  t.ok(/stopped before answering/.test(err?.message ?? ''))
+})
+
+test('node service - a node that accepts but never says hello (paused, hung) times out, saying nothing was sent', async (t) => {
+  const sock = path.join(tmpdir(t), 'node.sock')
+  const got: string[] = []
+  const server = net.createServer((s) => s.on('data', (d) => got.push(String(d))))
+  await new Promise<void>((resolve) => server.listen(sock, resolve))
+  t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())), { order: 0 })
+  const err = await callNode(sock, 'pay', {}, { helloTimeoutMs: 300 }).catch((e) => e)
+  t.is(err.code, 'TIMEOUT')
+  t.ok(/did not answer within .*paused .*or hung\. Nothing was sent/.test(err.message), err.message)
+  t.alike(got, [], 'the request was never sent')
+})
+
+test('node service - a node that goes silent while running a request times out; heartbeats keep a slow one alive', async (t) => {
+  const dir = tmpdir(t)
+  const silentSock = path.join(dir, 'silent.sock')
+  const silent = net.createServer((s) => s.resume().write(encodeLine({ hello: 42 })))
+  await new Promise<void>((resolve) => silent.listen(silentSock, resolve))
+  t.teardown(() => new Promise<void>((resolve) => silent.close(() => resolve())), { order: 0 })
+  const err = await callNode(silentSock, 'pay', {}, { silenceTimeoutMs: 300 }).catch((e) => e)
+  t.is(err.code, 'TIMEOUT')
+  t.ok(/node \(pid 42\) stopped answering .* while running `pay`.*may or may not have been applied.*same --key/.test(err.message), err.message)
+
+  // A real service whose command takes longer than the silence limit: its heartbeats keep the call alive.
+  const slowSock = path.join(dir, 'slow.sock')
+  const slow = new NodeService(slowSock, async () => {
+    await new Promise((r) => setTimeout(r, 2500))
+    return 'done'
+  })
+  await slow.listen()
+  t.teardown(() => slow.close(), { order: 0 })
+  const r = await callNode(slowSock, 'audit', {}, { silenceTimeoutMs: 1500 })
+  t.alike(r, { answered: true, result: 'done' })
 })
 
 test('node service - runOnLedger goes through a running node when one answers', async (t) => {

@@ -1,17 +1,20 @@
 /**
  * `tally audit [--export json|csv|hledger|beancount] [--out FILE]`: verifies the ledger from its
  * signed logs (src/audit), prints a summary or, with --json, the full report, and writes an
- * export. The caller exits non-zero when `ok` is false.
+ * export. Exit code: 1 when anything failed verification, 3 when blocks it needs could not be
+ * fetched (a writer's node offline: retry later), 0 otherwise.
  *
  * @example
  * const result = await audit({ ledger, export: 'hledger', out: 'ledger.journal', log: (l) => console.error(l) })
  * process.stdout.write(renderAudit(result))
- * process.exitCode = result.ok ? 0 : 1
+ * process.exitCode = result.exitCode
  */
+import { displayText } from '../../src/display-text.js'
 import fs from 'fs/promises'
 import { formatAmount } from '../../protocol/amount.js'
 // Types only at the top: the audit stack loads when an audit runs, so other commands start fast.
 import type { reportToJson, AuditProgress, AuditReport, ExportFormat } from '../../src/audit/index.js'
+import { describeUnavailable } from '../../src/audit/completeness.js'
 import { LedgerError } from '../../src/errors.js'
 import type { Ledger } from '../../src/ledger.js'
 import type { LedgerCommand } from '../command.js'
@@ -29,8 +32,8 @@ export interface AuditCommandOptions {
 /** The report as JSON (amounts in minor units), plus what was exported. */
 export type AuditCommandResult = ReturnType<typeof reportToJson> & {
   ok: boolean
-  /** What `tally audit` exits with: 1 when anything failed verification. */
-  exitCode: 0 | 1
+  /** What `tally audit` exits with: 1 when anything failed verification, else 3 when it could not read every block (retry later), else 0. */
+  exitCode: 0 | 1 | 3
   /** The export, when one was asked for: where it went and how large it is. */
   exported: { format: ExportFormat; path: string | null; bytes: number } | null
   /** The export's text when no --out was given (it is then the command's output). */
@@ -40,6 +43,9 @@ export type AuditCommandResult = ReturnType<typeof reportToJson> & {
   unitCode: string
 }
 
+/** `tally audit`'s exit code when blocks it needs were unavailable (and nothing failed): not fraud, retry later. */
+export const EXIT_AUDIT_INCOMPLETE = 3
+
 /** Lines shown at most this often while one phase runs. */
 const PROGRESS_EVERY_MS = 1000
 
@@ -48,28 +54,29 @@ export async function audit(opts: AuditCommandOptions): Promise<AuditCommandResu
   const { audit: auditLedger, exportReport, isExportFormat, reportToJson, EXPORT_FORMATS } = await import('../../src/audit/index.js')
   let format: ExportFormat | null = null
   if (opts.export !== undefined) {
-    if (!isExportFormat(opts.export)) throw new LedgerError('BAD_INPUT', `unknown export format ${JSON.stringify(opts.export)}: use one of ${EXPORT_FORMATS.join(', ')}`)
+    if (!isExportFormat(opts.export)) throw LedgerError.BAD_INPUT(`unknown export format ${JSON.stringify(opts.export)}: use one of ${EXPORT_FORMATS.join(', ')}`)
     format = opts.export
   }
-  if (opts.out !== undefined && format === null) throw new LedgerError('BAD_INPUT', '--out needs --export FORMAT')
+  if (opts.out !== undefined && format === null) throw LedgerError.BAD_INPUT('--out needs --export FORMAT')
   const report = await auditLedger(opts.ledger, { onProgress: opts.log ? progressLines(opts.log) : undefined })
   let exported: AuditCommandResult['exported'] = null
   let exportText: string | null = null
-  if (format !== null) {
-    if (report.ledger.unitCode === null) throw new LedgerError('NOT_MEMBER', 'this ledger has no genesis here yet (not synced): nothing to export')
+  // An incomplete audit exports nothing (it replayed nothing); the summary says what to retry.
+  if (format !== null && report.complete) {
+    if (report.ledger.unitCode === null) throw LedgerError.NOT_SYNCED('this ledger has no genesis here yet (not synced): nothing to export')
     const text = exportReport(report, format)
     if (opts.out !== undefined) {
       try {
         await fs.writeFile(opts.out, text)
       } catch (err) {
-        throw new LedgerError('STORAGE', `cannot write ${opts.out}: ${(err as Error).message}`, { cause: err })
+        throw LedgerError.STORAGE(`cannot write ${opts.out}: ${(err as Error).message}`, { cause: err })
       }
     } else {
       exportText = text
     }
     exported = { format, path: opts.out ?? null, bytes: Buffer.byteLength(text) }
   }
-  return { ...reportToJson(report), ok: report.ok, exitCode: report.ok ? 0 : 1, exported, exportText, decimals: report.ledger.decimals ?? 0, unitCode: report.ledger.unitCode ?? '' }
+  return { ...reportToJson(report), ok: report.ok, exitCode: report.findings.length > 0 ? 1 : report.complete ? 0 : EXIT_AUDIT_INCOMPLETE, exported, exportText, decimals: report.ledger.decimals ?? 0, unitCode: report.ledger.unitCode ?? '' }
 }
 
 /** Turns progress events into a line when each phase starts and at most one a second after. */
@@ -125,13 +132,29 @@ export function renderAudit(r: AuditCommandResult): string {
       lines.push(`  ${m.name.padEnd(nameWidth)}  ${bal.padStart(14)}${conf === bal ? '' : `  (confirmed ${conf})`}`)
     }
   }
+  if (report.decisions.length > 0 || report.policy !== null) {
+    lines.push(`Decisions (${report.decisions.length}; policy: ${report.policy === null ? 'steward, no charter' : 'by the members'})`)
+    for (const d of report.decisions.slice(-20)) {
+      lines.push(`  #${d.index} ${d.action}${d.target ? ' ' + displayText(d.target) : ''} ${d.status} (${d.method}, ${d.yes} yes ${d.no} no): ${displayText(d.reason)}`)
+    }
+    if (report.decisions.length > 20) lines.push(`  ... and ${report.decisions.length - 20} earlier (--json lists all)`)
+  }
   if (report.rejectedEntries.length > 0) {
     lines.push(`Rejected by the rules (${report.rejectedEntries.length}; recorded as rejected, no effect)`)
     for (const e of report.rejectedEntries.slice(0, 20)) lines.push(`  #${e.index} ${e.code} ${e.id.slice(0, 8)}: ${e.reason}`)
     if (report.rejectedEntries.length > 20) lines.push(`  ... and ${report.rejectedEntries.length - 20} more (--json lists all)`)
   }
+  if (!report.complete) {
+    lines.push(`INCOMPLETE: ${describeUnavailable(report)}; retry when ${report.unavailable.length === 1 ? 'its node is' : 'their nodes are'} online`)
+    lines.push(
+      report.findings.length === 0
+        ? '  Nothing was replayed; what could be read verified (signed trees and signatures). This is not a finding of tampering.'
+        : '  Nothing was replayed; the findings below are in the blocks that could be read.'
+    )
+    if (r.exported === null) lines.push('  No export was written.')
+  }
   if (report.findings.length === 0) {
-    lines.push('No findings: the signed logs, the replay and the view agree.')
+    if (report.complete) lines.push('No findings: the signed logs, the replay and the view agree.')
   } else {
     lines.push(`FINDINGS (${report.findings.length}): the audit FAILED`)
     for (const f of report.findings) {

@@ -4,6 +4,8 @@ import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { money, table } from '../output.js'
 import { ledgerMeta, unitOf, type UnitInfo } from '../values.js'
+import { parsePercent, softLimit, SOFT_LIMIT_PERCENT_DEFAULT, type SoftLimit } from '../../src/soft-limit.js'
+import { LedgerError } from '../../src/errors.js'
 
 /** A member's figures as `balance` and `members` print them. */
 export interface BalanceRow {
@@ -23,7 +25,7 @@ export interface BalanceRow {
   available: bigint
 }
 
-export type BalanceResult = BalanceRow & UnitInfo
+export type BalanceResult = BalanceRow & UnitInfo & { softLimit: SoftLimit }
 
 export function balanceRow(m: MemberBalance): BalanceRow {
   return {
@@ -50,19 +52,28 @@ export function balanceTable(rows: BalanceRow[], u: UnitInfo): string {
   )
 }
 
-/** One member's balance (default: your own). */
-export async function balance(ctx: NodeContext, opts: { member?: string }): Promise<BalanceResult> {
+/** One member's balance (default: your own), with the soft-limit warning line (default 80 % of the credit limit). */
+export async function balance(ctx: NodeContext, opts: { member?: string; warnAt?: string }): Promise<BalanceResult> {
+  const percent = opts.warnAt === undefined ? SOFT_LIMIT_PERCENT_DEFAULT : parsePercent(opts.warnAt)
+  if (percent === null) throw LedgerError.BAD_INPUT(`--warn-at must be a percentage from 1 to 100, got ${JSON.stringify(opts.warnAt)}`)
   const meta = await ledgerMeta(ctx.ledger)
   const m = await ctx.ledger.balance(opts.member)
-  return { ...balanceRow(m), ...unitOf(meta) }
+  return { ...balanceRow(m), ...unitOf(meta), softLimit: softLimit(m.balance, m.creditLimit, percent) }
 }
 
-export const balanceCommand: LedgerCommand<{ member?: string }, BalanceResult> = {
+/** The warning `balance` prints under the table once the soft limit is reached. */
+export function softLimitLine(r: BalanceResult): string {
+  if (!r.softLimit.reached) return ''
+  return `\nwarning: ${r.name} has used ${r.softLimit.percent} % or more of the credit limit (balance ${money(r.balance, r.decimals, r.unit)}, warning at ${money(r.softLimit.threshold, r.decimals, r.unit)}, limit ${money(-r.creditLimit, r.decimals, r.unit)})`
+}
+
+export const balanceCommand: LedgerCommand<{ member?: string; warnAt?: string }, BalanceResult> = {
   name: 'balance',
   scope: 'ledger',
   summary: "a member's balance (default: yours), confirmed and pending",
   args: [{ name: 'member', optional: true, help: 'name or account key prefix' }],
-  examples: ['tally balance', 'tally balance beta --json'],
+  flags: { 'warn-at': { type: 'string', value: 'PERCENT', help: `warn when this much of the credit limit is used (default ${SOFT_LIMIT_PERCENT_DEFAULT})` } },
+  examples: ['tally balance', 'tally balance beta --json', 'tally balance --warn-at 90'],
   run: balance,
-  render: (r) => balanceTable([r], r) + `\n(${r.unit}; pending ${money(r.pending, r.decimals, r.unit)})`
+  render: (r) => balanceTable([r], r) + `\n(${r.unit}; pending ${money(r.pending, r.decimals, r.unit)})` + softLimitLine(r)
 }

@@ -6,6 +6,7 @@ import type { CommandSpec } from '../command.js'
 import { initCommand } from './init.js'
 import { ledgerCreateCommand } from './ledger-create.js'
 import { upCommand } from './up.js'
+import { uiCommand } from './ui.js'
 import { bootstrapCommand } from './bootstrap.js'
 import { inviteCommand } from './invite.js'
 import { joinCommand } from './join.js'
@@ -22,11 +23,16 @@ import { statusCommand } from './status.js'
 import { limitsCommand } from './limits.js'
 import { auditCommand } from './audit.js'
 import { demoCommand } from './demo.js'
+import { proposeCommand } from './propose.js'
+import { proposalsCommand } from './proposals.js'
+import { objectCommand, voteCommand, withdrawCommand } from './ballot.js'
+import { policyCommand } from './policy.js'
 
 export const COMMANDS: CommandSpec[] = [
   initCommand,
   ledgerCreateCommand,
   upCommand,
+  uiCommand,
   bootstrapCommand,
   inviteCommand,
   joinCommand,
@@ -41,6 +47,12 @@ export const COMMANDS: CommandSpec[] = [
   historyCommand,
   statusCommand,
   limitsCommand,
+  proposeCommand,
+  proposalsCommand,
+  voteCommand,
+  objectCommand,
+  withdrawCommand,
+  policyCommand,
   auditCommand,
   demoCommand
 ]

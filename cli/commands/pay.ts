@@ -1,3 +1,4 @@
+import { randomBytes } from 'crypto'
 import type { Hex } from '../../protocol/index.js'
 import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
@@ -8,6 +9,8 @@ export interface PayOpts {
   member?: string
   amount?: string
   memo?: string
+  /** Idempotency key: a payment retried with the same key is made once (made up when not given). */
+  key?: string
 }
 
 export interface PayResult extends UnitInfo {
@@ -22,6 +25,9 @@ export interface PayResult extends UnitInfo {
   /** The payer's balance and what it can still spend, with this payment. */
   balance: bigint
   available: bigint
+  /** The idempotency key, and whether this call found the payment already made with it (nothing paid again). */
+  key: string
+  repeated: boolean
 }
 
 /** Pays a member now (appended locally at once; replicated when the node is up). */
@@ -30,12 +36,14 @@ export async function pay(ctx: NodeContext, opts: PayOpts): Promise<PayResult> {
   const meta = await ledgerMeta(ctx.ledger)
   const amount = positiveAmountArg(opts.amount, meta)
   const payee = await ctx.ledger.findMember(String(opts.member ?? ''))
-  let receipt
+  const key = opts.key ?? newPayKey()
+  let paid
   try {
-    receipt = await ctx.ledger.transfer(payee.account, amount, { memo: opts.memo ?? '' })
+    paid = await ctx.payKeys.payOnce(ctx.ledger, key, payee.account, amount, opts.memo ?? '')
   } catch (err) {
     throw explain(err, meta, amount)
   }
+  const receipt = paid.receipt
   const me = await ctx.ledger.balance()
   return {
     id: receipt.id,
@@ -44,9 +52,11 @@ export async function pay(ctx: NodeContext, opts: PayOpts): Promise<PayResult> {
     payee: { name: payee.name, account: payee.account },
     amount,
     memo: opts.memo ?? '',
-    confirmed: false,
     balance: me.balance,
     available: me.available,
+    key,
+    repeated: paid.repeated,
+    confirmed: false,
     ...unitOf(meta)
   }
 }
@@ -59,10 +69,22 @@ export const payCommand: LedgerCommand<PayOpts, PayResult> = {
     { name: 'member', help: 'name or account key prefix' },
     { name: 'amount', help: 'decimal in the ledger unit, e.g. 12.50' }
   ],
-  flags: { memo: { type: 'string', value: 'TEXT', help: 'what it is for (at most 280 bytes)' } },
-  examples: ['tally pay beta 12.50 --memo "design work"'],
+  flags: {
+    memo: { type: 'string', value: 'TEXT', help: 'what it is for (at most 280 bytes)' },
+    key: { type: 'string', value: 'KEY', help: 'idempotency key: retried with the same key, the payment is made once (default: a new one, printed)' }
+  },
+  examples: ['tally pay beta 12.50 --memo "design work"', 'tally pay beta 12.50 --key rent-2026-11   # safe to run again'],
   run: pay,
+  prepare: (opts) => ({ ...opts, key: typeof opts.key === 'string' ? opts.key : newPayKey() }),
+  retryHint: (opts) => `retry with \`--key ${String(opts.key)}\`: a payment with the same key is made once`,
   render: (r) =>
-    `paid ${r.payee.name} ${money(r.amount, r.decimals, r.unit)} (entry ${short(r.id)}, pending confirmation)\n` +
+    (r.repeated
+      ? `already paid ${r.payee.name} ${money(r.amount, r.decimals, r.unit)} with key ${r.key} (entry ${short(r.id)}): nothing paid again\n`
+      : `paid ${r.payee.name} ${money(r.amount, r.decimals, r.unit)} (entry ${short(r.id)}, pending confirmation; key ${r.key})\n`) +
     `your balance ${money(r.balance, r.decimals, r.unit)}, available ${money(r.available, r.decimals, r.unit)}`
+}
+
+/** A fresh idempotency key: 12 hex characters. */
+function newPayKey(): string {
+  return randomBytes(6).toString('hex')
 }

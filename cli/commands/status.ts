@@ -1,7 +1,7 @@
 import type { Hex } from '../../protocol/index.js'
 import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
-import { fields } from '../output.js'
+import { fields, short } from '../output.js'
 
 export interface StatusResult {
   ledger: Hex
@@ -26,6 +26,11 @@ export interface StatusResult {
   rejected: number
   stateHash: Hex | null
   confirmedStateHash: Hex | null
+  /** The indexers; `reachable` is null when no node runs (only a running node knows who is connected). */
+  indexers: Array<{ name: string | null; account: Hex | null; writer: Hex; self: boolean; reachable: boolean | null; lastSeen: string | null }>
+  /** Indexers needed to confirm, and how many are reachable now (null without a running node). */
+  quorum: number
+  reachableIndexers: number | null
 }
 
 /** The node and ledger at a glance: peers, writers, confirmed vs pending entries, state hash. */
@@ -54,14 +59,24 @@ export async function status(ctx: NodeContext): Promise<StatusResult> {
     pendingEntries: s.entries - s.confirmedEntries,
     rejected: s.rejected,
     stateHash: s.stateHash,
-    confirmedStateHash: s.confirmedStateHash
+    confirmedStateHash: s.confirmedStateHash,
+    indexers: s.indexers.map((i) => ({
+      name: i.name,
+      account: i.account,
+      writer: i.writer,
+      self: i.self,
+      reachable: n || i.self ? i.connected : null,
+      lastSeen: n && i.lastSeen !== null ? new Date(i.lastSeen).toISOString() : null
+    })),
+    quorum: s.quorum,
+    reachableIndexers: n ? s.reachableIndexers : null
   }
 }
 
 export const statusCommand: LedgerCommand<Record<string, never>, StatusResult> = {
   name: 'status',
   scope: 'ledger',
-  summary: 'node and ledger: peers, writers, confirmed vs pending entries, state hash',
+  summary: 'node and ledger: peers, writers, confirmed vs pending entries, state hash, indexers reachable',
   examples: ['tally status', 'tally status --json'],
   run: status,
   render: (r) =>
@@ -77,6 +92,21 @@ export const statusCommand: LedgerCommand<Record<string, never>, StatusResult> =
       ['members', `${r.members} (${r.writers} writers)`],
       ['entries', `${r.entries}: ${r.confirmedEntries} confirmed, ${r.pendingEntries} pending, ${r.rejected} rejected`],
       ['state hash', r.stateHash ?? '-'],
-      ['confirmed', r.confirmedStateHash ?? '-']
+      ['confirmed', r.confirmedStateHash ?? '-'],
+      ['indexers', indexerLine(r)]
     ])
+}
+
+/** "beta (this node), gamma connected, alpha away, last seen 10:42:07Z; 2 of 3 reachable, 2 confirm". */
+function indexerLine(r: StatusResult): string {
+  const each = r.indexers.map((i) => {
+    const who = i.name ?? short(i.writer)
+    if (i.self) return `${who} (this node)`
+    if (i.reachable === null) return who
+    if (i.reachable) return `${who} connected`
+    return i.lastSeen ? `${who} away, last seen ${i.lastSeen.slice(11, 19)}Z` : `${who} not seen`
+  })
+  const count = r.reachableIndexers === null ? 'reachability known to a running node (`tally up`)' : `${r.reachableIndexers} of ${r.indexers.length} reachable`
+  const warn = r.reachableIndexers !== null && r.reachableIndexers < r.quorum ? ': too few to confirm new entries' : ''
+  return `${each.join(', ') || '-'}; ${count}, ${r.quorum} confirm${warn}`
 }

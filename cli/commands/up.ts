@@ -1,4 +1,5 @@
 import type { AdmittedEvent, RefusedEvent } from '../../src/network/invites.js'
+import { displayText, displayValue, jsonSafe } from '../../src/display-text.js'
 import type { Opts, CliEnv, StandaloneCommand } from '../command.js'
 import { short } from '../output.js'
 import { countArg } from '../values.js'
@@ -19,8 +20,9 @@ export async function up(env: CliEnv, opts: UpOpts): Promise<void> {
   const [{ parseBootstrap }, { TallyNode }] = await Promise.all([import('../../src/network/swarm.js'), import('../../src/node/node.js')])
   const bootstrap = opts.bootstrap === undefined ? undefined : parseBootstrap(opts.bootstrap)
   const pollMs = opts.poll === undefined ? undefined : countArg(opts.poll, '--poll', 1, 3600) * 1000
+  // Log lines quote member text (names, refusal reasons): the human line is built from escaped values.
   const emit = (event: string, human: string, data: Record<string, unknown> = {}) =>
-    env.out(env.json ? JSON.stringify({ event, ...data }) : human)
+    env.out(env.json ? jsonSafe(JSON.stringify({ event, ...data })) : human)
   const node = await TallyNode.start({
     dir: env.dir,
     bootstrap,
@@ -34,7 +36,7 @@ export async function up(env: CliEnv, opts: UpOpts): Promise<void> {
   emit(
     'listening',
     [
-      `tally node up: ${self ? self.name : ctx.identity.name} on "${meta?.name ?? 'ledger not synced yet'}"${meta ? ` (${meta.unitCode})` : ''}`,
+      `tally node up: ${displayText(self ? self.name : ctx.identity.name)} on "${meta ? displayText(meta.name) : 'ledger not synced yet'}"${meta ? ` (${meta.unitCode})` : ''}`,
       `  ledger   ${ctx.config.key}`,
       `  network  ${network}`,
       `  socket   ${env.dir.socketPath}`,
@@ -56,16 +58,30 @@ export async function up(env: CliEnv, opts: UpOpts): Promise<void> {
   node.on('peers', onPeers)
   onPeers() // connected while starting
   const online = () => emit('online', `online: announced on the ledger's topic (${network})`)
-  const offline = (err: Error) => emit('offline', `offline: cannot reach the network (${err.message}); local commands still work`, { message: err.message })
+  const offline = (err: Error) => emit('offline', `offline: cannot reach the network (${displayText(err.message)}); local commands still work`, { message: err.message })
   node.on('online', online)
   node.on('offline', offline)
   if (node.online) online() // announced while this was starting
   else if (node.networkError) offline(node.networkError)
-  node.on('admitted', (e: AdmittedEvent) =>
-    emit('admitted', `admitted ${e.name} (${short(e.account)}) as ${e.role === 'auditor' ? 'an auditor' : 'a member'}, invite ${short(e.inviteId)}`, { ...e })
-  )
-  node.on('refused', (e: RefusedEvent) => emit('refused', `refused a join request${e.name ? ` from ${e.name}` : ''} (invite ${short(e.inviteId)}): ${e.reason}`, { ...e }))
-  const onError = (err: Error) => emit('error', `ledger error: ${err.message}`, { message: err.message })
+  node.on('admitted', (ev: AdmittedEvent) => {
+    const e = displayValue(ev)
+    emit('admitted', `admitted ${e.name} (${short(e.account)}) as ${e.role === 'auditor' ? 'an auditor' : 'a member'}, invite ${short(e.inviteId)}`, { ...ev })
+  })
+  node.on('refused', (ev: RefusedEvent) => {
+    const e = displayValue(ev)
+    emit('refused', `refused a join request${e.name ? ` from ${e.name}` : ''} (invite ${short(e.inviteId)}): ${e.reason}`, { ...ev })
+  })
+  // Each decision as it is made here (pending until confirmed, like any entry).
+  ctx.ledger.on('decision', (ev) => {
+    void ctx.ledger
+      .proposal(ev.proposal)
+      .then((p) => {
+        const what = p.action.action === 'policy' ? 'policy' : `${p.action.action} ${displayText(p.targetName ?? '')}`
+        emit('decision', `decision: ${what} ${ev.status} (${displayText(ev.reason)}), proposal ${short(ev.proposal)} at entry ${ev.index}`, { ...ev, action: p.action.action, target: p.targetName })
+      })
+      .catch(() => emit('decision', `decision: proposal ${short(ev.proposal)} ${ev.status} at entry ${ev.index}`, { ...ev }))
+  })
+  const onError = (err: Error) => emit('error', `ledger error: ${displayText(err.message)}`, { message: err.message })
   ctx.ledger.on('error', onError)
   ctx.ledger.on('interrupt', onError)
   await new Promise<void>((resolve) => {

@@ -15,11 +15,13 @@ import type { Ledger } from '../ledger.js'
 import { metaFromJson } from '../records.js'
 import { META_KEY } from '../view-keys.js'
 import { checkOrder } from './causal.js'
+import { unavailableWriters } from './completeness.js'
 import { checkIndexes, linearOrder, memberRows, replay } from './replay.js'
 import { SIG_INVALID, SignatureVerifier, type SignatureResult } from './signatures.js'
 import type { AuditProgress, AuditReport, AuditWriter, Finding } from './types.js'
 import { readTree, readView, type ViewContents } from './view-reader.js'
 import { readWriterCore, type WriterCoreData } from './writer-cores.js'
+import { governanceOf } from './decisions.js'
 
 export interface AuditOptions {
   /** Called as each phase advances (for a progress display). */
@@ -102,6 +104,12 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
     findings.push({ kind: 'view', writer: null, block: null, id: null, index: null, rule: 'index_mismatch', detail: `the view's index and its log disagree on ${key}` })
   }
 
+  // Blocks no peer could hand over: retry later; a replay without them would only report noise.
+  const unavailable = unavailableWriters(view, cores)
+  if (unavailable.length > 0) {
+    return incompleteReport(ledger, view, cores, unavailable, findings, signatures, { signedLength, viewLength, entries: confirmedEntries }, { started, downloadMs, verifyMs })
+  }
+
   // 4. The order against the causal graph; 5. the replay.
   const replayStarted = Date.now()
   const order = linearOrder(view.records)
@@ -147,6 +155,8 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
   const totalMs = Math.max(1, Date.now() - started)
   return {
     ok: findings.length === 0,
+    complete: true,
+    unavailable: [],
     ledger: { key: toHex(ledgerKey), name: meta?.name ?? null, unitCode: meta?.unitCode ?? null, decimals: meta?.decimals ?? null },
     entriesChecked: result.entries.length,
     applied: result.applied,
@@ -168,6 +178,7 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
     writers,
     findings,
     rejectedEntries: result.rejectedEntries,
+    ...governanceOf(result.store, result.entries.map((e) => e.record)),
     stateHash: meta ? meta.stateHash : null,
     viewStateHash: view.meta ? view.meta.stateHash : null,
     confirmed: { signedLength, viewLength, entries: confirmedEntries, stateHash: result.confirmedStateHash },
@@ -181,6 +192,66 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
       signaturesPerSecond: Math.round((signatures.checked * 1000) / Math.max(1, verifyMs))
     },
     entries: result.entries
+  }
+}
+
+/**
+ * The report of an audit that could not read every block it needs: what was read was verified
+ * (signed trees, signatures, equivocation), nothing was replayed, and the view's claims are shown
+ * as the view's.
+ */
+function incompleteReport(
+  ledger: Ledger,
+  view: ViewContents,
+  cores: Map<Hex, WriterCoreData>,
+  unavailable: AuditReport['unavailable'],
+  findings: Finding[],
+  signatures: SignatureResult,
+  confirmed: { signedLength: number; viewLength: number; entries: number },
+  time: { started: number; downloadMs: number; verifyMs: number }
+): AuditReport {
+  const meta = view.meta ? metaFromJson(view.meta) : null
+  const totalMs = Math.max(1, Date.now() - time.started)
+  return {
+    ok: false,
+    complete: false,
+    unavailable,
+    ledger: { key: toHex(ledger.key), name: meta?.name ?? null, unitCode: meta?.unitCode ?? null, decimals: meta?.decimals ?? null },
+    entriesChecked: 0,
+    applied: 0,
+    rejected: 0,
+    signaturesChecked: signatures.checked,
+    signaturesFailed: signatures.failed,
+    totalVolume: 0n,
+    members: [],
+    writers: [...cores.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map((core) => ({
+      key: core.key,
+      account: (view.writers.get('writer/' + core.key) as Hex | undefined) ?? null,
+      name: null,
+      length: core.length,
+      acks: core.values.filter((v) => v === null).length,
+      decided: 0,
+      pending: 0,
+      verified: core.verified
+    })),
+    findings,
+    rejectedEntries: [],
+    policy: null,
+    decisions: [],
+    proposals: [],
+    stateHash: null,
+    viewStateHash: meta ? meta.stateHash : null,
+    confirmed: { ...confirmed, stateHash: null },
+    pendingBlocks: 0,
+    timing: {
+      downloadMs: time.downloadMs,
+      verifyMs: time.verifyMs,
+      replayMs: 0,
+      totalMs,
+      entriesPerSecond: 0,
+      signaturesPerSecond: Math.round((signatures.checked * 1000) / Math.max(1, time.verifyMs))
+    },
+    entries: []
   }
 }
 

@@ -111,10 +111,8 @@ export function accountNames(report: AuditReport, clean: (name: string) => strin
   return out
 }
 
-/** Free text on one line: control characters (newlines, tabs) become spaces. */
-export function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim()
-}
+/** Free text on one line: the display module's, so exports and the CLI agree on what is unsafe. */
+export { oneLine } from '../display-text.js'
 
 /** Running balances per account, along the order payments are given. */
 export class Balances {

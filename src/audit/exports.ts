@@ -3,6 +3,8 @@ import { exportBeancount } from './export-beancount.js'
 import { exportCsv } from './export-csv.js'
 import { exportHledger } from './export-hledger.js'
 import { exportJson } from './export-json.js'
+import { describeUnavailable } from './completeness.js'
+import { ExportError } from './export-common.js'
 import type { AuditReport } from './types.js'
 
 export const EXPORT_FORMATS = ['json', 'csv', 'hledger', 'beancount'] as const
@@ -10,6 +12,8 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
 /** The report in one of the export formats, as the text of a file. */
 export function exportReport(report: AuditReport, format: ExportFormat): string {
+  // An incomplete audit replayed nothing: an export of it would be an empty or partial journal.
+  if (!report.complete) throw new ExportError(`the audit is incomplete (${describeUnavailable(report)}): nothing to export; retry when those nodes are online`)
   switch (format) {
     case 'json':
       return exportJson(report)
@@ -26,3 +30,4 @@ export function exportReport(report: AuditReport, format: ExportFormat): string 
 export function isExportFormat(s: string): s is ExportFormat {
   return (EXPORT_FORMATS as readonly string[]).includes(s)
 }
+

@@ -1,9 +1,10 @@
 /** The auditor: verify the signed logs, replay them, compare with the view; and exports. */
 export { audit } from './audit.js'
 export type { AuditOptions } from './audit.js'
-export type { AuditReport, AuditMember, AuditWriter, AuditedEntry, AuditProgress, Finding, FindingKind, RejectedEntry } from './types.js'
+export type { AuditReport, AuditMember, AuditWriter, AuditedEntry, AuditProgress, Finding, FindingKind, RejectedEntry, UnavailableWriter } from './types.js'
 export { reportToJson } from './report-json.js'
 export { exportReport, isExportFormat, EXPORT_FORMATS } from './exports.js'
+export { describeUnavailable } from './completeness.js'
 export type { ExportFormat } from './exports.js'
 export { ExportError } from './export-common.js'
 export { verifyReceipt } from './receipt.js'

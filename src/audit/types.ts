@@ -2,7 +2,7 @@
  * What an audit reports: the replayed ledger (members, balances, state hash), every finding
  * with the entry and rule it concerns, and the rule rejections the ledger recorded.
  */
-import type { Hex, Member, RejectCode } from '../../protocol/index.js'
+import type { DecisionKind, DecisionMethod, Hex, Member, Policy, Proposal, ProposalStatus, RejectCode } from '../../protocol/index.js'
 import type { EntryRecord } from '../records.js'
 
 /**
@@ -46,6 +46,23 @@ export interface Finding {
 }
 
 /** An entry the ledger's rules rejected (and recorded as rejected): reported, not a failure. */
+/** A decision the replay made (protocol/SPEC.md §10), at the log position where it fell. */
+export interface AuditDecision {
+  index: number
+  proposal: Hex
+  status: Exclude<ProposalStatus, 'open'>
+  reason: string
+  action: string
+  kind: DecisionKind
+  method: DecisionMethod
+  proposer: Hex
+  /** The member the action names (for admit, the candidate's name), or null. */
+  target: string | null
+  /** Votes on record when it was decided (members who were active then or later). */
+  yes: number
+  no: number
+}
+
 export interface RejectedEntry {
   index: number
   id: Hex
@@ -109,9 +126,27 @@ export interface AuditProgress {
   total: number
 }
 
+/** A writer whose blocks the audit needs and could not fetch (its node offline): retry later. */
+export interface UnavailableWriter {
+  writer: Hex
+  /** The member the view binds to this writer, if it knows. */
+  account: Hex | null
+  name: string | null
+  /** Blocks that could not be read. */
+  missing: number
+  /** The length the view or other writers' heads say this core has at least. */
+  needed: number
+}
+
 export interface AuditReport {
-  /** True when nothing failed verification (rejected entries do not count as failures). */
+  /** True when everything was checked and nothing failed verification (rejected entries do not count as failures). */
   ok: boolean
+  /**
+   * False when blocks the audit needs could not be fetched (`unavailable` names their writers):
+   * then nothing was replayed, and only the blocks read were verified. Not a finding of tampering.
+   */
+  complete: boolean
+  unavailable: UnavailableWriter[]
   ledger: { key: Hex; name: string | null; unitCode: string | null; decimals: number | null }
   /** Entries replayed: every block the linear order decided, applied or rejected. */
   entriesChecked: number
@@ -126,6 +161,12 @@ export interface AuditReport {
   writers: AuditWriter[]
   findings: Finding[]
   rejectedEntries: RejectedEntry[]
+  /** The policy in force after the replay (null: no charter, the steward policy of 0.1 ledgers). */
+  policy: Policy | null
+  /** Every decision the replay made, in log order. */
+  decisions: AuditDecision[]
+  /** Every proposal with its votes, witnesses and outcome (the JSON export carries them). */
+  proposals: Proposal[]
   /** The replay's final state hash, and what the view says. */
   stateHash: Hex | null
   viewStateHash: Hex | null

@@ -26,6 +26,11 @@ export interface WriterCoreData {
   heads: Array<Array<{ key: Hex; length: number }>>
   /** Whether the signed tree verified and matched every block. */
   verified: boolean
+  /**
+   * Blocks that could not be fetched (no peer holding them answered): the audit is incomplete,
+   * which says nothing about tampering. 0 when every block was read.
+   */
+  unavailable: number
   findings: Finding[]
   equivocation: EquivocationEvidence | null
 }
@@ -70,7 +75,7 @@ function keyInterner(): (key: Uint8Array) => Hex {
 export async function readWriterCore(store: Corestore, keyBytes: Uint8Array, opts: ReadOptions): Promise<WriterCoreData> {
   const key = toHex(keyBytes)
   const core = store.get({ key: keyBytes, encryption: opts.encryption ? opts.encryption() : null, valueEncoding: messages.OplogMessage })
-  const out: WriterCoreData = { key, length: 0, values: [], heads: [], verified: false, findings: [], equivocation: null }
+  const out: WriterCoreData = { key, length: 0, values: [], heads: [], verified: false, unavailable: 0, findings: [], equivocation: null }
   const conflicts: Array<{ length: number }> = []
   const onConflict = (length: number) => conflicts.push({ length })
   try {
@@ -90,7 +95,8 @@ export async function readWriterCore(store: Corestore, keyBytes: Uint8Array, opt
     const length = core.length
     const missing = await download(core, length, opts)
     if (missing > 0) {
-      out.findings.push(hypercoreFinding(key, 'missing_blocks', `${missing} of ${length} blocks of writer ${short(key)} could not be downloaded`))
+      // Unavailable is not wrong: its writer's node (and every peer that holds them) may be offline.
+      out.unavailable = missing
       return out
     }
     const signed = await signedTree(core, length, out)

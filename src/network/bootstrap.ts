@@ -18,33 +18,49 @@ export interface PrivateDht {
   destroy(): Promise<void>
 }
 
+/** Where the private DHT runs. */
+export interface PrivateDhtOptions {
+  /** An IPv4 address of this machine: loopback (127.x) for one machine, a LAN address for a co-op's network. Default 127.0.0.1. */
+  host?: string
+  /** The bootstrap node's UDP port. 0 (the default) picks a free one: loopback only, since LAN peers must be told it. */
+  port?: number
+  /** DHT nodes to run in this process, the bootstrap node included (default 3). */
+  nodes?: number
+}
+
 /**
- * Starts the DHT. On a loopback host every node binds to it (port 0 picks a free one); on a LAN
- * address the first node is a HyperDHT bootstrapper announcing that address.
+ * Starts the DHT. On a loopback host every node binds to it; on a LAN address the first node is
+ * a HyperDHT bootstrapper announcing that address. `destroy()` stops every node: call it after
+ * closing the Replicators that use it.
  */
-export async function startPrivateDht(opts: { host: string; port: number; nodes?: number }): Promise<PrivateDht> {
-  const { host } = opts
+export async function startPrivateDht(opts: PrivateDhtOptions = {}): Promise<PrivateDht> {
+  const host = opts.host ?? '127.0.0.1'
+  const port = opts.port ?? 0
   const loopback = host.startsWith('127.')
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw LedgerError.BAD_INPUT(`port must be 0-65535, got ${port}`)
+  if (port === 0 && !loopback) throw LedgerError.BAD_INPUT(`a DHT bootstrap on ${host} needs a fixed port, which peers are told; port 0 picks one only on loopback`)
   const nodes: HyperDHT[] = []
   const destroy = async () => {
     for (const n of nodes.reverse()) await n.destroy().catch(() => {})
   }
   try {
+    // HyperDHT reads port 0 as "the default, 49737"; the range [0, 1) (dht-rpc's "ports to try,
+    // in order") asks the system for a free one instead.
     const first = loopback
-      ? new HyperDHT({ ephemeral: false, firewalled: false, bootstrap: [], host, port: opts.port })
-      : HyperDHT.bootstrapper(opts.port, host)
+      ? new HyperDHT({ ephemeral: false, firewalled: false, bootstrap: [], host, port: port === 0 ? [0, 1] : port })
+      : HyperDHT.bootstrapper(port, host)
     nodes.push(first)
     await first.fullyBootstrapped()
-    const port = first.address().port
-    const bootstrap = [{ host, port }]
+    const bound = first.address().port
+    const bootstrap = [{ host, port: bound }]
     while (nodes.length < (opts.nodes ?? PRIVATE_DHT_NODES)) {
       const node = new HyperDHT({ ephemeral: false, firewalled: false, bootstrap, ...(loopback ? { host } : {}) })
       nodes.push(node)
       await node.fullyBootstrapped()
     }
-    return { address: `${host}:${port}`, host, port, nodes, destroy }
+    return { address: `${host}:${bound}`, host, port: bound, nodes, destroy }
   } catch (err: any) {
     await destroy()
-    throw new LedgerError('BAD_INPUT', `cannot run a DHT bootstrap on ${host}:${opts.port}: ${err.message}`, { cause: err })
+    throw LedgerError.BIND_FAILED(`cannot run a DHT bootstrap on ${host}:${port}: ${err.message}`, { cause: err })
   }
 }

@@ -23,6 +23,7 @@ import { Ledger, type LedgerOptions } from '../ledger.js'
 import { decodeInviteCode, decodeJoinRequest, encodeInviteCode, encodeJoinRequest } from './invite-code.js'
 import type { InviteBook, InviteRecord } from './invite-book.js'
 import { createSwarm, type SwarmOptions } from './swarm.js'
+import { downloadView } from './view-sync.js'
 
 /** blind-pairing polls the DHT for offline candidates every 7-10 min by default; a node wants seconds. */
 export const DEFAULT_PAIRING_POLL_MS = 3000
@@ -50,7 +51,7 @@ export interface IssueOptions {
 /** Creates a one-time invite code for `ledger` and records it in `book`. Stewards only. */
 export async function issueInvite(ledger: Ledger, book: InviteBook, opts: IssueOptions = {}): Promise<{ code: string; record: InviteRecord }> {
   const self = await ledger.self()
-  if (self.role !== 'steward') throw new LedgerError('REJECTED', `${self.name} is not a steward: only stewards can invite`, { reject: 'not_steward' })
+  if (self.role !== 'steward') throw LedgerError.REJECTED(`${self.name} is not a steward: only stewards can invite`, { reject: 'not_steward' })
   const now = opts.now ?? Date.now()
   const ttl = opts.expiresInMs ?? DEFAULT_INVITE_EXPIRES_MS
   const expires = ttl > 0 ? now + ttl : 0
@@ -84,11 +85,19 @@ export interface RefusedEvent {
   name?: string
 }
 
+/** The events an InviteHost emits, with their arguments. */
+export interface InviteHostEvents {
+  /** A joiner used a valid invite and was admitted (or, for an auditor invite, given the keys). */
+  admitted: [event: AdmittedEvent]
+  /** A request was refused: a used or expired invite, a bad signature, a taken name. */
+  refused: [event: RefusedEvent]
+}
+
 /**
  * Answers join requests for the invites in `book` while the node runs, on the node's swarm.
  * Emits 'admitted' (AdmittedEvent) and 'refused' (RefusedEvent).
  */
-export class InviteHost extends EventEmitter {
+export class InviteHost extends EventEmitter<InviteHostEvents> {
   private pairing: BlindPairing | null = null
   private member: ReturnType<BlindPairing['addMember']> | null = null
   /** Invites being answered now, so two requests with one code cannot both pass the used check. */
@@ -284,10 +293,10 @@ function pair(pairing: BlindPairing, invite: Uint8Array, userData: Uint8Array, t
     const candidate = pairing.addCandidate({ invite, userData, onadd: (result) => finish(null, result) })
     candidate.request.on('rejected', (err: any) => finish(refusal(err)))
     const timer = setTimeout(
-      () => finish(new LedgerError('TIMEOUT', `no steward's node answered within ${Math.round(timeoutMs / 1000)} s: check that the steward's node is running (\`tally up\`) on the same network (--bootstrap), and that the code is the one it issued`)),
+      () => finish(LedgerError.TIMEOUT(`no steward's node answered within ${Math.round(timeoutMs / 1000)} s: check that the steward's node is running (\`tally up\`) on the same network (--bootstrap), and that the code is the one it issued`)),
       Math.max(0, timeoutMs)
     )
-    const onAbort = () => finish(new LedgerError('TIMEOUT', 'join interrupted before a steward answered'))
+    const onAbort = () => finish(LedgerError.INTERRUPTED('join interrupted before a steward answered'))
     signal?.addEventListener('abort', onAbort, { once: true })
     if (signal?.aborted) onAbort()
     function finish(err: Error | null, result?: PairingResult) {
@@ -305,13 +314,13 @@ function pair(pairing: BlindPairing, invite: Uint8Array, userData: Uint8Array, t
 function refusal(err: any): LedgerError {
   switch (err?.code) {
     case 'INVITE_USED':
-      return new LedgerError('INVITE_USED', 'this invite was already used: ask the steward for a new one')
+      return LedgerError.INVITE_USED('this invite was already used: ask the steward for a new one')
     case 'INVITE_EXPIRED':
-      return new LedgerError('INVITE_EXPIRED', 'this invite has expired: ask the steward for a new one')
+      return LedgerError.INVITE_EXPIRED('this invite has expired: ask the steward for a new one')
     case 'PAIRING_REJECTED':
-      return new LedgerError('INVITE_REFUSED', 'the steward\'s node refused this join request (is the name already taken, or this identity already a member?)')
+      return LedgerError.INVITE_REFUSED('the steward\'s node refused this join request (is the name already taken, or this identity already a member?)')
     default:
-      return new LedgerError('INVITE_REFUSED', `the steward's answer could not be read: ${err?.message ?? err}`)
+      return LedgerError.INVITE_REFUSED(`the steward's answer could not be read: ${err?.message ?? err}`)
   }
 }
 
@@ -319,8 +328,8 @@ async function waitSynced(ledger: Ledger, role: JoinRole, deadline: number, opts
   let last = -1
   let stableSince = 0
   for (;;) {
-    if (opts.signal?.aborted) throw new LedgerError('TIMEOUT', 'join interrupted while syncing; `tally up` finishes the sync')
-    if (Date.now() > deadline) throw new LedgerError('TIMEOUT', 'joined, but the ledger did not sync in time; `tally up` finishes the sync')
+    if (opts.signal?.aborted) throw LedgerError.INTERRUPTED('join interrupted while syncing; `tally up` finishes the sync')
+    if (Date.now() > deadline) throw LedgerError.TIMEOUT('joined, but the ledger did not sync in time; `tally up` finishes the sync')
     await ledger.update()
     const meta = await ledger.meta()
     const entries = meta?.entries ?? 0
@@ -337,6 +346,9 @@ async function waitSynced(ledger: Ledger, role: JoinRole, deadline: number, opts
     }
     await ledger.nextUpdate(250)
   }
+  // A node that fast-forwarded holds only the blocks it read: fetch the rest while peers are here,
+  // so commands run before `tally up` find the view on disk (what they cannot find says NOT_SYNCED).
+  await downloadView(ledger, deadline)
   opts.onProgress?.({ phase: 'ready', entries: last })
 }
 

@@ -8,6 +8,7 @@ import HyperDHT from 'hyperdht'
 import { EventEmitter } from 'events'
 import type { Ledger } from '../ledger.js'
 import { LedgerError } from '../errors.js'
+import { announcePresence } from './presence-channel.js'
 
 /** How long closing waits to leave the topic politely before tearing the swarm down. */
 const CLOSE_GRACE_MS = 3000
@@ -26,7 +27,7 @@ export function parseBootstrap(text: string): BootstrapNode[] {
     .map((part) => {
       const m = /^(.+):(\d{1,5})$/.exec(part)
       const port = m ? Number(m[2]) : NaN
-      if (!m || port < 1 || port > 65535) throw new LedgerError('BAD_INPUT', `bootstrap must be HOST:PORT, got ${JSON.stringify(part)}`)
+      if (!m || port < 1 || port > 65535) throw LedgerError.BAD_INPUT(`bootstrap must be HOST:PORT, got ${JSON.stringify(part)}`)
       return { host: m[1], port }
     })
 }
@@ -55,7 +56,7 @@ export interface SwarmOptions {
 export function createSwarm(opts: SwarmOptions = {}): { swarm: Hyperswarm; owned: boolean } {
   if (opts.swarm) return { swarm: opts.swarm, owned: false }
   const limits = opts.maxPeers === undefined ? {} : { maxPeers: opts.maxPeers }
-  if (opts.maxPeers !== undefined && !(Number.isInteger(opts.maxPeers) && opts.maxPeers >= 1)) throw new LedgerError('BAD_INPUT', `maxPeers must be a whole number of at least 1, got ${opts.maxPeers}`)
+  if (opts.maxPeers !== undefined && !(Number.isInteger(opts.maxPeers) && opts.maxPeers >= 1)) throw LedgerError.BAD_INPUT(`maxPeers must be a whole number of at least 1, got ${opts.maxPeers}`)
   if (opts.dht) return { swarm: new Hyperswarm({ dht: opts.dht, ...limits }), owned: true }
   const bootstrap = opts.bootstrap
   if (bootstrap && bootstrap.length > 0) {
@@ -69,11 +70,19 @@ export function createSwarm(opts: SwarmOptions = {}): { swarm: Hyperswarm; owned
   return { swarm: new Hyperswarm(limits), owned: true }
 }
 
+/** The events a Replicator emits, with their arguments. */
+export interface ReplicatorEvents {
+  /** A peer connected; `peers` is the count now. */
+  connection: [peers: number]
+  /** A peer's connection closed; `peers` is the count now. */
+  disconnection: [peers: number]
+}
+
 /**
  * Keeps a ledger replicating with every peer on its topic (the ledger's discovery key).
  * Emits 'connection' and 'disconnection' with the peer count.
  */
-export class Replicator extends EventEmitter {
+export class Replicator extends EventEmitter<ReplicatorEvents> {
   readonly swarm: Hyperswarm
   private readonly owned: boolean
   private readonly connections = new Set<any>()
@@ -95,6 +104,8 @@ export class Replicator extends EventEmitter {
         this.emit('disconnection', this.connections.size)
       })
       this.ledger.replicate(conn)
+      // Tells the other side which member's node this is (for `tally status`: indexers reachable).
+      announcePresence(conn, { identity: this.ledger.identity, writerKey: this.ledger.writerKey, discoveryKey: this.ledger.discoveryKey, presence: this.ledger.presence })
       this.emit('connection', this.connections.size)
     })
   }
@@ -117,7 +128,7 @@ export class Replicator extends EventEmitter {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.off('connection', check)
-        reject(new LedgerError('TIMEOUT', `no ${n} peer(s) within ${timeoutMs} ms`))
+        reject(LedgerError.TIMEOUT(`no ${n} peer(s) within ${timeoutMs} ms`))
       }, timeoutMs)
       const check = (count: number) => {
         if (count < n) return

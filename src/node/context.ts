@@ -6,6 +6,7 @@ import { loadIdentity, type Identity } from '../identity.js'
 import { Ledger } from '../ledger.js'
 import { openStore } from '../storage.js'
 import { InviteBook } from '../network/invite-book.js'
+import { PayKeys } from './pay-keys.js'
 import { fromHex } from '../../protocol/index.js'
 import type { DataDir, LedgerConfig } from './data-dir.js'
 
@@ -28,6 +29,8 @@ export interface NodeContext {
   config: LedgerConfig
   ledger: Ledger
   invites: InviteBook
+  /** Idempotency keys of this node's payments: a retried `pay` with the same key pays once. */
+  payKeys: PayKeys
   /** Set when the command runs inside the running node (`tally up`); null when it opened the store itself. */
   node: NodeInfo | null
   /** Progress lines for people, when the command's caller shows them (a command run in this process: stderr). */
@@ -68,6 +71,7 @@ export async function openContext(dir: DataDir, opts: OpenOptions = {}): Promise
     config,
     ledger,
     invites,
+    payKeys: new PayKeys(dir.payKeysFile),
     node: null,
     async close() {
       await ledger.close()

@@ -7,6 +7,7 @@
  * DIR/ledger.json     ledger key, encryption key, default bootstrap, role (mode 0600)
  * DIR/store/          the Corestore (locked by the process that has it open)
  * DIR/invites.json    invites this steward's node issued (InviteBook)
+ * DIR/pay-keys.json   idempotency keys of this node's payments (PayKeys)
  * DIR/node.sock       the running node's local socket (`tally up`)
  * ```
  * One ledger per data dir. DIR is `--dir`, else `$TALLY_DIR`, else `$XDG_DATA_HOME/tally`
@@ -65,6 +66,10 @@ export class DataDir {
   get invitesFile(): string {
     return path.join(this.root, 'invites.json')
   }
+  /** Idempotency keys of this node's payments (pay-keys.ts). */
+  get payKeysFile(): string {
+    return path.join(this.root, 'pay-keys.json')
+  }
   /**
    * The node's socket: `DIR/node.sock`, or a named pipe on Windows. A dir whose path is too long
    * for a Unix socket gets one in a private per-user dir instead ($XDG_RUNTIME_DIR, else
@@ -83,7 +88,7 @@ export class DataDir {
     try {
       await fs.mkdir(this.root, { recursive: true, mode: 0o700 })
     } catch (err: any) {
-      throw new LedgerError('STORAGE', `cannot create the data dir ${this.root}: ${err.message}`, { cause: err })
+      throw LedgerError.STORAGE(`cannot create the data dir ${this.root}: ${err.message}`, { cause: err })
     }
   }
 
@@ -102,18 +107,18 @@ export class DataDir {
       text = await fs.readFile(this.ledgerFile, 'utf8')
     } catch (err: any) {
       if (err.code === 'ENOENT') {
-        throw new LedgerError('NOT_MEMBER', `no ledger in ${this.root}: run \`tally ledger create\` or \`tally join CODE\` first`)
+        throw LedgerError.NO_LEDGER(`no ledger in ${this.root}: run \`tally ledger create\` or \`tally join CODE\` first`)
       }
-      throw new LedgerError('STORAGE', `cannot read ${this.ledgerFile}: ${err.message}`, { cause: err })
+      throw LedgerError.STORAGE(`cannot read ${this.ledgerFile}: ${err.message}`, { cause: err })
     }
     let doc: LedgerConfig
     try {
       doc = JSON.parse(text)
     } catch {
-      throw new LedgerError('STORAGE', `${this.ledgerFile} is damaged: not JSON`)
+      throw LedgerError.STORAGE(`${this.ledgerFile} is damaged: not JSON`)
     }
     if (!doc || doc.version !== 1 || !isKeyHex(doc.key) || (doc.encryptionKey !== null && !isKeyHex(doc.encryptionKey))) {
-      throw new LedgerError('STORAGE', `${this.ledgerFile} is damaged: expected {version: 1, key, encryptionKey, role, bootstrap}`)
+      throw LedgerError.STORAGE(`${this.ledgerFile} is damaged: expected {version: 1, key, encryptionKey, role, bootstrap}`)
     }
     return doc
   }
@@ -124,8 +129,8 @@ export class DataDir {
     try {
       await fs.writeFile(this.ledgerFile, JSON.stringify(config, null, 2) + '\n', { flag: 'wx', mode: 0o600 })
     } catch (err: any) {
-      if (err.code === 'EEXIST') throw new LedgerError('BAD_INPUT', `${this.root} already has a ledger (${this.ledgerFile}); use another --dir`)
-      throw new LedgerError('STORAGE', `cannot write ${this.ledgerFile}: ${err.message}`, { cause: err })
+      if (err.code === 'EEXIST') throw LedgerError.LEDGER_EXISTS(`${this.root} already has a ledger (${this.ledgerFile}); use another --dir`)
+      throw LedgerError.STORAGE(`cannot write ${this.ledgerFile}: ${err.message}`, { cause: err })
     }
   }
 }

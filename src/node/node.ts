@@ -8,6 +8,7 @@ import type HyperDHT from 'hyperdht'
 import { Replicator, parseBootstrap, type BootstrapNode } from '../network/swarm.js'
 import { InviteHost, DEFAULT_PAIRING_POLL_MS, type AdmittedEvent, type RefusedEvent } from '../network/invites.js'
 import { NodeService } from './service.js'
+import { ViewSync } from '../network/view-sync.js'
 import { openContext, type NodeContext, type NodeInfo } from './context.js'
 import type { DataDir } from './data-dir.js'
 import type { NodeRequest } from './wire.js'
@@ -25,6 +26,18 @@ export interface TallyNodeOptions {
   ackIntervalMs?: number
 }
 
+/** The events a TallyNode emits, with their arguments. */
+export interface TallyNodeEvents {
+  /** Announced on the ledger's topic. */
+  online: []
+  /** Announcing failed (no network, a bad bootstrap); local commands are still served. */
+  offline: [err: Error]
+  /** The number of connected peers changed. */
+  peers: [count: number]
+  admitted: [event: AdmittedEvent]
+  refused: [event: RefusedEvent]
+}
+
 /**
  * Emits 'online' once announced on the ledger's topic, 'offline' (Error) if that failed, 'peers'
  * (count), 'admitted' (AdmittedEvent), 'refused' (RefusedEvent).
@@ -33,7 +46,7 @@ export interface TallyNodeOptions {
  * const node = await TallyNode.start({ dir, handler })
  * process.once('SIGINT', () => node.close())
  */
-export class TallyNode extends EventEmitter {
+export class TallyNode extends EventEmitter<TallyNodeEvents> {
   private closing: Promise<void> | null = null
   /** Whether the node has announced itself on the ledger's topic. */
   online = false
@@ -47,7 +60,11 @@ export class TallyNode extends EventEmitter {
     readonly service: NodeService
   ) {
     super()
+    this.viewSync = new ViewSync(ctx.ledger)
   }
+
+  /** Keeps the whole view on disk, so commands run after the node stops find it (view-sync.ts). */
+  private readonly viewSync: ViewSync
 
   static async start(opts: TallyNodeOptions): Promise<TallyNode> {
     const ctx = await openContext(opts.dir, opts.ackIntervalMs === undefined ? {} : { ackIntervalMs: opts.ackIntervalMs })
@@ -116,6 +133,7 @@ export class TallyNode extends EventEmitter {
   }
 
   private async doClose(): Promise<void> {
+    this.viewSync.close()
     await this.replicator.close()
     await this.invites.close()
     await this.service.close()

@@ -8,7 +8,7 @@ import fs from 'fs/promises'
 import net from 'net'
 import path from 'path'
 import { LedgerError } from '../errors.js'
-import { decodeLine, encodeLine, LineReader, type NodeRequest, type NodeResponse, type WireError } from './wire.js'
+import { decodeLine, encodeLine, HEARTBEAT_MS, LineReader, type NodeRequest, type NodeResponse, type NodeSignal, type WireError } from './wire.js'
 
 export type NodeHandler = (request: NodeRequest) => Promise<unknown>
 
@@ -34,7 +34,7 @@ export class NodeService {
    */
   async listen(): Promise<void> {
     if (await answers(this.socketPath)) {
-      throw new LedgerError('STORAGE', `a node already answers on ${this.socketPath}: is \`tally up\` already running for this dir?`)
+      throw LedgerError.NODE_RUNNING(`a node already answers on ${this.socketPath}: is \`tally up\` already running for this dir?`)
     }
     if (process.platform !== 'win32') {
       if (this.opts.privateDir) await privateDir(path.dirname(this.socketPath))
@@ -70,6 +70,8 @@ export class NodeService {
     socket.setEncoding('utf8')
     socket.on('error', () => {}) // a client that goes away mid-answer is not the node's problem
     socket.on('close', () => this.sockets.delete(socket))
+    // Said at once, so a client can tell a paused or hung node (no hello) from a slow command.
+    signal(socket, { hello: process.pid })
     const reader = new LineReader((line) => {
       const task = this.handle(socket, line)
       this.running.add(task)
@@ -90,24 +92,31 @@ export class NodeService {
       request = decodeLine(line) as NodeRequest
       if (typeof request?.command !== 'string') throw new Error('no command')
     } catch {
-      reply(socket, { id: -1, ok: false, error: toWireError(new LedgerError('BAD_INPUT', 'malformed request on the node socket')) })
+      reply(socket, { id: -1, ok: false, error: toWireError(LedgerError.BAD_INPUT('malformed request on the node socket')) })
       return
     }
     if (this.server === null) {
-      reply(socket, { id: request.id, ok: false, error: toWireError(new LedgerError('NODE_LOST', 'the node is stopping')) })
+      reply(socket, { id: request.id, ok: false, error: toWireError(LedgerError.NODE_LOST('the node is stopping')) })
       return
     }
+    const heartbeat = setInterval(() => signal(socket, { id: request.id, alive: true }), HEARTBEAT_MS)
     try {
       const result = await this.handler(request)
       reply(socket, { id: request.id, ok: true, result })
     } catch (err) {
       reply(socket, { id: request.id, ok: false, error: toWireError(err) })
+    } finally {
+      clearInterval(heartbeat)
     }
   }
 }
 
 function reply(socket: net.Socket, response: NodeResponse): void {
   if (!socket.destroyed) socket.write(encodeLine(response))
+}
+
+function signal(socket: net.Socket, line: NodeSignal): void {
+  if (!socket.destroyed) socket.write(encodeLine(line))
 }
 
 /** An error as it crosses the socket: code and the LedgerError extras survive. */
@@ -126,7 +135,7 @@ async function privateDir(dir: string): Promise<void> {
   const st = await fs.lstat(dir)
   const uid = process.getuid?.()
   if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
-    throw new LedgerError('STORAGE', `${dir} must be a directory only you can use (mode 0700) to hold the node's socket`)
+    throw LedgerError.STORAGE(`${dir} must be a directory only you can use (mode 0700) to hold the node's socket`)
   }
 }
 

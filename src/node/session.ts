@@ -43,17 +43,42 @@ export async function runOnLedger<R>(
           await new Promise((r) => setTimeout(r, LOCK_RETRY_MS))
           continue
         }
-        throw new LedgerError(
-          'STORE_LOCKED',
+        throw LedgerError.STORE_LOCKED(
           `the store in ${dir.root} is in use by another process and no node answers on ${dir.socketPath} (a \`tally join\` still running, or \`tally up\` still starting?)`
         )
       }
       throw err
     }
     try {
-      return { result: await local(ctx), viaNode: false }
+      return { result: await untilStuck(local(ctx), request.command), viaNode: false }
     } finally {
       await ctx.close()
     }
+  }
+}
+
+/**
+ * `work`, or NOT_SYNCED when the process runs out of things to do while it is still pending. A
+ * command run here has no network: a read of a block this disk does not hold (the view of a
+ * node that fast-forwarded when it joined has holes until it syncs) waits for a peer that will
+ * never come. Node would then exit with code 13 and say nothing; `beforeExit` fires exactly when
+ * nothing else is left that could settle the read.
+ */
+export async function untilStuck<R>(work: Promise<R>, command: string): Promise<R> {
+  let onIdle: (() => void) | null = null
+  const stuck = new Promise<never>((_resolve, reject) => {
+    onIdle = () =>
+      reject(
+        new LedgerError(
+          'NOT_SYNCED',
+          `this node has not synced what \`${command}\` needs yet (part of the ledger is not on this disk, and no node is running to fetch it): run \`tally up\` until it has synced, then try again`
+        )
+      )
+    process.once('beforeExit', onIdle)
+  })
+  try {
+    return await Promise.race([work, stuck])
+  } finally {
+    process.off('beforeExit', onIdle!)
   }
 }

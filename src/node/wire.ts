@@ -15,6 +15,20 @@ export interface NodeRequest {
 /** The node's answer: the command's result, or the error it threw. */
 export type NodeResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: WireError }
 
+/**
+ * Lines the node sends besides answers: `hello` as soon as it accepts a connection (before any
+ * request is sent), `alive` every HEARTBEAT_MS while a request runs. A client that hears neither
+ * knows the node is paused or hung, and, when no hello came, that nothing was sent to it.
+ */
+export type NodeSignal = { hello: number } | { id: number; alive: true }
+
+/** How often the node says a request is still running. */
+export const HEARTBEAT_MS = 1000
+/** How long a client waits for the node's hello before saying it does not answer (nothing sent yet). */
+export const HELLO_TIMEOUT_MS = 5000
+/** How long a client waits without any line from the node while a request runs. */
+export const SILENCE_TIMEOUT_MS = 10_000
+
 /** A LedgerError (or any error) as it crosses the socket. */
 export interface WireError {
   name: string

@@ -59,7 +59,6 @@ declare module 'autobase' {
 }
 
 declare module 'autobase/lib/messages.js' {
-  import type { Encoding } from 'compact-encoding'
   /** A writer core block: the node (its causal heads, batch size and app value) plus Autobase bookkeeping. */
   export interface OplogMessage {
     version: number
@@ -69,6 +68,9 @@ declare module 'autobase/lib/messages.js' {
     optimistic: boolean
     trace: unknown
   }
-  const messages: { OplogMessage: Encoding<OplogMessage> }
+  /** A compact-encoding codec (written out: compact-encoding's own declarations export no such type). */
+  const messages: {
+    OplogMessage: { preencode(state: any, m: OplogMessage): void; encode(state: any, m: OplogMessage): void; decode(state: any): OplogMessage }
+  }
   export default messages
 }

@@ -21,6 +21,8 @@ declare module 'hypercore' {
     append(block: Uint8Array | Uint8Array[]): Promise<{ length: number; byteLength: number }>
     update(opts?: { wait?: boolean }): Promise<boolean>
     download(range?: { start?: number; end?: number }): { done(): Promise<void>; destroy(): void }
+    /** Deletes the local copies of blocks [start, end). */
+    clear(start: number, end?: number): Promise<unknown>
     treeHash(length?: number): Promise<Uint8Array>
     truncate(length: number, fork?: number): Promise<void>
     info(opts?: any): Promise<any>
@@ -50,26 +52,4 @@ declare module 'hypercore' {
     upgrade: { start: number; length: number; nodes: TreeNode[]; additionalNodes: TreeNode[]; signature: Uint8Array } | null
     manifest: HypercoreManifest | null
   }
-}
-
-declare module 'hypercore-crypto' {
-  import type { TreeNode } from 'hypercore'
-  const crypto: {
-    /** Leaf hash of a block. */
-    data(block: Uint8Array): Uint8Array
-    /** Hash of a parent node over two children. */
-    parent(a: TreeNode, b: TreeNode): Uint8Array
-    /** The tree hash over a list of roots. */
-    tree(roots: TreeNode[]): Uint8Array
-  }
-  export default crypto
-}
-
-declare module 'flat-tree' {
-  const flat: {
-    fullRoots(index: number): number[]
-    parent(index: number): number
-    depth(index: number): number
-  }
-  export default flat
 }

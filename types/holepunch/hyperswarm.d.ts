@@ -17,7 +17,8 @@ declare module 'hyperswarm' {
 declare module 'hyperdht' {
   import type { EventEmitter } from 'events'
   export default class HyperDHT extends EventEmitter {
-    constructor(opts?: { bootstrap?: Array<string | { host: string; port: number }>; host?: string; port?: number; ephemeral?: boolean; firewalled?: boolean })
+    /** `port`: one port, or a range [start, end) tried in order (dht-rpc). */
+    constructor(opts?: { bootstrap?: Array<string | { host: string; port: number }>; host?: string; port?: number | [number, number]; ephemeral?: boolean; firewalled?: boolean })
     ready(): Promise<void>
     fullyBootstrapped(): Promise<void>
     address(): { host: string; port: number }
