@@ -412,7 +412,8 @@ function refusal(err: any): LedgerError {
     case 'INVITE_EXPIRED':
       return LedgerError.INVITE_EXPIRED('this invite has expired: ask the steward for a new one')
     case 'PAIRING_REJECTED':
-      return LedgerError.INVITE_REFUSED("the inviting node refused this join request: the members refused the admission, or the name is taken, or this identity is already a member")
+      // blind-pairing carries no reason beyond "rejected"; the inviting node's `tally up` logs the exact one.
+      return LedgerError.INVITE_REFUSED("the inviting node refused this join request: the members refused the admission, or the name is taken or too like a member's, or this identity is already a member (the inviting node's `tally up` log says which)")
     default:
       return LedgerError.INVITE_REFUSED(`the steward's answer could not be read: ${err?.message ?? err}`)
   }
