@@ -8,7 +8,7 @@ import { Ledger, Replicator } from '../src/index.js'
 import { addMember, createPeer, makeStore, openPeer, until } from './helpers/index.js'
 import { generateKeyPair, toHex } from '../protocol/index.js'
 
-test('indexers - status lists the indexers by name; a connection counts only for the member bound to the writer', async (t) => {
+test('indexers - status lists the indexers by name; a connection counts only for the member bound to the writer', { timeout: 180_000 }, async (t) => {
   const alpha = await createPeer(t, 'alpha')
   const beta = await addMember(t, alpha, 'beta', { indexer: true })
   await addMember(t, alpha, 'gamma')
@@ -33,7 +33,7 @@ test('indexers - status lists the indexers by name; a connection counts only for
   t.ok(off.lastSeen !== null && off.lastSeen <= Date.now(), 'with the time it was last seen')
 })
 
-test('indexers - over Hyperswarm each node proves who it is to members only; a peer without the encryption key learns nothing', async (t) => {
+test('indexers - over Hyperswarm each node proves who it is to members only; a peer without the encryption key learns nothing', { timeout: 180_000 }, async (t) => {
   const testnet = await createTestnet(3)
   t.teardown(() => testnet.destroy(), { order: 60 })
   const alpha = await createPeer(t, 'alpha')
