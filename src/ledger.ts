@@ -26,7 +26,7 @@ import {
 import { applyNodes } from './ledger-apply.js'
 import { LocalWriter, type Receipt } from './local-writer.js'
 import { findInvoice, findMember, keyBytes } from './member-lookup.js'
-import { confirmedBalance, countMembers, historyOf, invoicesOf, logFrom, memberBalances, toBalance, withSnapshot, type HistoryItem, type MemberBalance } from './queries.js'
+import { confirmedBalance, countKeys, historyOf, invoicesOf, logFrom, memberBalances, toBalance, withSnapshot, type HistoryItem, type MemberBalance } from './queries.js'
 import { watchEquivocation } from './audit/equivocation.js'
 import { BeeReaderStore } from './bee-store.js'
 import { LedgerError } from './errors.js'
@@ -124,6 +124,7 @@ export interface LedgerStatus {
   unitCode: string | null
   decimals: number | null
   members: number
+  /** Writer cores the ledger bound to members (read from the view: the same on every node). */
   writers: number
   entries: number
   rejected: number
@@ -693,7 +694,10 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   async status(): Promise<LedgerStatus> {
     const meta = await this.meta()
     const confirmed = await withSnapshot(this.confirmedView(), (snap) => new BeeReaderStore(snap).getMeta())
-    const members = await countMembers(this.base.view)
+    const members = await countKeys(this.base.view, 'acct/')
+    // Writers the ledger bound (from the view, so every node counts the same; Autobase's own
+    // active-writer set depends on what each node has loaded).
+    const writers = await countKeys(this.base.view, 'writer/')
     const summary = await this.indexers()
     return {
       key: toHex(this.base.key),
@@ -706,7 +710,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       unitCode: meta?.unitCode ?? null,
       decimals: meta?.decimals ?? null,
       members,
-      writers: this.base.activeWriters?.size ?? 0,
+      writers,
       entries: meta?.entries ?? 0,
       rejected: meta?.rejected ?? 0,
       stateHash: meta?.stateHash ?? null,

@@ -46,10 +46,11 @@ export async function memberBalances(view: Hyperbee, snap: Hyperbee): Promise<Me
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
 }
 
-export async function countMembers(view: Hyperbee): Promise<number> {
-  let members = 0
-  for await (const _ of view.createReadStream(K.prefixRange('acct/'))) members++
-  return members
+/** How many keys of the view start with `prefix` ('acct/' for members, 'writer/' for writers). */
+export async function countKeys(view: Hyperbee, prefix: string): Promise<number> {
+  let n = 0
+  for await (const _ of view.createReadStream(K.prefixRange(prefix))) n++
+  return n
 }
 
 /** Up to `limit` entries touching `account`, newest first; those below `confirmed` are confirmed. */

@@ -24,6 +24,7 @@ import { limitsCommand } from './limits.js'
 import { leaveCommand, suspendCommand } from './membership.js'
 import { auditCommand } from './audit.js'
 import { demoCommand } from './demo.js'
+import { restoreCommand } from './restore.js'
 import { proposeCommand } from './propose.js'
 import { proposalsCommand } from './proposals.js'
 import { objectCommand, voteCommand, withdrawCommand } from './ballot.js'
@@ -57,5 +58,6 @@ export const COMMANDS: CommandSpec[] = [
   withdrawCommand,
   policyCommand,
   auditCommand,
+  restoreCommand,
   demoCommand
 ]
