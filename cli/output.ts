@@ -49,10 +49,8 @@ export function money(v: bigint, decimals: number, unit?: string): string {
   return formatAmount(v, decimals) + (unit ? ' ' + unit : '')
 }
 
-/** The first 8 hex characters of a key or id, as people quote them. */
-export function short(hex: string): string {
-  return hex.slice(0, 8)
-}
+/** The first 8 hex characters of a key or id, as people quote them (one definition, in protocol/hex.ts). */
+export { short } from '../protocol/hex.js'
 
 function width(s: string): number {
   return [...s].length

@@ -11,15 +11,13 @@ import { stewardPolicy, type DecisionKind, type Policy } from './policy.js'
 import { periodPassed } from './time.js'
 import { checkName } from './names.js'
 import type { Hex, Lookups, Member, Outcome, RejectCode, Rejection, RuleInput } from './types.js'
+import { short } from './hex.js'
 
 /** Most indexers a ledger may have: Autobase signs with a majority of them, so 3 or 5 is the sweet spot. */
 export const INDEXERS_MAX = 9
 
 function reject(code: RejectCode, reason: string): Rejection {
   return { ok: false, code, reason }
-}
-function short(hex: string): string {
-  return hex.slice(0, 8)
 }
 function bump(m: Member): Member {
   return { ...m, entries: m.entries + 1 }

@@ -16,3 +16,8 @@ export function fromHex(hex: string): Uint8Array {
 export function isKeyHex(s: string): s is Hex {
   return /^[0-9a-f]{64}$/.test(s)
 }
+
+/** The first 8 hex characters of a key or id, as people quote them in messages and tables. */
+export function short(hex: string): string {
+  return hex.slice(0, 8)
+}

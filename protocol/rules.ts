@@ -22,6 +22,7 @@ import { assertNever } from './types.js'
 import { isGovernanceEntry } from './governance-codec.js'
 import { decideGovernance, directKind, governanceLookups, policyOf } from './governance.js'
 import { advanceClock, hourOf } from './time.js'
+import { short } from './hex.js'
 
 function reject(code: RejectCode, reason: string, available?: bigint): Rejection {
   return available === undefined ? { ok: false, code, reason } : { ok: false, code, reason, available }
@@ -367,6 +368,3 @@ function leave(author: Member): Outcome {
   return { ok: true, members: [bump({ ...author, status: 'left' })], moves: [] }
 }
 
-function short(hex: string): string {
-  return hex.slice(0, 8)
-}

@@ -8,7 +8,7 @@
  */
 import { EventEmitter } from 'events'
 import type { Duplex } from 'stream'
-import Autobase from 'autobase'
+import Autobase, { type ApplyNode, type HostCalls } from 'autobase'
 import Corestore from 'corestore'
 import Hyperbee from 'hyperbee'
 import {
@@ -201,7 +201,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       encrypt: opts.key == null && !opts.encryptionKey,
       fastForward: opts.fastForward ?? true,
       open: (store) => new Hyperbee(store.get({ name: 'view' }), { keyEncoding: 'utf-8', valueEncoding: 'json', extension: false }),
-      apply: (nodes, view, host) => applyNodes(nodes, view, host, this.base.key, this.writer, this.cache, (made) => this.announce(made)),
+      apply: (nodes, view, host) => this.apply(nodes, view, host),
       close: (view) => view.close()
     })
     this.base.on('update', () => this.emit('update'))
@@ -494,7 +494,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
 
   /** Votes yes or no on an open proposal (id or unique prefix); a later vote replaces this one until the decision. */
   async vote(id: string, choice: 'yes' | 'no' | boolean, opts: { memo?: string } = {}): Promise<Receipt> {
-    if (choice !== 'yes' && choice !== 'no' && typeof choice !== 'boolean') throw new LedgerError('BAD_INPUT', `a vote is yes or no, not ${JSON.stringify(choice)}`)
+    if (choice !== 'yes' && choice !== 'no' && typeof choice !== 'boolean') throw LedgerError.BAD_INPUT(`a vote is yes or no, not ${JSON.stringify(choice)}`)
     const p = await findProposal(this.base.view, id)
     return this.write({ type: 'vote', proposal: fromHex(p.id), yes: choice === 'yes' || choice === true, memo: opts.memo ?? '' })
   }
@@ -575,6 +575,11 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     await this.ready()
     if (!this.base.writable) throw LedgerError.NOT_WRITABLE('this node is not a writer of the ledger yet (not admitted, or not synced)')
     return this.writer.write(draft)
+  }
+
+  /** Autobase's apply (ledger-apply.ts); a method, so a test can play a modified node around it. */
+  private apply(nodes: ApplyNode[], view: Hyperbee, host: HostCalls): Promise<void> {
+    return applyNodes(nodes, view, host, this.base.key, this.writer, this.cache, (made) => this.announce(made))
   }
 
   /** Emits `decision` once per decided proposal (a reorder can apply the same decision again). */

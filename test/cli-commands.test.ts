@@ -12,6 +12,7 @@ import { history } from '../cli/commands/history.js'
 import { status } from '../cli/commands/status.js'
 import { limits } from '../cli/commands/limits.js'
 import { invite } from '../cli/commands/invite.js'
+import { leave, leaveCommand, suspend } from '../cli/commands/membership.js'
 import { DataDir } from '../src/node/data-dir.js'
 import { InviteBook } from '../src/network/invite-book.js'
 import { PayKeys } from '../src/node/pay-keys.js'
@@ -236,3 +237,24 @@ test('cli main - a command may choose its exit code from its result (an audit th
   t.is(await main(['check', '--fail'], io, [spec]), 1)
   t.is(io.out, 'FINDINGS\n')
 })
+
+test('cli commands - suspend (stewards) and leave (zero balance), refusals with their codes', async (t) => {
+  const a = await createPeer(t, 'alpha')
+  const b = await addMember(t, a, 'beta')
+  const c = await addMember(t, a, 'gamma')
+  const [ca, cb, cc] = await Promise.all([contextOf(t, a), contextOf(t, b), contextOf(t, c)])
+  await refused(t, () => suspend(cb, { member: 'gamma' }), 'REJECTED', /steward/)
+  const s = await suspend(ca, { member: 'beta' })
+  t.is(s.type, 'suspend')
+  t.is(s.name, 'beta')
+  t.is(s.status, 'suspended')
+  await converge([a.ledger, b.ledger, c.ledger])
+  await refused(t, () => pay(cb, { member: 'alpha', amount: '1' }), 'REJECTED', /suspended|not active/)
+  await refused(t, () => suspend(ca, { member: 'nobody' }), 'UNKNOWN_MEMBER', /no member matches/)
+  const l = await leave(cc)
+  t.is(l.type, 'leave')
+  t.is(l.name, 'gamma')
+  t.is(l.status, 'left')
+  t.ok(/^left: gamma \([0-9a-f]{8}\) is now left/.test(leaveCommand.render(l)), 'one line for people')
+})
+

@@ -21,6 +21,7 @@ import { membersCommand } from './members.js'
 import { historyCommand } from './history.js'
 import { statusCommand } from './status.js'
 import { limitsCommand } from './limits.js'
+import { leaveCommand, suspendCommand } from './membership.js'
 import { auditCommand } from './audit.js'
 import { demoCommand } from './demo.js'
 import { restoreCommand } from './restore.js'
@@ -48,6 +49,8 @@ export const COMMANDS: CommandSpec[] = [
   historyCommand,
   statusCommand,
   limitsCommand,
+  suspendCommand,
+  leaveCommand,
   proposeCommand,
   proposalsCommand,
   voteCommand,

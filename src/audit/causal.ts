@@ -16,6 +16,7 @@
 import type { Hex } from '../../protocol/index.js'
 import type { Finding } from './types.js'
 import type { WriterCoreData } from './writer-cores.js'
+import { short } from '../../protocol/hex.js'
 
 /** A position in the linear order: which writer block the view says was decided there. */
 export interface OrderSlot {
@@ -206,6 +207,3 @@ function dedupe(findings: Finding[]): Finding[] {
   })
 }
 
-function short(hex: string): string {
-  return hex.slice(0, 8)
-}

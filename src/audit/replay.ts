@@ -12,6 +12,7 @@ import * as K from '../view-keys.js'
 import type { AuditedEntry, Finding, RejectedEntry } from './types.js'
 import type { ViewContents } from './view-reader.js'
 import type { WriterCoreData } from './writer-cores.js'
+import { short } from '../../protocol/hex.js'
 
 /** Findings of one rule listed one by one before the rest are only counted. */
 const FINDINGS_PER_RULE_MAX = 20
@@ -307,9 +308,6 @@ function describeMember(key: string, view: Record<string, unknown>, replay: Reco
   return `member ${name} (${short(String(replay.account ?? ''))}): ${parts.join('; ')}`
 }
 
-function short(hex: string): string {
-  return hex.slice(0, 8)
-}
 
 /** Members as the report lists them. */
 export function memberRows(store: MemoryStore, confirmed: Map<Hex, bigint>): Array<Member & { confirmed: bigint }> {

@@ -11,6 +11,7 @@ import { toHex, type Hex } from '../../protocol/index.js'
 import { readWriterBlocks } from './block-reader.js'
 import { isFrozen, storedEquivocation, verifyEquivocation, type EquivocationEvidence } from './equivocation.js'
 import type { Finding } from './types.js'
+import { short } from '../../protocol/hex.js'
 
 /** How long a download may go without progress before the audit reports the blocks missing. */
 export const DOWNLOAD_STALL_MS = 15_000
@@ -236,6 +237,3 @@ async function locateBadBlocks(core: Hypercore, length: number, out: WriterCoreD
   if (named === 0) out.findings.push(hypercoreFinding(out.key, 'tree_mismatch', `the blocks of writer ${short(out.key)} do not hash to its signed tree`))
 }
 
-function short(hex: string): string {
-  return hex.slice(0, 8)
-}
