@@ -16,7 +16,7 @@ function isSummary(s: Summary | null | undefined): boolean {
   )
 }
 
-test('bench - the harness runs every phase with tiny parameters and reports every figure', async (t) => {
+test('bench - the harness runs every phase with tiny parameters and reports every figure', { timeout: 300_000 }, async (t) => {
   const out = tmpdir(t)
   const readme = path.join(out, 'README.md')
   fs.writeFileSync(readme, `# Bench\n\n${README_BEGIN}\nold table\n${README_END}\n\nAfter.\n`)
