@@ -37,11 +37,11 @@ export interface LedgerCreateResult {
 /** Creates a ledger in the data dir: this member becomes its first steward and indexer. */
 export async function ledgerCreate(env: CliEnv, opts: LedgerCreateOpts): Promise<LedgerCreateResult> {
   const name = String(opts.name ?? '').trim()
-  if (name === '') throw new LedgerError('BAD_INPUT', 'ledger create needs --name NAME')
+  if (name === '') throw LedgerError.BAD_INPUT('ledger create needs --name NAME')
   const unit = String(opts.unit ?? '').trim().toUpperCase()
-  if (!UNIT_CODE_PATTERN.test(unit)) throw new LedgerError('BAD_INPUT', `--unit must be 1-12 letters or digits, like CTC; got ${JSON.stringify(opts.unit ?? '')}`)
+  if (!UNIT_CODE_PATTERN.test(unit)) throw LedgerError.BAD_INPUT(`--unit must be 1-12 letters or digits, like CTC; got ${JSON.stringify(opts.unit ?? '')}`)
   const decimalsText = opts.decimals ?? '2'
-  if (!/^\d{1,2}$/.test(decimalsText) || Number(decimalsText) > DECIMALS_MAX) throw new LedgerError('BAD_INPUT', `--decimals must be 0 to ${DECIMALS_MAX}, got ${JSON.stringify(decimalsText)}`)
+  if (!/^\d{1,2}$/.test(decimalsText) || Number(decimalsText) > DECIMALS_MAX) throw LedgerError.BAD_INPUT(`--decimals must be 0 to ${DECIMALS_MAX}, got ${JSON.stringify(decimalsText)}`)
   const decimals = Number(decimalsText)
   const creditLimit = opts.creditLimit === undefined ? 0n : amount(opts.creditLimit, decimals, '--credit-limit')
   const maxBalance = opts.maxBalance === undefined ? null : amount(opts.maxBalance, decimals, '--max-balance')
@@ -58,7 +58,7 @@ export async function ledgerCreate(env: CliEnv, opts: LedgerCreateOpts): Promise
   const windowMs = decisions === 'steward' ? null : opts.objectionWindow === undefined ? 72 * 3_600_000 : durationArg(opts.objectionWindow, '--objection-window')
   if (windowMs === 0) throw new LedgerError('BAD_INPUT', '--objection-window must be at least 1s')
   const identity = await loadIdentity(env.dir.identityFile)
-  if (await env.dir.hasLedger()) throw new LedgerError('BAD_INPUT', `${env.dir.root} already has a ledger; use another --dir for another ledger`)
+  if (await env.dir.hasLedger()) throw LedgerError.LEDGER_EXISTS(`${env.dir.root} already has a ledger; use another --dir for another ledger`)
   const store = await openStore(env.dir.storeDir)
   try {
     const ledger = await Ledger.create({ store, identity, name, unitCode: unit, decimals, creditLimit, maxBalance, memberName: identity.name, decisions, windowMs: windowMs ?? undefined })
@@ -83,7 +83,7 @@ function amount(text: string, decimals: number, what: string): bigint {
   try {
     return parseAmount(text, decimals)
   } catch (err) {
-    if (err instanceof AmountError) throw new LedgerError('BAD_INPUT', `${what}: ${err.message}`)
+    if (err instanceof AmountError) throw LedgerError.BAD_INPUT(`${what}: ${err.message}`)
     throw err
   }
 }

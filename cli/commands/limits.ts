@@ -25,7 +25,7 @@ export interface LimitsResult extends UnitInfo {
 export async function limits(ctx: NodeContext, opts: LimitsOpts): Promise<LimitsResult> {
   assertWriter(ctx)
   const meta = await ledgerMeta(ctx.ledger)
-  if (opts.creditLimit === undefined) throw new LedgerError('BAD_INPUT', 'limits needs --credit-limit AMOUNT')
+  if (opts.creditLimit === undefined) throw LedgerError.BAD_INPUT('limits needs --credit-limit AMOUNT')
   const creditLimit = amountArg(opts.creditLimit, meta, '--credit-limit')
   const m = await ctx.ledger.findMember(String(opts.member ?? ''))
   // Without --max-balance the member keeps the one it has; "none" removes it.
