@@ -14,6 +14,7 @@ import { measureCatchUp } from './phases/catchup.js'
 import { EXTRA_INDEXERS, measureConvergence } from './phases/convergence.js'
 import { measureIngest } from './phases/ingest.js'
 import { measureNetwork } from './phases/network.js'
+import { measureRecovery } from './phases/recovery.js'
 import { profileArgs, readProfiles } from './profile.js'
 import { judgeTargets, markdown, memoryByRole, toJson, updateReadme, type BenchReport, type MachineInfo } from './report.js'
 import { round } from './stats.js'
@@ -53,6 +54,7 @@ export interface BenchOptions {
   networkIdleMs?: number
   networkAckIntervalMs?: number
   networkMaxPeers?: number | null
+  networkAdmitTogether?: boolean
 }
 
 export interface BenchResult {
@@ -102,8 +104,11 @@ export function resolveParams(o: BenchOptions): BenchParams {
       // A full mesh without a cap; with one, whom a node ends up connected to is up to Hyperswarm.
       meshPeers: o.networkMaxPeers ? 2 : Infinity,
       idleMs: o.networkIdleMs ?? (quick ? 5000 : 10_000),
-      maxPeers: o.networkMaxPeers ?? null
-    }
+      maxPeers: o.networkMaxPeers ?? null,
+      admitTogether: o.networkAdmitTogether ?? false
+    },
+    // Uses the network phase's ack interval (the Ledger's default, 1 s).
+    recovery: { payments: quick ? 10 : 20, timeoutMs: 180_000 }
   }
 }
 
@@ -135,6 +140,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
     const catchup = has('catchup') && source ? source.catchup : null
     const audit = source?.audit ?? null
     const network = has('network') ? await measureNetwork(ctx) : null
+    const recovery = has('recovery') ? await measureRecovery(ctx) : null
     const partial = { ingest, convergence, catchup, network, quick: params.quick }
     report = {
       schema: 'tally-bench/1',
@@ -155,6 +161,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
         convergence: { peers: params.convergence.peers, entries: params.convergence.entries, concurrency: params.convergence.concurrency },
         catchup: { sizes: params.catchup.sizes, buildBatch: params.catchup.buildBatch },
         network: { ...params.network, meshPeers: Number.isFinite(params.network.meshPeers) ? params.network.meshPeers : null },
+        recovery: params.recovery,
         phases: params.phases,
         nodeFlags: opts.nodeFlags ?? []
       },
@@ -163,11 +170,12 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
       catchup,
       audit,
       network,
+      recovery,
       memory: memoryByRole(partial),
       targets: judgeTargets(partial),
       converged: (convergence ?? []).every((c) => c.converged),
       profile: opts.profile ? readProfiles(opts.profile, spawned.map((n) => n.label)) : null,
-      notes: notes(params, audit, catchup, convergence)
+      notes: [...notes(params, audit, catchup, convergence), ...networkNotes(network)]
     }
   } finally {
     // Phases close their nodes; this only ends any that a failure left running.
@@ -203,6 +211,17 @@ function notes(params: BenchParams, audit: BenchReport['audit'], catchup: BenchR
   if (audit && !audit.available) out.push(`audit figure missing: ${audit.reason}.`)
   for (const c of convergence ?? []) if (c.stalledRuns) out.push(`with ${c.peers} peers, quorum confirmation stalled in ${c.stalledRuns} of ${c.equal.runs.length} runs (the peers agreed, but their signed length stopped short; see stalls in the JSON).`)
   for (const c of catchup ?? []) if (!c.fastForwarded) out.push(`at ${c.entries} entries a joining peer did not fast-forward in every run; its "fast-forward" time is a replay.`)
+  return out
+}
+
+function networkNotes(network: BenchReport['network']): string[] {
+  const out: string[] = []
+  for (const n of network ?? []) {
+    for (const [what, l] of [['steady', n.steady], ['burst', n.burst]] as const) {
+      if (l.notApplied || l.notConfirmed) out.push(`network, ${n.nodes} nodes, ${n.indexers} indexers, ${what}: ${l.notApplied} of ${l.payments} payments not applied and ${l.notConfirmed} not confirmed on every node in time (a write that timed out on its own node counts as not applied).`)
+    }
+    if (n.load.start > 4) out.push(`network, ${n.nodes} nodes: load average ${n.load.start}-${n.load.end} on ${os.cpus().length} cores during the run; its figures include waiting for the CPU.`)
+  }
   return out
 }
 

@@ -5,13 +5,11 @@
  */
 import b4a from 'b4a'
 import {
-  counterpartyOf,
   decodeEntry,
   entryIdOf,
   splitBlock,
   evaluate,
   hash,
-  lookups,
   nameKey,
   newerVersionStops,
   strikeWriter,
@@ -32,6 +30,7 @@ import {
 } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import type { StateStore } from './state-store.js'
+import { ruleInput } from './rule-input.js'
 import { VerifiedSet } from './verified-set.js'
 import { GovTx, type WriterCall } from './governance-apply.js'
 
@@ -133,26 +132,8 @@ async function decideEntry(store: StateStore, bytes: Uint8Array, ctx: EntryConte
     }
     if (known !== null) opts.verifiedSet!.add(known)
   }
-  const look = lookups(entry)
-  const invoice = look.invoice === null ? null : await store.getInvoice(look.invoice)
-  const counterpartyKey = counterpartyOf(entry, invoice)
-  const outcome = evaluate(
-    {
-      ledgerKey: toHex(ctx.ledgerKey),
-      meta,
-      id,
-      writer: ctx.writer,
-      author: await store.getMember(toHex(entry.author)),
-      counterparty: counterpartyKey === null ? null : await store.getMember(counterpartyKey),
-      invoice,
-      nameTaken: look.name === null ? false : (await store.accountOfName(nameKey(look.name))) !== null,
-      writerTakenBy: look.writer === null ? null : await store.accountOfWriter(look.writer),
-      gov: await store.getGov(),
-      proposal: look.proposal ? await store.getProposal(look.proposal) : null,
-      position: meta ? meta.entries : 0
-    },
-    entry
-  )
+  const { input, invoice } = await ruleInput(store, entry, { ledgerKey: toHex(ctx.ledgerKey), id, writer: ctx.writer })
+  const outcome = evaluate(input, entry)
   return finish(store, meta, ctx, bytes, id, entry, outcome, invoice)
 }
 

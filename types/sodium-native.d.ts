@@ -14,6 +14,11 @@ declare module 'sodium-native' {
     crypto_generichash(out: Buf, input: Buf, key?: Buf): void
     crypto_generichash_batch(out: Buf, batch: Buf[], key?: Buf): void
     randombytes_buf(buf: Buf): void
+    crypto_secretbox_KEYBYTES: number
+    crypto_secretbox_NONCEBYTES: number
+    crypto_secretbox_MACBYTES: number
+    crypto_secretbox_easy(c: Buf, m: Buf, n: Buf, k: Buf): void
+    crypto_secretbox_open_easy(m: Buf, c: Buf, n: Buf, k: Buf): boolean
   }
   export default sodium
 }

@@ -159,7 +159,7 @@ export async function demo(env: CliEnv, opts: DemoOpts): Promise<DemoResult> {
 }
 
 async function startNode(procs: TallyProcesses, coop: Coop, dir: string, bootstrap: string): Promise<LongRunning> {
-  return procs.start(coop, ['--dir', dir, 'up', '--bootstrap', bootstrap], /^online/)
+  return procs.start(coop, ['--dir', dir, 'up', '--bootstrap', bootstrap], /^announced/)
 }
 
 async function until(cond: () => Promise<boolean>, what: string, env: CliEnv, timeoutMs = CONVERGE_TIMEOUT_MS): Promise<void> {
