@@ -133,7 +133,8 @@ const role = {
   }
 }
 
-export const key = c.fixed32
+/** Typed here so the declarations name only `State` of compact-encoding (an embedder's copy may lack its other types). */
+export const key: { preencode(state: State, v: Uint8Array): void; encode(state: State, v: Uint8Array): void; decode(state: State): Uint8Array } = c.fixed32
 
 /** The body fields of each type, in wire order. */
 function body(state: State, e: Entry, op: 'preencode' | 'encode'): void {
