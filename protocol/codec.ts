@@ -20,6 +20,7 @@ import {
 } from './constants.js'
 import type { Entry, EntryType, Role, SignedEntry } from './types.js'
 import { assertNever } from './types.js'
+import { decodeFederationBody, federationBody, isFederationEntry, isFederationType } from './federation-codec.js'
 
 /** Wire numbers of entry types. Never reuse a number. */
 export const TYPE_CODES: Record<EntryType, number> = {
@@ -32,7 +33,11 @@ export const TYPE_CODES: Record<EntryType, number> = {
   decline: 7,
   cancel: 8,
   suspend: 9,
-  leave: 10
+  leave: 10,
+  link: 20,
+  hold: 21,
+  fulfil: 22,
+  release: 23
 }
 const TYPE_NAMES = new Map<number, EntryType>(Object.entries(TYPE_CODES).map(([k, v]) => [v, k as EntryType]))
 
@@ -41,7 +46,7 @@ export class CodecError extends Error {
   code = 'MALFORMED_ENTRY'
 }
 
-function fail(msg: string): never {
+export function fail(msg: string): never {
   throw new CodecError(msg)
 }
 
@@ -67,11 +72,11 @@ function boundedString(maxBytes: number, what: string) {
   }
 }
 
-const name = boundedString(NAME_BYTES_MAX, 'name')
+export const name = boundedString(NAME_BYTES_MAX, 'name')
 const memo = boundedString(MEMO_BYTES_MAX, 'memo')
 const unitCode = boundedString(12, 'unit code')
 
-const strictBool = {
+export const strictBool = {
   preencode(state: State) {
     state.end++
   },
@@ -85,7 +90,7 @@ const strictBool = {
   }
 }
 
-const amount = {
+export const amount = {
   preencode(state: State) {
     state.end += 8
   },
@@ -98,7 +103,7 @@ const amount = {
   }
 }
 
-const optionalAmount = {
+export const optionalAmount = {
   preencode(state: State, n: bigint | null) {
     state.end++
     if (n !== null) amount.preencode(state)
@@ -126,7 +131,7 @@ const role = {
   }
 }
 
-const key = c.fixed32
+export const key = c.fixed32
 
 /** The body fields of each type, in wire order. */
 function body(state: State, e: Entry, op: 'preencode' | 'encode'): void {
@@ -173,6 +178,7 @@ function body(state: State, e: Entry, op: 'preencode' | 'encode'): void {
     case 'leave':
       return
     default:
+      if (isFederationEntry(e)) return federationBody(state, e, op)
       assertNever(e)
   }
 }
@@ -214,6 +220,7 @@ function decodeBody(state: State, type: EntryType): Record<string, unknown> {
     case 'leave':
       return {}
     default:
+      if (isFederationType(type)) return decodeFederationBody(state, type)
       return assertNever(type)
   }
 }

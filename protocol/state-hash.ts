@@ -14,7 +14,10 @@ export const EMPTY_STATE_HASH = ('0'.repeat(64)) as Hex
 /** A line naming the outcome: "ok|<account>:<balance>|..." over written members, or "rejected:<code>". */
 export function outcomeSummary(outcome: Outcome): string {
   if (!outcome.ok) return 'rejected:' + outcome.code
-  return ['ok', ...outcome.members.map((m) => `${m.account}:${m.balance}:${m.creditLimit}:${m.status}`)].join('|')
+  const parts = ['ok', ...outcome.members.map((m) => `${m.account}:${m.balance}:${m.creditLimit}:${m.status}`)]
+  // Governance entries also say what they did (a vote changes no member): 0.1 entries have no note.
+  if (outcome.note !== undefined) parts.push(outcome.note)
+  return parts.join('|')
 }
 
 /** next = BLAKE2b-256(prev || id || utf8(summary)). */

@@ -2,6 +2,7 @@
  * Entry types, state records and rule outcomes of the Tally v1 protocol.
  * Every shape here is documented field by field in protocol/SPEC.md.
  */
+import type { FederationEntry, Hold, Link } from './federation-types.js'
 
 /** Lower-case hex of a 32-byte key or hash. Branded so an id is never mistaken for a name. */
 export type Hex = string & { readonly __brand: 'Hex' }
@@ -23,6 +24,10 @@ export type EntryType =
   | 'cancel'
   | 'suspend'
   | 'leave'
+  | 'link'
+  | 'hold'
+  | 'fulfil'
+  | 'release'
 
 /** Role of a member: stewards admit members and set limits. */
 export type Role = 'member' | 'steward'
@@ -131,6 +136,7 @@ export type Entry =
   | CancelEntry
   | SuspendEntry
   | LeaveEntry
+  | FederationEntry
 
 /** An entry with the author's signature over its signing bytes. */
 export type SignedEntry = Entry & { signature: Uint8Array }
@@ -174,6 +180,8 @@ export interface Member {
   entries: number
   /** Highest seq of an entry this member authored that the rules decided (applied or rejected). */
   lastSeq: number
+  /** The member's clock: the latest time it signed, never going back (time.ts). 0 in 0.1 records. */
+  clock?: number
 }
 
 export type InvoiceStatus = 'pending' | 'accepted' | 'declined' | 'cancelled'
@@ -219,6 +227,19 @@ export type RejectCode =
   | 'not_invoice_payer'
   | 'not_invoice_author'
   | 'balance_not_zero'
+  | 'self_link'
+  | 'bad_rate'
+  | 'unknown_link'
+  | 'not_link_party'
+  | 'over_capacity'
+  | 'too_many_holds'
+  | 'unknown_hold'
+  | 'not_hold_payee'
+  | 'not_hold_party'
+  | 'hold_closed'
+  | 'hold_expired'
+  | 'hold_not_expired'
+  | 'wrong_preimage'
 
 /** A rejection with its code and, for an overspend, what was available. */
 export interface Rejection {
@@ -242,6 +263,12 @@ export interface Effect {
   addWriter?: { key: Hex; indexer: boolean }
   /** Accounts whose balance moved and by how much, in entry order (payer first). */
   moves: Array<{ account: Hex; delta: bigint }>
+  /** A link announced or changed, or whose held sum moved (federation). */
+  link?: Link
+  /** A hold created or closed (federation). */
+  hold?: Hold
+  /** Chained into the state hash after the members (governance entries: what they did). */
+  note?: string
 }
 
 export type Outcome = Effect | Rejection
@@ -265,6 +292,20 @@ export interface RuleInput {
   nameTaken: boolean
   /** For admit: the account, if any, already bound to the admitted writer key. */
   writerTakenBy: Hex | null
+  /** The entry's log position (meta.entries before it). */
+  position?: number
+  /** For federation entries: the author's clock after this entry (time.ts). */
+  clock?: number
+  /** For federation entries: the number of active members. */
+  active?: number
+  /** For a hold: the link it names; for fulfil and release: the hold's link. */
+  link?: Link | null
+  /** For fulfil and release: the hold it names. */
+  hold?: Hold | null
+  /** For fulfil and release: the current records of members whose witness of the hold's period has passed. */
+  witnesses?: Member[]
+  /** For a hold: how many holds are open. */
+  openHolds?: number
 }
 
 /** Keys the caller must look up before calling the rules. */
@@ -273,6 +314,10 @@ export interface Lookups {
   invoice: Hex | null
   name: string | null
   writer: Hex | null
+  /** For a hold: the link it names (bridge and other ledger). */
+  link?: { bridge: Hex; ledger: Hex } | null
+  /** For fulfil and release: the hold it names. */
+  hold?: Hex | null
 }
 
 export function assertNever(x: never): never {

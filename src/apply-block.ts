@@ -32,6 +32,7 @@ import {
 import type { EntryRecord, ViewMeta } from './records.js'
 import type { StateStore } from './state-store.js'
 import { VerifiedSet } from './verified-set.js'
+import { applyFederation, authorAfter, gatherFederation, withClock } from './federation-apply.js'
 
 /** Where a block came from. */
 export interface BlockContext {
@@ -131,18 +132,21 @@ async function decideEntry(store: StateStore, bytes: Uint8Array, ctx: EntryConte
   }
   const look = lookups(entry)
   const invoice = look.invoice === null ? null : await store.getInvoice(look.invoice)
-  const counterpartyKey = counterpartyOf(entry, invoice)
+  const author = await store.getMember(toHex(entry.author))
+  const fed = await gatherFederation(store, entry, look, author, meta ? meta.entries : 0)
+  const counterpartyKey = look.hold ? fed.counterparty : counterpartyOf(entry, invoice)
   const outcome = evaluate(
     {
       ledgerKey: toHex(ctx.ledgerKey),
       meta,
       id,
       writer: ctx.writer,
-      author: await store.getMember(toHex(entry.author)),
+      author,
       counterparty: counterpartyKey === null ? null : await store.getMember(counterpartyKey),
       invoice,
       nameTaken: look.name === null ? false : (await store.accountOfName(nameKey(look.name))) !== null,
-      writerTakenBy: look.writer === null ? null : await store.accountOfWriter(look.writer)
+      writerTakenBy: look.writer === null ? null : await store.accountOfWriter(look.writer),
+      ...fed.input
     },
     entry
   )
@@ -227,6 +231,7 @@ async function finish(
     : { ...prev, stateHash, entries: prev.entries + 1, rejected: prev.rejected + (outcome.ok ? 0 : 1) }
   await store.putMeta(next)
   await store.putEntry(record)
+  if (entry !== null) outcome = withClock(outcome, entry)
   if (!outcome.ok && outcome.author) await store.putMember(outcome.author)
   if (outcome.ok) {
     for (const m of outcome.members) {
@@ -240,6 +245,7 @@ async function finish(
       await store.bindName(nameKey(m.name), m.account)
     }
   }
+  await applyFederation(store, outcome, authorAfter(outcome, entry))
   return { id, record, outcome, entry, bytes, interrupt: null, removeWriter, ignored: null }
 }
 
@@ -286,6 +292,15 @@ function moneyFields(entry: Entry | null, outcome: Outcome, invoice: Invoice | n
     case 'set-limits':
     case 'suspend':
       return { account: toHex(entry.account) }
+    case 'hold':
+      return { payer: author, payee: toHex(entry.payee), amount: entry.amount.toString(), ...(outcome.ok ? { hold: outcome.hold!.id } : {}) }
+    case 'fulfil':
+    case 'release':
+      return outcome.ok && outcome.hold
+        ? { payer: outcome.hold.payer, payee: outcome.hold.payee, amount: outcome.hold.amount.toString(), hold: outcome.hold.id }
+        : { hold: toHex(entry.hold) }
+    case 'link':
+      return { account: toHex(entry.ledger) }
     default:
       return {}
   }

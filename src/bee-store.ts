@@ -5,7 +5,8 @@
  * payments among eight members writes each member once, not 64 times, and 4-5 log chunks.
  */
 import type { BeeReader, HyperbeeBatch } from 'hyperbee'
-import type { Hex, Invoice, Member } from '../protocol/index.js'
+import type { FedState, Hex, Hold, Invoice, Link, Member } from '../protocol/index.js'
+import { holdFromJson, holdToJson, linkFromJson, linkToJson } from './federation-records.js'
 import { invoiceFromJson, invoiceToJson, memberFromJson, memberToJson, metaFromJson, metaToJson } from './records.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import type { StateStore, WriterState } from './state-store.js'
@@ -39,6 +40,23 @@ export class BeeReaderStore {
   }
   async getWriterState(writer: Hex): Promise<WriterState> {
     return (await this.read(K.writerStateKey(writer))) ?? { block: -1, junk: 0 }
+  }
+  async getLink(bridge: Hex, ledger: Hex): Promise<Link | null> {
+    const j = await this.read(K.linkKey(bridge, ledger))
+    return j && linkFromJson(j)
+  }
+  async getHold(id: Hex): Promise<Hold | null> {
+    const j = await this.read(K.holdKey(id))
+    return j && holdFromJson(j)
+  }
+  async getFed(): Promise<FedState> {
+    return (await this.read(K.FED_KEY)) ?? { open: [] }
+  }
+  /** Every link this ledger knows, in key order. */
+  async listLinks(): Promise<Link[]> {
+    const out: Link[] = []
+    for await (const node of this.bee.createReadStream(K.prefixRange(K.LINK_PREFIX))) out.push(linkFromJson(node.value))
+    return out
   }
   async getEntry(index: number): Promise<EntryRecord | null> {
     const { chunk, offset } = K.logSlot(index)
@@ -100,6 +118,25 @@ export class BeeStore extends BeeReaderStore implements StateStore {
   async putHistory(account: Hex, n: number, index: number): Promise<void> {
     const { chunk, offset } = K.historySlot(n)
     ;(await this.chunk<number>(K.historyKey(account, chunk), offset))[offset] = index
+  }
+
+  async putLink(link: Link): Promise<void> {
+    await this.write(K.linkKey(link.bridge, link.ledger), linkToJson(link))
+  }
+  async putHold(hold: Hold): Promise<void> {
+    await this.write(K.holdKey(hold.id), holdToJson(hold))
+  }
+  async putFed(fed: FedState): Promise<void> {
+    await this.write(K.FED_KEY, fed)
+  }
+  /** Every member: the stored ones, with the ones written in this apply in their place. */
+  async listMembers(): Promise<Member[]> {
+    const out = new Map<string, Member>()
+    for await (const node of this.batch.createReadStream(K.prefixRange('acct/'))) {
+      if (!this.dirty.has(node.key)) out.set(node.key, memberFromJson(node.value))
+    }
+    for (const key of this.dirty) if (key.startsWith('acct/')) out.set(key, memberFromJson(this.cache.get(key) as any))
+    return [...out.values()]
   }
 
   /** A chunk (log or history) to fill in place until flush; `offset` is the slot about to be set. */

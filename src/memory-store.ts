@@ -2,7 +2,7 @@
  * Ledger state in memory: the auditor's replay target and the reference model in tests.
  * Same interface as the Hyperbee view, so the same pipeline decides every entry.
  */
-import type { Hex, Invoice, Member } from '../protocol/index.js'
+import type { FedState, Hex, Hold, Invoice, Link, Member } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import type { StateStore, WriterState } from './state-store.js'
 
@@ -16,6 +16,10 @@ export class MemoryStore implements StateStore {
   readonly log: EntryRecord[] = []
   readonly history = new Map<Hex, number[]>()
   readonly writerStates = new Map<Hex, WriterState>()
+  /** Federation: links keyed `bridge/ledger`, holds by id, open holds oldest first. */
+  readonly links = new Map<string, Link>()
+  readonly holds = new Map<Hex, Hold>()
+  fed: FedState = { open: [] }
 
   async getMeta() {
     return this.meta
@@ -60,5 +64,26 @@ export class MemoryStore implements StateStore {
     let list = this.history.get(account)
     if (!list) this.history.set(account, (list = []))
     list[n - 1] = index
+  }
+  async getLink(bridge: Hex, ledger: Hex) {
+    return this.links.get(bridge + '/' + ledger) ?? null
+  }
+  async putLink(link: Link) {
+    this.links.set(link.bridge + '/' + link.ledger, link)
+  }
+  async getHold(id: Hex) {
+    return this.holds.get(id) ?? null
+  }
+  async putHold(hold: Hold) {
+    this.holds.set(hold.id, hold)
+  }
+  async getFed() {
+    return this.fed
+  }
+  async putFed(fed: FedState) {
+    this.fed = fed
+  }
+  async listMembers() {
+    return [...this.members.values()]
   }
 }

@@ -14,6 +14,8 @@ declare module 'sodium-native' {
     crypto_generichash(out: Buf, input: Buf, key?: Buf): void
     crypto_generichash_batch(out: Buf, batch: Buf[], key?: Buf): void
     randombytes_buf(buf: Buf): void
+    crypto_hash_sha256_BYTES: number
+    crypto_hash_sha256(out: Buf, input: Buf): void
   }
   export default sodium
 }
