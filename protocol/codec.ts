@@ -20,6 +20,7 @@ import {
 } from './constants.js'
 import type { Entry, EntryType, Role, SignedEntry } from './types.js'
 import { assertNever } from './types.js'
+import { decodeGovernanceBody, governanceBody, isGovernanceEntry, isGovernanceType } from './governance-codec.js'
 import { decodeFederationBody, federationBody, isFederationEntry, isFederationType } from './federation-codec.js'
 
 /** Wire numbers of entry types. Never reuse a number. */
@@ -34,6 +35,12 @@ export const TYPE_CODES: Record<EntryType, number> = {
   cancel: 8,
   suspend: 9,
   leave: 10,
+  charter: 11,
+  propose: 12,
+  vote: 13,
+  object: 14,
+  withdraw: 15,
+  tick: 16,
   link: 20,
   hold: 21,
   fulfil: 22,
@@ -178,6 +185,7 @@ function body(state: State, e: Entry, op: 'preencode' | 'encode'): void {
     case 'leave':
       return
     default:
+      if (isGovernanceEntry(e)) return governanceBody(state, e, op)
       if (isFederationEntry(e)) return federationBody(state, e, op)
       assertNever(e)
   }
@@ -220,6 +228,7 @@ function decodeBody(state: State, type: EntryType): Record<string, unknown> {
     case 'leave':
       return {}
     default:
+      if (isGovernanceType(type)) return decodeGovernanceBody(state, type)
       if (isFederationType(type)) return decodeFederationBody(state, type)
       return assertNever(type)
   }

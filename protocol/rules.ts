@@ -21,6 +21,9 @@ import type {
   RuleInput
 } from './types.js'
 import { assertNever } from './types.js'
+import { isGovernanceEntry } from './governance-codec.js'
+import { decideGovernance, directKind, governanceLookups, policyOf } from './governance.js'
+import { advanceClock, hourOf } from './time.js'
 
 function reject(code: RejectCode, reason: string, available?: bigint): Rejection {
   return available === undefined ? { ok: false, code, reason } : { ok: false, code, reason, available }
@@ -29,6 +32,7 @@ function reject(code: RejectCode, reason: string, available?: bigint): Rejection
 /** What the caller must read before `evaluate`: the named member, invoice, name and writer. */
 export function lookups(entry: Entry): Lookups {
   const none: Lookups = { counterparty: null, invoice: null, name: null, writer: null }
+  if (isGovernanceEntry(entry)) return governanceLookups(entry)
   switch (entry.type) {
     case 'genesis':
       return none
@@ -130,7 +134,7 @@ export function strikeWriter(member: Member, junkBefore: number): Strike {
 }
 
 /** Entry types a suspended member may not author: anything that spends or governs. */
-const SUSPENDED_CANNOT: ReadonlySet<Entry['type']> = new Set(['transfer', 'accept', 'admit', 'set-limits', 'suspend'])
+const SUSPENDED_CANNOT: ReadonlySet<Entry['type']> = new Set(['transfer', 'accept', 'admit', 'set-limits', 'suspend', 'propose', 'vote', 'object'])
 
 /** Decides an entry against the state it reads. Signature and decoding are checked before this. */
 export function evaluate(input: RuleInput, entry: Entry): Outcome {
@@ -146,10 +150,25 @@ export function evaluate(input: RuleInput, entry: Entry): Outcome {
   }
   // Checked only once the author is known to own the writer, so a copy appended by someone else cannot burn the seq.
   if (entry.seq <= author.lastSeq) return reject('duplicate_entry', `seq ${entry.seq} of ${author.name} is not above its last seq ${author.lastSeq}: a replay`)
-  const outcome = decide(input, entry, author)
-  const advanced = { ...author, lastSeq: entry.seq }
-  if (!outcome.ok) return { ...outcome, author: advanced }
-  return { ...outcome, members: outcome.members.map((m) => (m.account === author.account ? { ...m, lastSeq: entry.seq } : m)) }
+  // From here the entry is authenticated: its seq is used up and its time moves the author's clock.
+  const advanced = advance(author, entry, input.gov === undefined ? 0 : policyOf(input.gov).ratePerHour)
+  if (advanced.limited) return { ...reject('rate_limited', `${author.name} has written ${advanced.member.rateCount} entries this hour, the policy allows ${policyOf(input.gov).ratePerHour}`), author: advanced.member }
+  const outcome = decide(input, entry, advanced.member)
+  if (!outcome.ok) return { ...outcome, author: advanced.member }
+  // A rule may write the author from its counterparty record (limits or suspension of oneself): keep the advance.
+  const { lastSeq, clock, rateHour, rateCount } = advanced.member
+  return { ...outcome, members: outcome.members.map((m) => (m.account === author.account ? { ...m, lastSeq, clock, rateHour, rateCount } : m)) }
+}
+
+/** The author's record once an authenticated entry is decided: seq used up, clock advanced, counted against the rate limit. */
+function advance(author: Member, entry: Entry, ratePerHour: number): { member: Member; limited: boolean } {
+  const clock = advanceClock(author.clock ?? 0, entry.timestamp)
+  const member: Member = { ...author, lastSeq: entry.seq, clock }
+  if (ratePerHour === 0) return { member, limited: false }
+  const hour = hourOf(clock)
+  const count = (author.rateHour === hour ? (author.rateCount ?? 0) : 0) + 1
+  if (count > ratePerHour) return { member: { ...member, rateHour: hour, rateCount: count - 1 }, limited: true }
+  return { member: { ...member, rateHour: hour, rateCount: count }, limited: false }
 }
 
 /** The type-specific rules for an authenticated entry from an admitted author. */
@@ -157,9 +176,15 @@ function decide(input: RuleInput, entry: Exclude<Entry, { type: 'genesis' }>, au
   if (author.status === 'left' || (author.status === 'suspended' && SUSPENDED_CANNOT.has(entry.type))) {
     return reject('author_not_active', `${author.name} is ${author.status}`)
   }
+  if (isGovernanceEntry(entry)) return decideGovernance(input, entry, author)
   if (isFederationEntry(entry)) {
     if (author.status === 'suspended' && !SUSPENDED_MAY.has(entry.type)) return reject('author_not_active', `${author.name} is ${author.status}`)
     return decideFederation(input, entry, author)
+  }
+  // The 0.1 entries a steward writes directly, for kinds the policy gives the members.
+  const kind = directKind(entry.type)
+  if (kind !== null && policyOf(input.gov).rules[kind].method !== 'steward') {
+    return reject('decided_by_members', `the policy gives ${kind} decisions to the members: propose it instead`)
   }
   switch (entry.type) {
     case 'admit':

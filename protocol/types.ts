@@ -2,6 +2,8 @@
  * Entry types, state records and rule outcomes of the Tally v1 protocol.
  * Every shape here is documented field by field in protocol/SPEC.md.
  */
+import type { GovernanceEntry, GovState, Proposal } from './governance-types.js'
+import type { Policy } from './policy.js'
 import type { FederationEntry, Hold, Link } from './federation-types.js'
 
 /** Lower-case hex of a 32-byte key or hash. Branded so an id is never mistaken for a name. */
@@ -24,6 +26,12 @@ export type EntryType =
   | 'cancel'
   | 'suspend'
   | 'leave'
+  | 'charter'
+  | 'propose'
+  | 'vote'
+  | 'object'
+  | 'withdraw'
+  | 'tick'
   | 'link'
   | 'hold'
   | 'fulfil'
@@ -136,6 +144,7 @@ export type Entry =
   | CancelEntry
   | SuspendEntry
   | LeaveEntry
+  | GovernanceEntry
   | FederationEntry
 
 /** An entry with the author's signature over its signing bytes. */
@@ -182,6 +191,9 @@ export interface Member {
   lastSeq: number
   /** The member's clock: the latest time it signed, never going back (time.ts). 0 in 0.1 records. */
   clock?: number
+  /** For the policy's rate limit: the hour of `clock`, and entries authored in it. */
+  rateHour?: number
+  rateCount?: number
 }
 
 export type InvoiceStatus = 'pending' | 'accepted' | 'declined' | 'cancelled'
@@ -227,6 +239,12 @@ export type RejectCode =
   | 'not_invoice_payer'
   | 'not_invoice_author'
   | 'balance_not_zero'
+  | 'decided_by_members'
+  | 'charter_late'
+  | 'unknown_proposal'
+  | 'proposal_closed'
+  | 'not_proposer'
+  | 'rate_limited'
   | 'self_link'
   | 'bad_rate'
   | 'unknown_link'
@@ -263,6 +281,12 @@ export interface Effect {
   addWriter?: { key: Hex; indexer: boolean }
   /** Accounts whose balance moved and by how much, in entry order (payer first). */
   moves: Array<{ account: Hex; delta: bigint }>
+  /** The author's record when it changes but is not in `members` (a tick: not part of its history). */
+  author?: Member
+  /** A proposal created or changed (governance entries). */
+  proposal?: Proposal
+  /** A new policy (the charter). */
+  policy?: Policy
   /** A link announced or changed, or whose held sum moved (federation). */
   link?: Link
   /** A hold created or closed (federation). */
@@ -292,6 +316,10 @@ export interface RuleInput {
   nameTaken: boolean
   /** For admit: the account, if any, already bound to the admitted writer key. */
   writerTakenBy: Hex | null
+  /** Governance state (policy, open proposals); null reads as the steward policy with nothing open. */
+  gov?: GovState | null
+  /** The proposal a vote, objection or withdrawal names, if any. */
+  proposal?: Proposal | null
   /** The entry's log position (meta.entries before it). */
   position?: number
   /** For federation entries: the author's clock after this entry (time.ts). */
@@ -314,6 +342,8 @@ export interface Lookups {
   invoice: Hex | null
   name: string | null
   writer: Hex | null
+  /** The proposal a vote, objection or withdrawal names. */
+  proposal?: Hex | null
   /** For a hold: the link it names (bridge and other ledger). */
   link?: { bridge: Hex; ledger: Hex } | null
   /** For fulfil and release: the hold it names. */

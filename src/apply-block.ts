@@ -27,12 +27,14 @@ import {
   type Invoice,
   type Outcome,
   type Rejection,
-  type Strike
+  type Strike,
+  type Decision
 } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import type { StateStore } from './state-store.js'
 import { VerifiedSet } from './verified-set.js'
-import { applyFederation, authorAfter, gatherFederation, withClock } from './federation-apply.js'
+import { GovTx, type WriterCall } from './governance-apply.js'
+import { applyFederation, gatherFederation } from './federation-apply.js'
 
 /** Where a block came from. */
 export interface BlockContext {
@@ -73,6 +75,8 @@ export interface Decided {
   removeWriter: Hex | null
   /** Set when nothing was decided or written: the writer is past its junk limit, or this position was decided before. */
   ignored: 'writer_removed' | 'redelivered' | null
+  /** Writer calls of decisions made at this entry (admit a writer, make or unmake an indexer). */
+  writers?: WriterCall[]
 }
 
 /**
@@ -146,6 +150,9 @@ async function decideEntry(store: StateStore, bytes: Uint8Array, ctx: EntryConte
       invoice,
       nameTaken: look.name === null ? false : (await store.accountOfName(nameKey(look.name))) !== null,
       writerTakenBy: look.writer === null ? null : await store.accountOfWriter(look.writer),
+      gov: await store.getGov(),
+      proposal: look.proposal ? await store.getProposal(look.proposal) : null,
+      position: meta ? meta.entries : 0,
       ...fed.input
     },
     entry
@@ -193,11 +200,11 @@ async function memberOfWriter(store: StateStore, writer: Hex) {
 }
 
 /** Counts a junk block against the member bound to `writer` (SPEC.md, "Limits on one writer"). */
-async function strikeOf(store: StateStore, writer: Hex, junkBefore: number): Promise<Strike | null> {
+async function strikeOf(store: StateStore, tx: GovTx, writer: Hex, junkBefore: number): Promise<Strike | null> {
   const member = await memberOfWriter(store, writer)
   if (member === null) return null
   const strike = strikeWriter(member, junkBefore)
-  if (strike.member) await store.putMember(strike.member)
+  if (strike.member) await tx.putMember(strike.member)
   return strike
 }
 
@@ -215,8 +222,10 @@ async function finish(
   if (meta === null && !(outcome.ok && outcome.meta)) {
     return { id, record: baseRecord(id, meta, ctx, entry, outcome), outcome, entry, bytes, interrupt: null, removeWriter: null, ignored: null }
   }
+  // Read before any member is written: a view without governance state counts its active members once.
+  const tx = await GovTx.open(store, toHex(ctx.ledgerKey))
   const ws = await store.getWriterState(ctx.writer)
-  const strike = !outcome.ok && JUNK_CODES.has(outcome.code) ? await strikeOf(store, ctx.writer, ws.junk) : null
+  const strike = !outcome.ok && JUNK_CODES.has(outcome.code) ? await strikeOf(store, tx, ctx.writer, ws.junk) : null
   await store.putWriterState(ctx.writer, { block: ctx.block, junk: strike ? strike.junk : ws.junk })
   let stateHash = nextStateHash(meta ? meta.stateHash : EMPTY_STATE_HASH, id, outcome)
   // Removing a writer changes its member's record, so it is chained in as an effect of its own.
@@ -226,16 +235,12 @@ async function finish(
   const removeWriter = strike?.removeWriter ? ctx.writer : null
   // meta is null here only for genesis, which carries the new meta (checked at the top).
   const prev = meta as ViewMeta
-  const next: ViewMeta = outcome.ok && outcome.meta
-    ? { ...outcome.meta, stateHash, entries: 1, rejected: 0 }
-    : { ...prev, stateHash, entries: prev.entries + 1, rejected: prev.rejected + (outcome.ok ? 0 : 1) }
-  await store.putMeta(next)
-  await store.putEntry(record)
-  if (entry !== null) outcome = withClock(outcome, entry)
-  if (!outcome.ok && outcome.author) await store.putMember(outcome.author)
+  if (!outcome.ok && outcome.author) await tx.putMember(outcome.author)
+  const decisions: Decision[] = []
   if (outcome.ok) {
+    if (outcome.author) await tx.putMember(outcome.author)
     for (const m of outcome.members) {
-      await store.putMember(m)
+      await tx.putMember(m)
       await store.putHistory(m.account, m.entries, record.index)
     }
     if (outcome.invoice) await store.putInvoice(outcome.invoice)
@@ -244,9 +249,26 @@ async function finish(
       await store.bindWriter(m.writer, m.account)
       await store.bindName(nameKey(m.name), m.account)
     }
+    const closed = await tx.applied(entry, outcome)
+    if (closed) decisions.push(closed)
+    if (outcome.proposal) record.proposal = outcome.proposal.id
   }
-  await applyFederation(store, outcome, authorAfter(outcome, entry))
-  return { id, record, outcome, entry, bytes, interrupt: null, removeWriter, ignored: null }
+  // Every authenticated entry moves its author's clock, which may close a window; then open proposals are settled.
+  const author = entry && (outcome.ok || outcome.author) ? await store.getMember(toHex(entry.author)) : null
+  if (author !== null && author.writer === ctx.writer) await tx.witness(author)
+  // Links and holds are written, then the author's time witnesses the open holds' periods (SPEC.md §12).
+  await applyFederation(store, outcome, author !== null && author.writer === ctx.writer ? author : null)
+  const settled = await tx.settle(record.index, stateHash)
+  decisions.push(...settled.decisions)
+  if (decisions.length > 0) record.decisions = decisions
+  record.stateHash = settled.stateHash
+  await tx.flush()
+  const next: ViewMeta = outcome.ok && outcome.meta
+    ? { ...outcome.meta, stateHash: record.stateHash, entries: 1, rejected: 0 }
+    : { ...prev, stateHash: record.stateHash, entries: prev.entries + 1, rejected: prev.rejected + (outcome.ok ? 0 : 1) }
+  await store.putMeta(next)
+  await store.putEntry(record)
+  return { id, record, outcome, entry, bytes, interrupt: null, removeWriter, ignored: null, writers: settled.writers }
 }
 
 function baseRecord(id: Hex, meta: ViewMeta | null, ctx: EntryContext, entry: Entry | null, outcome: Outcome): EntryRecord {

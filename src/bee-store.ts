@@ -5,9 +5,10 @@
  * payments among eight members writes each member once, not 64 times, and 4-5 log chunks.
  */
 import type { BeeReader, HyperbeeBatch } from 'hyperbee'
-import type { FedState, Hex, Hold, Invoice, Link, Member } from '../protocol/index.js'
+import type { FedState, GovState, Hex, Hold, Invoice, Link, Member, Proposal } from '../protocol/index.js'
 import { holdFromJson, holdToJson, linkFromJson, linkToJson } from './federation-records.js'
 import { invoiceFromJson, invoiceToJson, memberFromJson, memberToJson, metaFromJson, metaToJson } from './records.js'
+import { govFromJson, govToJson, proposalFromJson, proposalToJson } from './governance-records.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import type { StateStore, WriterState } from './state-store.js'
 import * as K from './view-keys.js'
@@ -40,6 +41,14 @@ export class BeeReaderStore {
   }
   async getWriterState(writer: Hex): Promise<WriterState> {
     return (await this.read(K.writerStateKey(writer))) ?? { block: -1, junk: 0 }
+  }
+  async getGov(): Promise<GovState | null> {
+    const j = await this.read(K.GOV_KEY)
+    return j && govFromJson(j)
+  }
+  async getProposal(id: Hex): Promise<Proposal | null> {
+    const j = await this.read(K.proposalKey(id))
+    return j && proposalFromJson(j)
   }
   async getLink(bridge: Hex, ledger: Hex): Promise<Link | null> {
     const j = await this.read(K.linkKey(bridge, ledger))
@@ -112,6 +121,18 @@ export class BeeStore extends BeeReaderStore implements StateStore {
     const { chunk, offset } = K.logSlot(record.index)
     ;(await this.chunk<EntryRecord>(K.logKey(chunk), offset))[offset] = record
   }
+  async putGov(gov: GovState): Promise<void> {
+    await this.write(K.GOV_KEY, govToJson(gov))
+  }
+  async putProposal(proposal: Proposal): Promise<void> {
+    await this.write(K.proposalKey(proposal.id), proposalToJson(proposal))
+  }
+  async listMembers(): Promise<Member[]> {
+    const out = new Map<string, Member>()
+    for await (const node of this.batch.createReadStream(K.prefixRange('acct/'))) out.set(node.key as string, memberFromJson(node.value))
+    for (const [key, value] of this.cache) if (key.startsWith('acct/') && value) out.set(key, memberFromJson(value as any))
+    return [...out.values()]
+  }
   async putWriterState(writer: Hex, state: WriterState): Promise<void> {
     await this.write(K.writerStateKey(writer), state)
   }
@@ -129,16 +150,6 @@ export class BeeStore extends BeeReaderStore implements StateStore {
   async putFed(fed: FedState): Promise<void> {
     await this.write(K.FED_KEY, fed)
   }
-  /** Every member: the stored ones, with the ones written in this apply in their place. */
-  async listMembers(): Promise<Member[]> {
-    const out = new Map<string, Member>()
-    for await (const node of this.batch.createReadStream(K.prefixRange('acct/'))) {
-      if (!this.dirty.has(node.key)) out.set(node.key, memberFromJson(node.value))
-    }
-    for (const key of this.dirty) if (key.startsWith('acct/')) out.set(key, memberFromJson(this.cache.get(key) as any))
-    return [...out.values()]
-  }
-
   /** A chunk (log or history) to fill in place until flush; `offset` is the slot about to be set. */
   private async chunk<V>(key: string, offset: number): Promise<V[]> {
     if (this.dirty.has(key)) return this.cache.get(key) as V[]

@@ -52,26 +52,20 @@ export async function gatherFederation(store: StateStore, entry: Entry, look: Lo
   return { input, counterparty: look.counterparty }
 }
 
-/** Active members now: what "more than half" of a period's witnesses is measured against (time.ts). */
+/**
+ * Active members now: what "more than half" of a period's witnesses is measured against (time.ts).
+ * Governance keeps the count (GovState.active); a view it has not written yet counts them once.
+ */
 async function countActive(store: StateStore): Promise<number> {
+  const gov = await store.getGov()
+  if (gov !== null) return gov.active
   return (await store.listMembers()).filter((m) => m.status === 'active').length
 }
 
 /**
- * Moves the author's clock (SPEC.md §11) in the records the outcome writes: every authenticated
- * entry's timestamp counts, whatever its outcome, and the clock never goes back.
- */
-export function withClock(outcome: Outcome, entry: Entry): Outcome {
-  const account = toHex(entry.author)
-  const tick = (m: Member): Member => (m.account === account ? { ...m, clock: advanceClock(m.clock ?? 0, entry.timestamp) } : m)
-  if (!outcome.ok) return outcome.author ? { ...outcome, author: tick(outcome.author) } : outcome
-  if (outcome.meta) return outcome
-  return { ...outcome, members: outcome.members.map(tick) }
-}
-
-/**
  * Writes a federation outcome (link, hold, open list) and then lets the entry's author witness
- * the open holds. `author` is the author's record after the entry (null if not authenticated).
+ * the open holds. `author` is the author's record after the entry, its clock moved by the rules
+ * (null if the entry was not authenticated).
  */
 export async function applyFederation(store: StateStore, outcome: Outcome, author: Member | null): Promise<void> {
   let fed = await store.getFed()
@@ -90,12 +84,4 @@ export async function applyFederation(store: StateStore, outcome: Outcome, autho
     if (h !== null) holds.push(h)
   }
   for (const changed of witnessHolds(holds, author.account, author.clock)) await store.putHold(changed)
-}
-
-/** The author's record as the outcome leaves it, if the entry was authenticated. */
-export function authorAfter(outcome: Outcome, entry: Entry | null): Member | null {
-  if (entry === null) return null
-  const account = toHex(entry.author)
-  if (!outcome.ok) return outcome.author ?? null
-  return outcome.members.find((m) => m.account === account) ?? null
 }

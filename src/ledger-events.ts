@@ -4,6 +4,7 @@
  */
 import type { LedgerError } from './errors.js'
 import type { StoredEquivocation } from './audit/equivocation.js'
+import type { DecisionEvent } from './ledger.js'
 
 export interface LedgerEvents {
   /** The view changed: entries were applied here (local writes or replicated ones). */
@@ -14,4 +15,6 @@ export interface LedgerEvents {
   error: [err: Error]
   /** Hypercore found a writer core forked: the evidence as stored for `audit()`, or null if it could not be kept. */
   equivocation: [evidence: StoredEquivocation | null]
+  /** A proposal was decided at a log position (passed, refused, expired, withdrawn or void; SPEC.md §10). */
+  decision: [event: DecisionEvent]
 }

@@ -52,6 +52,19 @@ import { invoiceFromJson, memberFromJson } from './records.js'
 import * as K from './view-keys.js'
 import { ViewCache } from './view-cache.js'
 import { VerifiedSet } from './verified-set.js'
+import { membersPolicy, type Decision, type Policy } from '../protocol/index.js'
+import {
+  findProposal,
+  listProposals,
+  nextTick,
+  policyView,
+  proposalAction,
+  readGov,
+  viewProposal,
+  type PolicyView,
+  type ProposalInput,
+  type ProposalView
+} from './governance-api.js'
 
 const DEFAULT_NAMESPACE = 'tally'
 const DEFAULT_ACK_INTERVAL_MS = 1000
@@ -80,6 +93,8 @@ export interface LedgerOptions {
   fastForward?: boolean
   /** As an indexer, append an ack when confirmation has stalled (default true; src/confirmation-nudge.ts). Off only to show the stall in tests. */
   confirmNudge?: boolean
+  /** Append a `tick` when this member's clock can witness an open proposal's window (default true; SPEC.md §11). */
+  witness?: boolean
 }
 
 /** Everything `Ledger.create` needs beyond LedgerOptions. */
@@ -96,6 +111,19 @@ export interface CreateOptions extends Omit<LedgerOptions, 'key' | 'encryptionKe
   maxBalance?: bigint | null
   /** The creator's member name. */
   memberName: string
+  /**
+   * Who decides admits, limits, suspensions, roles, indexers and the policy (protocol/SPEC.md §10):
+   * 'steward' (default, as in 0.1: no charter), 'members' (the members' default policy), or a policy.
+   */
+  decisions?: 'steward' | 'members' | Policy
+  /** With `decisions: 'members'`: every window, in ms (default 72 h). */
+  windowMs?: number
+}
+
+/** A decision made at a log position, as the `decision` event gives it. */
+export interface DecisionEvent extends Decision {
+  /** Log position of the entry at which it was made. */
+  index: number
 }
 
 /** A member with balances: `balance` includes pending entries, `confirmed` only quorum-signed ones. */
@@ -194,6 +222,13 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   readonly presence = new Presence()
   /** Keeps confirmation moving when Autobase's acks stop (src/confirmation-nudge.ts); null when turned off. */
   private readonly nudge: ConfirmationNudge | null
+  private readonly witnessOn: boolean
+  private witnessTimer: ReturnType<typeof setTimeout> | null = null
+  private witnessing = false
+  /** Decisions already announced (a reorder can apply the same decision again). */
+  private readonly announced = new Set<string>()
+  /** Ticks this node has appended since open (for tests and monitoring). */
+  ticks = 0
 
   constructor(opts: LedgerOptions) {
     super()
@@ -235,6 +270,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
             { base: this.base, pending: () => this.commit.pending, live: () => this.closing === null && this.failure === null },
             opts.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS
           )
+    this.witnessOn = opts.witness ?? true
   }
 
   /**
@@ -256,6 +292,11 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       creatorName: opts.memberName,
       writer: ledger.base.local.key
     })
+    const decisions = opts.decisions ?? 'steward'
+    if (decisions !== 'steward') {
+      // The charter directly follows genesis: nobody else can write before it.
+      await ledger.write({ type: 'charter', policy: decisions === 'members' ? membersPolicy({ windowMs: opts.windowMs }) : decisions })
+    }
     return ledger
   }
 
@@ -296,6 +337,39 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     this.nudge?.start()
     // Seqs must keep growing across restarts, also past entries appended here but not applied yet.
     this.nextSeq = (await this.lastLocalSeq()) + 1
+    if (this.witnessOn) {
+      this.on('update', () => this.scheduleWitness(0))
+      this.scheduleWitness(0)
+    }
+  }
+
+  /**
+   * Windows pass only when a majority of active members' clocks witness them (protocol/time.ts):
+   * this node appends a `tick` when its member has not yet witnessed an open proposal, or when
+   * the window has passed on its clock, and sleeps until the next such time otherwise.
+   */
+  private scheduleWitness(ms: number): void {
+    if (this.closing !== null || this.witnessTimer !== null) return
+    this.witnessTimer = setTimeout(() => {
+      this.witnessTimer = null
+      void this.witnessOnce().catch(() => {})
+    }, ms)
+    this.witnessTimer.unref?.()
+  }
+
+  private async witnessOnce(): Promise<void> {
+    if (this.witnessing || this.closing !== null || this.failure !== null || !this.base.writable) return
+    this.witnessing = true
+    try {
+      const now = Date.now()
+      const due = await nextTick(this.base.view, this.account, now)
+      if (due === null) return
+      if (due > now) return this.scheduleWitness(Math.min(due - now + 5, 60_000))
+      await this.tick()
+      this.ticks++
+    } finally {
+      this.witnessing = false
+    }
   }
 
   /**
@@ -391,6 +465,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     for (const w of [...this.waiters.values()]) w.reject(new LedgerError('LEDGER_CLOSED', 'the ledger closed before the entry applied'))
     this.stopWatching()
     this.nudge?.stop()
+    if (this.witnessTimer) clearTimeout(this.witnessTimer)
     try {
       await this.base.close()
     } finally {
@@ -410,6 +485,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     const store = new BeeStore(view.batch())
     const ledgerKey = this.base.key
     const decided: EntryRecord[] = []
+    const made: DecisionEvent[] = []
     for (const node of nodes) {
       // An Autobase ack is null. An empty block also reaches peers as null, so the appending node
       // must skip it too or it would decide one more entry than everyone else.
@@ -421,14 +497,25 @@ export class Ledger extends EventEmitter<LedgerEvents> {
           return
         }
         if (this.waiters.size > 0) decided.push(d.record)
+        for (const dec of d.record.decisions ?? []) made.push({ ...dec, index: d.record.index })
         const add = d.outcome.ok ? d.outcome.addWriter : undefined
         if (add && !b4a.equals(fromHex(add.key), ledgerKey)) await host.addWriter(fromHex(add.key), { indexer: add.indexer })
         // A writer past its junk limit leaves the writers (Autobase keeps its last indexer: then only its member is suspended).
         if (d.removeWriter !== null && host.removeable(fromHex(d.removeWriter))) await host.removeWriter(fromHex(d.removeWriter))
+        // Decisions: admit a writer, make one an indexer, or demote one (Autobase keeps its last indexer).
+        for (const w of d.writers ?? []) {
+          if (w.indexer || host.removeable(fromHex(w.key))) await host.addWriter(fromHex(w.key), { indexer: w.indexer })
+        }
       }
     }
     await store.flush()
     this.cache?.invalidate()
+    for (const ev of made) {
+      const key = ev.proposal + ':' + ev.status
+      if (this.announced.has(key)) continue
+      this.announced.add(key)
+      this.emit('decision', ev)
+    }
     // Only a notification to local writers; the view itself stays derived from the nodes alone.
     for (const record of decided) this.waiters.get(record.id)?.resolve(record)
   }
@@ -458,10 +545,68 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     })
   }
 
-  /** Changes a member's limits (stewards only). */
+  /**
+   * Changes a member's limits: directly (stewards only) when the policy leaves limits to a
+   * steward; otherwise proposes the change to the members (the receipt's record is then a
+   * `propose` entry, and its id the proposal's).
+   */
   async setLimits(member: string | Uint8Array, limits: { creditLimit: bigint; maxBalance?: bigint | null }): Promise<Receipt> {
     const m = await this.findMember(member)
+    if ((await this.policy()).policy.rules.limits.method !== 'steward') {
+      return this.propose({ action: 'limits', member: m.account, creditLimit: limits.creditLimit, maxBalance: limits.maxBalance ?? null })
+    }
     return this.write({ type: 'set-limits', account: fromHex(m.account), creditLimit: limits.creditLimit, maxBalance: limits.maxBalance ?? null })
+  }
+
+  // ---- decisions by the members (protocol/SPEC.md §10-11; src/governance-api.ts) ----
+
+  /** Proposes a decision; the receipt's id is the proposal's id. The proposer's own vote is yes. */
+  async propose(input: ProposalInput, opts: { memo?: string } = {}): Promise<Receipt> {
+    const meta = await this.requireMeta()
+    const proposal = await proposalAction(this, input, { creditLimit: meta.defaultCreditLimit, maxBalance: meta.defaultMaxBalance })
+    return this.write({ type: 'propose', proposal, memo: opts.memo ?? '' })
+  }
+
+  /** Votes yes or no on an open proposal (id or unique prefix); a later vote replaces this one until the decision. */
+  async vote(id: string, choice: 'yes' | 'no' | boolean, opts: { memo?: string } = {}): Promise<Receipt> {
+    if (choice !== 'yes' && choice !== 'no' && typeof choice !== 'boolean') throw new LedgerError('BAD_INPUT', `a vote is yes or no, not ${JSON.stringify(choice)}`)
+    const p = await findProposal(this.base.view, id)
+    return this.write({ type: 'vote', proposal: fromHex(p.id), yes: choice === 'yes' || choice === true, memo: opts.memo ?? '' })
+  }
+
+  /** Objects to an open proposal: under `no-objection` this refuses it; otherwise it is a no vote. */
+  async object(id: string, opts: { reason?: string } = {}): Promise<Receipt> {
+    const p = await findProposal(this.base.view, id)
+    return this.write({ type: 'object', proposal: fromHex(p.id), memo: opts.reason ?? '' })
+  }
+
+  /** Withdraws this member's open proposal. */
+  async withdraw(id: string): Promise<Receipt> {
+    const p = await findProposal(this.base.view, id)
+    return this.write({ type: 'withdraw', proposal: fromHex(p.id) })
+  }
+
+  /** Appends a `tick`: this member's signed time, which witnesses open windows (the node does it on its own). */
+  async tick(): Promise<Receipt> {
+    return this.write({ type: 'tick' })
+  }
+
+  /** Proposals with their counts: open ones first; `all` adds decided ones, newest first. */
+  async proposals(opts: { all?: boolean } = {}): Promise<ProposalView[]> {
+    await this.ready()
+    return listProposals(this.base.view, opts)
+  }
+
+  /** One proposal by id or unique prefix. */
+  async proposal(id: string): Promise<ProposalView> {
+    await this.ready()
+    return viewProposal(this.base.view, await findProposal(this.base.view, id), await readGov(this.base.view))
+  }
+
+  /** The policy in force, the indexers and the number of active members. */
+  async policy(): Promise<PolicyView> {
+    await this.ready()
+    return policyView(this.base.view)
   }
 
   /** Pays `payee` (an account key, or a name or prefix: see `findMember`) `amount` minor units now. */
@@ -591,7 +736,10 @@ export class Ledger extends EventEmitter<LedgerEvents> {
           counterparty: cp === null ? null : await reader.getMember(cp),
           invoice,
           nameTaken: look.name === null ? false : (await reader.accountOfName(nameKey(look.name))) !== null,
-          writerTakenBy: look.writer === null ? null : await reader.accountOfWriter(look.writer)
+          writerTakenBy: look.writer === null ? null : await reader.accountOfWriter(look.writer),
+          gov: await reader.getGov(),
+          proposal: look.proposal ? await reader.getProposal(look.proposal) : null,
+          position: meta ? meta.entries : 0
         },
         entry
       )

@@ -2,7 +2,7 @@
  * Ledger state in memory: the auditor's replay target and the reference model in tests.
  * Same interface as the Hyperbee view, so the same pipeline decides every entry.
  */
-import type { FedState, Hex, Hold, Invoice, Link, Member } from '../protocol/index.js'
+import type { FedState, GovState, Hex, Hold, Invoice, Link, Member, Proposal } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import type { StateStore, WriterState } from './state-store.js'
 
@@ -16,6 +16,8 @@ export class MemoryStore implements StateStore {
   readonly log: EntryRecord[] = []
   readonly history = new Map<Hex, number[]>()
   readonly writerStates = new Map<Hex, WriterState>()
+  gov: GovState | null = null
+  readonly proposals = new Map<Hex, Proposal>()
   /** Federation: links keyed `bridge/ledger`, holds by id, open holds oldest first. */
   readonly links = new Map<string, Link>()
   readonly holds = new Map<Hex, Hold>()
@@ -64,6 +66,18 @@ export class MemoryStore implements StateStore {
     let list = this.history.get(account)
     if (!list) this.history.set(account, (list = []))
     list[n - 1] = index
+  }
+  async getGov() {
+    return this.gov
+  }
+  async putGov(gov: GovState) {
+    this.gov = gov
+  }
+  async getProposal(id: Hex) {
+    return this.proposals.get(id) ?? null
+  }
+  async putProposal(proposal: Proposal) {
+    this.proposals.set(proposal.id, proposal)
   }
   async getLink(bridge: Hex, ledger: Hex) {
     return this.links.get(bridge + '/' + ledger) ?? null

@@ -2,7 +2,7 @@
  * How protocol records are stored as JSON in the Hyperbee view: bigints as decimal strings,
  * so a view read by any tool shows exact amounts.
  */
-import type { Hex, Invoice, LedgerMeta, Member, RejectCode, EntryType } from '../protocol/index.js'
+import type { Decision, Hex, Invoice, LedgerMeta, Member, RejectCode, EntryType } from '../protocol/index.js'
 
 type Json<T> = { [K in keyof T]: T[K] extends bigint ? string : T[K] extends bigint | null ? string | null : T[K] }
 
@@ -65,6 +65,10 @@ export interface EntryRecord {
   account: Hex | null
   /** For hold, fulfil and release: the hold (its id is the hold entry's). For a link, `account` is the other ledger. */
   hold?: Hex
-  /** State hash after this entry. */
+  /** State hash after this entry (and the decisions made at it). */
   stateHash: Hex
+  /** Proposals decided at this position (absent when none). */
+  decisions?: Decision[]
+  /** For governance entries: the proposal they create or name. */
+  proposal?: Hex
 }

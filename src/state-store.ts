@@ -3,7 +3,7 @@
  * view (bee-store.ts, inside Autobase apply) and memory (memory-store.ts, for the auditor and
  * the reference model in tests). One pipeline, apply-block.ts, drives both.
  */
-import type { FedState, Hex, Hold, Invoice, Link, Member } from '../protocol/index.js'
+import type { FedState, GovState, Hex, Hold, Invoice, Link, Member, Proposal } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 
 /** Per writer core: the last block decided from it, and how many junk blocks it has appended. */
@@ -39,6 +39,11 @@ export interface StateStore {
   putHold(hold: Hold): Promise<void>
   getFed(): Promise<FedState>
   putFed(fed: FedState): Promise<void>
-  /** Every member record, including those written in this apply (to count the active members). */
+  /** Governance state (policy, open proposals, active count, indexers); null before it is first written. */
+  getGov(): Promise<GovState | null>
+  putGov(gov: GovState): Promise<void>
+  getProposal(id: Hex): Promise<Proposal | null>
+  putProposal(proposal: Proposal): Promise<void>
+  /** Every member record, including those written in this apply (read once, to count a 0.1 view's active members). */
   listMembers(): Promise<Member[]>
 }

@@ -6,6 +6,10 @@ export const memberKey = (account: Hex) => 'acct/' + account
 export const writerKey = (writer: Hex) => 'writer/' + writer
 export const nameIndexKey = (nameKey: string) => 'name/' + nameKey
 export const invoiceKey = (id: Hex) => 'inv/' + id
+/** Governance state (protocol/governance-types.ts GovState) and proposals by id. */
+export const GOV_KEY = 'gov'
+export const proposalKey = (id: Hex) => 'prop/' + id
+export const PROPOSAL_PREFIX = 'prop/'
 /** Federation (SPEC.md §12): links by bridge and other ledger, holds by id, and the list of open holds. */
 export const linkKey = (bridge: Hex, ledger: Hex) => 'link/' + bridge + '/' + ledger
 export const LINK_PREFIX = 'link/'

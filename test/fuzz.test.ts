@@ -10,6 +10,7 @@ import fc from 'fast-check'
 import b4a from 'b4a'
 import {
   AmountError,
+  membersPolicy,
   decodeEntry,
   encodeEntry,
   conditionOf,
@@ -156,7 +157,7 @@ const entryOp = fc.record({
   kind: fc.constant('entry' as const),
   author: person,
   writer: fc.oneof({ weight: 5, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: person }),
-  type: fc.constantFrom<Entry['type']>('genesis', 'admit', 'set-limits', 'transfer', 'transfer', 'transfer', 'invoice', 'invoice', 'accept', 'decline', 'cancel', 'suspend', 'leave', 'link', 'hold', 'hold', 'fulfil', 'release'),
+  type: fc.constantFrom<Entry['type']>('genesis', 'admit', 'set-limits', 'transfer', 'transfer', 'transfer', 'invoice', 'invoice', 'accept', 'decline', 'cancel', 'suspend', 'leave', 'charter', 'propose', 'vote', 'vote', 'object', 'withdraw', 'tick', 'link', 'hold', 'hold', 'fulfil', 'release'),
   target: fc.integer({ min: 0, max: 5 }),
   amount: amounts,
   ref: fc.nat(),
@@ -176,6 +177,7 @@ class Script {
   readonly blocks: Array<{ writer: Hex; block: number; bytes: Uint8Array }> = []
   private readonly lengths = new Map<Hex, number>()
   private readonly invoices: Uint8Array[] = []
+  private readonly proposals: Uint8Array[] = []
   private readonly holds: Uint8Array[] = []
   private seq = 0
 
@@ -226,6 +228,18 @@ class Script {
         return { type: 'suspend', account: key }
       case 'leave':
         return { type: 'leave' }
+      case 'charter':
+        return { type: 'charter', policy: membersPolicy({ windowMs: 1000 + Number(op.amount % 5000n) }) }
+      case 'propose':
+        return { type: 'propose', proposal: op.flag ? { action: 'suspend', account: key } : { action: 'limits', account: key, creditLimit: op.amount, maxBalance: null } }
+      case 'vote':
+      case 'object':
+      case 'withdraw': {
+        const proposal = this.proposals.length > 0 && op.ref % 5 !== 0 ? this.proposals[op.ref % this.proposals.length] : STRANGER_KEY
+        return op.type === 'vote' ? { type: 'vote', proposal, yes: op.flag } : { type: op.type, proposal }
+      }
+      case 'tick':
+        return { type: 'tick' }
       case 'link':
         return { type: 'link', ledger: OTHER_LEDGER, name: 'Other', rateNum: 1n + (op.amount % 3n), rateDen: op.flag ? 0n : 2n, capacity: op.amount }
       case 'hold':
@@ -247,6 +261,7 @@ class Script {
         const bytes = this.sign(op.author, this.draft(op), memo, op.sign)
         if (op.type === 'hold') this.holds.push(fromHex(entryIdOf(this.ledgerKey, 'hold', bytes.subarray(0, bytes.length - SIGNATURE_BYTES))))
         if (op.type === 'invoice') this.invoices.push(fromHex(entryIdOf(this.ledgerKey, 'invoice', bytes.subarray(0, bytes.length - SIGNATURE_BYTES))))
+        if (op.type === 'propose') this.proposals.push(fromHex(entryIdOf(this.ledgerKey, 'propose', bytes.subarray(0, bytes.length - SIGNATURE_BYTES))))
         return this.push(writer, bytes)
       }
       case 'bytes':

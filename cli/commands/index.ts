@@ -23,6 +23,10 @@ import { statusCommand } from './status.js'
 import { limitsCommand } from './limits.js'
 import { auditCommand } from './audit.js'
 import { demoCommand } from './demo.js'
+import { proposeCommand } from './propose.js'
+import { proposalsCommand } from './proposals.js'
+import { objectCommand, voteCommand, withdrawCommand } from './ballot.js'
+import { policyCommand } from './policy.js'
 
 export const COMMANDS: CommandSpec[] = [
   initCommand,
@@ -43,6 +47,12 @@ export const COMMANDS: CommandSpec[] = [
   historyCommand,
   statusCommand,
   limitsCommand,
+  proposeCommand,
+  proposalsCommand,
+  voteCommand,
+  objectCommand,
+  withdrawCommand,
+  policyCommand,
   auditCommand,
   demoCommand
 ]

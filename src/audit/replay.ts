@@ -8,6 +8,7 @@ import { applyBlock, type Decided } from '../apply-block.js'
 import { MemoryStore } from '../memory-store.js'
 import { invoiceToJson, memberToJson, metaToJson, type EntryRecord } from '../records.js'
 import { holdToJson, linkToJson } from '../federation-records.js'
+import { govToJson, proposalToJson } from '../governance-records.js'
 import * as K from '../view-keys.js'
 import type { AuditedEntry, Finding, RejectedEntry } from './types.js'
 import type { ViewContents } from './view-reader.js'
@@ -254,6 +255,11 @@ function compareState(view: ViewContents, store: MemoryStore, findings: FindingL
   compareMaps(view.names, new Map([...store.names].map(([n, a]) => [K.nameIndexKey(n), a])), findings, 'name_mismatch')
   compareMaps(view.writerStates, new Map([...store.writerStates].map(([w, st]) => [K.writerStateKey(w), st])), findings, 'writer_state_mismatch')
   compareHistory(view.history, store.history, findings)
+  compareMaps(view.proposals, new Map([...store.proposals.values()].map((p) => [K.proposalKey(p.id), proposalToJson(p)])), findings, 'proposal_mismatch')
+  const gov = store.gov ? govToJson(store.gov) : null
+  if (canonical(gov) !== canonical(view.gov)) {
+    findings.add({ kind: 'view', writer: null, block: null, id: null, index: null, rule: 'gov_mismatch', detail: `the view's governance state (policy, open proposals, indexers) differs from the replay` })
+  }
   const meta = store.meta ? metaToJson(store.meta) : null
   if (canonical(meta) !== canonical(view.meta)) {
     const diff = differingFields(meta as any, view.meta)

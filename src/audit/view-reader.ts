@@ -14,7 +14,7 @@ import type Hyperbee from 'hyperbee'
 import type { BeeReader } from 'hyperbee'
 import { Node } from 'hyperbee/lib/messages.js'
 import type { EntryRecord } from '../records.js'
-import { LOG_PREFIX as K_LOG, META_KEY } from '../view-keys.js'
+import { GOV_KEY, LOG_PREFIX as K_LOG, META_KEY, PROPOSAL_PREFIX } from '../view-keys.js'
 import { visitStoredBlocks } from './block-reader.js'
 
 /** The view's records, keyed as stored; values are the stored JSON. */
@@ -30,6 +30,9 @@ export interface ViewContents {
   writerStates: Map<string, unknown>
   names: Map<string, unknown>
   history: Map<string, unknown>
+  /** Governance state (`gov`) and proposals (`prop/<id>`). */
+  gov: unknown | null
+  proposals: Map<string, unknown>
   /** Federation: `link/`, `hold/` and `fed/` keys. */
   federation: Map<string, unknown>
   /** Keys under no known prefix. */
@@ -39,7 +42,7 @@ export interface ViewContents {
 }
 
 /** Prefixes whose next character is hex, split 16 ways when walking the tree; the rest are read whole. */
-const HEX_PREFIXES = ['log/', 'wstate/', 'hist/', 'acct/', 'inv/', 'writer/']
+const HEX_PREFIXES = ['log/', 'wstate/', 'hist/', 'acct/', 'inv/', 'writer/', PROPOSAL_PREFIX]
 const OTHER_PREFIXES = ['name/', 'link/', 'hold/', 'fed/']
 const ALL_PREFIXES = [...HEX_PREFIXES, ...OTHER_PREFIXES]
 /** Prefixes the tree is asked for in full after a log read: few keys, and the ones people read. */
@@ -48,11 +51,13 @@ const CHECKED_PREFIXES = ['acct/', 'inv/', 'writer/', 'name/']
 const RECORD_SAMPLE = 64
 
 function emptyContents(): ViewContents {
-  return { meta: null, records: [], members: new Map(), invoices: new Map(), writers: new Map(), writerStates: new Map(), names: new Map(), history: new Map(), federation: new Map(), unknown: [], indexMismatches: [] }
+  return { meta: null, records: [], members: new Map(), invoices: new Map(), writers: new Map(), writerStates: new Map(), names: new Map(), history: new Map(), gov: null, proposals: new Map(), federation: new Map(), unknown: [], indexMismatches: [] }
 }
 
 function place(out: ViewContents, key: string, value: unknown): void {
   if (key === META_KEY) out.meta = value
+  else if (key === GOV_KEY) out.gov = value
+  else if (key.startsWith(PROPOSAL_PREFIX)) out.proposals.set(key, value)
   else if (key.startsWith(K_LOG)) {
     // A log chunk: up to LOG_CHUNK records (view-keys.ts).
     if (!Array.isArray(value)) out.unknown.push(key)
@@ -164,7 +169,7 @@ function ranges(prefixes: string[]): Range[] {
 
 /** The key space outside every prefix and the meta key, so stray keys are seen. */
 function gaps(prefixes: string[]): Range[] {
-  const covered = [...prefixes.map((p) => ({ gte: p, lt: after(p) })), { gte: META_KEY, lt: META_KEY + '\0' }].sort((a, b) => (a.gte < b.gte ? -1 : 1))
+  const covered = [...prefixes.map((p) => ({ gte: p, lt: after(p) })), { gte: META_KEY, lt: META_KEY + '\0' }, { gte: GOV_KEY, lt: GOV_KEY + '\0' }].sort((a, b) => (a.gte < b.gte ? -1 : 1))
   const out: Range[] = []
   let from: string | undefined
   for (const c of covered) {
@@ -181,6 +186,8 @@ export async function readTree(bee: BeeReader, onKey?: (n: number) => void, only
   if (!only) {
     const meta = await bee.get(META_KEY)
     out.meta = meta ? meta.value : null
+    const gov = await bee.get(GOV_KEY)
+    out.gov = gov ? gov.value : null
   }
   const all = [...ranges(only ?? ALL_PREFIXES), ...(only ? [] : gaps(ALL_PREFIXES))]
   await Promise.all(

@@ -4,7 +4,7 @@
  * checks the code still produces exactly those bytes, ids and signatures.
  */
 import b4a from 'b4a'
-import { keyPairFromSeed, type Entry } from '../../protocol/index.js'
+import { keyPairFromSeed, membersPolicy, type Entry } from '../../protocol/index.js'
 
 export const LEDGER_KEY = b4a.alloc(32, 0x4c)
 export const ALICE = keyPairFromSeed(b4a.alloc(32, 0xa1))
@@ -24,7 +24,15 @@ export const ENTRIES: Array<{ name: string; signer: 'alice' | 'bob'; entry: Entr
   { name: 'decline', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'decline', invoice: INVOICE, memo: 'no' } },
   { name: 'cancel', signer: 'alice', entry: { ...h, author: ALICE.publicKey, type: 'cancel', invoice: INVOICE } },
   { name: 'suspend', signer: 'alice', entry: { ...h, author: ALICE.publicKey, type: 'suspend', account: BOB.publicKey } },
-  { name: 'leave', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'leave', seq: 0, timestamp: 0 } }
+  { name: 'leave', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'leave', seq: 0, timestamp: 0 } },
+  { name: 'charter', signer: 'alice', entry: { ...h, author: ALICE.publicKey, type: 'charter', policy: membersPolicy({ ratePerHour: 600 }) } },
+  { name: 'propose', signer: 'alice', entry: { ...h, author: ALICE.publicKey, type: 'propose', proposal: { action: 'admit', account: BOB.publicKey, writer: WRITER, name: 'beta', creditLimit: 25000n, maxBalance: null } } },
+  { name: 'propose', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'propose', proposal: { action: 'indexer', account: ALICE.publicKey } } },
+  { name: 'propose', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'propose', proposal: { action: 'policy', policy: membersPolicy({ windowMs: 3_600_000 }) } } },
+  { name: 'vote', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'vote', proposal: INVOICE, yes: true } },
+  { name: 'object', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'object', proposal: INVOICE, memo: 'we have not met them' } },
+  { name: 'withdraw', signer: 'alice', entry: { ...h, author: ALICE.publicKey, type: 'withdraw', proposal: INVOICE } },
+  { name: 'tick', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'tick' } }
 ]
 
 export interface Vector {

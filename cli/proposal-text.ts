@@ -1,0 +1,34 @@
+/** How proposals read on the command line: one line each, and the action in words. */
+import type { ProposalView } from '../src/governance-api.js'
+import { formatDuration } from '../src/governance-api.js'
+import type { ViewMeta } from '../src/records.js'
+import { money, short } from './output.js'
+
+/** "limits gamma: credit limit 777.00 CTC" and the like. */
+export function actionText(p: ProposalView, meta: ViewMeta): string {
+  const a = p.action
+  const fmt = (v: bigint) => money(v, meta.decimals, meta.unitCode)
+  const who = p.targetName ?? ''
+  switch (a.action) {
+    case 'admit':
+      return `admit ${a.name} (${short(a.account)}), credit limit ${fmt(a.creditLimit)}`
+    case 'limits':
+      return `limits ${who}: credit limit ${fmt(a.creditLimit)}, max balance ${a.maxBalance === null ? 'none' : fmt(a.maxBalance)}`
+    case 'policy':
+      return `policy: admit ${a.policy.rules.admit.method}, limits ${a.policy.rules.limits.method}, roles ${a.policy.rules.steward.method}, window ${formatDuration(a.policy.rules.admit.windowMs)}`
+    default:
+      return `${a.action} ${who}`
+  }
+}
+
+/** The count so far: "yes 2, no 0 of 4 active; window passed for 1 of 3 needed". */
+export function countText(p: ProposalView): string {
+  const window = p.status === 'open' ? `; window ${formatDuration(p.windowMs)}, passed on ${p.witnessed} of ${p.needed} needed clocks` : ''
+  return `yes ${p.yes}, no ${p.no} of ${p.active} active${window}`
+}
+
+/** One line: id, status, method, action, count, proposer. */
+export function proposalLine(p: ProposalView, meta: ViewMeta): string {
+  const decided = p.status === 'open' ? '' : ` (${p.reason ?? ''})`
+  return `${short(p.id)}  ${p.status}${decided}  ${p.method}  ${actionText(p, meta)}  [${countText(p)}]  by ${p.proposerName}`
+}

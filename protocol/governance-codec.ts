@@ -1,0 +1,121 @@
+/**
+ * Wire bodies of the governance entries (protocol/SPEC.md §2 and §10), in the same strict,
+ * canonical style as codec.ts, whose encoders they reuse.
+ */
+import c, { type State } from 'compact-encoding'
+import { amount, fail, key, name, optionalAmount, strictBool } from './codec.js'
+import { ACTION_CODES, type ActionName, type GovernanceEntry, type ProposalAction } from './governance-types.js'
+import { DECISION_KINDS, METHOD_CODES, policyProblem, type DecisionMethod, type Policy } from './policy.js'
+import type { Entry, EntryType } from './types.js'
+
+const GOVERNANCE_TYPES: ReadonlySet<EntryType> = new Set(['charter', 'propose', 'vote', 'object', 'withdraw', 'tick'])
+const ACTION_NAMES = new Map<number, ActionName>(Object.entries(ACTION_CODES).map(([k, v]) => [v, k as ActionName]))
+const METHOD_NAMES = new Map<number, DecisionMethod>(Object.entries(METHOD_CODES).map(([k, v]) => [v, k as DecisionMethod]))
+
+export function isGovernanceType(t: EntryType): t is GovernanceEntry['type'] {
+  return GOVERNANCE_TYPES.has(t)
+}
+export function isGovernanceEntry(e: Entry): e is GovernanceEntry {
+  return GOVERNANCE_TYPES.has(e.type)
+}
+
+type Op = 'preencode' | 'encode'
+
+/** policy = for each kind in DECISION_KINDS order: method u8, windowMs uint; then ratePerHour uint. */
+function policy(state: State, p: Policy, op: Op): void {
+  const problem = policyProblem(p)
+  if (problem) fail('policy: ' + problem)
+  for (const kind of DECISION_KINDS) {
+    c.uint8[op](state, METHOD_CODES[p.rules[kind].method])
+    c.uint[op](state, p.rules[kind].windowMs)
+  }
+  c.uint[op](state, p.ratePerHour)
+}
+
+function decodePolicy(state: State): Policy {
+  const rules = {} as Policy['rules']
+  for (const kind of DECISION_KINDS) {
+    const code = c.uint8.decode(state)
+    const method = METHOD_NAMES.get(code)
+    if (method === undefined) fail('unknown decision method ' + code)
+    rules[kind] = { method, windowMs: c.uint.decode(state) }
+  }
+  const p: Policy = { rules, ratePerHour: c.uint.decode(state) }
+  const problem = policyProblem(p)
+  if (problem) fail('policy: ' + problem)
+  return p
+}
+
+function action(state: State, a: ProposalAction, op: Op): void {
+  c.uint8[op](state, ACTION_CODES[a.action])
+  switch (a.action) {
+    case 'admit':
+      key[op](state, a.account)
+      key[op](state, a.writer)
+      name[op](state, a.name)
+      amount[op](state, a.creditLimit)
+      optionalAmount[op](state, a.maxBalance)
+      return
+    case 'limits':
+      key[op](state, a.account)
+      amount[op](state, a.creditLimit)
+      optionalAmount[op](state, a.maxBalance)
+      return
+    case 'policy':
+      policy(state, a.policy, op)
+      return
+    default:
+      key[op](state, a.account)
+  }
+}
+
+function decodeAction(state: State): ProposalAction {
+  const code = c.uint8.decode(state)
+  const act = ACTION_NAMES.get(code)
+  if (act === undefined) fail('unknown proposal action ' + code)
+  switch (act) {
+    case 'admit':
+      return { action: act, account: key.decode(state), writer: key.decode(state), name: name.decode(state), creditLimit: amount.decode(state), maxBalance: optionalAmount.decode(state) }
+    case 'limits':
+      return { action: act, account: key.decode(state), creditLimit: amount.decode(state), maxBalance: optionalAmount.decode(state) }
+    case 'policy':
+      return { action: act, policy: decodePolicy(state) }
+    default:
+      return { action: act, account: key.decode(state) }
+  }
+}
+
+export function governanceBody(state: State, e: GovernanceEntry, op: Op): void {
+  switch (e.type) {
+    case 'charter':
+      return policy(state, e.policy, op)
+    case 'propose':
+      return action(state, e.proposal, op)
+    case 'vote':
+      key[op](state, e.proposal)
+      strictBool[op](state, e.yes)
+      return
+    case 'object':
+    case 'withdraw':
+      key[op](state, e.proposal)
+      return
+    case 'tick':
+      return
+  }
+}
+
+export function decodeGovernanceBody(state: State, type: GovernanceEntry['type']): Record<string, unknown> {
+  switch (type) {
+    case 'charter':
+      return { policy: decodePolicy(state) }
+    case 'propose':
+      return { proposal: decodeAction(state) }
+    case 'vote':
+      return { proposal: key.decode(state), yes: strictBool.decode(state) }
+    case 'object':
+    case 'withdraw':
+      return { proposal: key.decode(state) }
+    case 'tick':
+      return {}
+  }
+}

@@ -1,0 +1,134 @@
+/**
+ * Entries and records of decisions by the members (protocol/SPEC.md §10): the charter that
+ * carries a new ledger's policy, proposals, votes, objections, withdrawals and clock ticks.
+ */
+import type { DecisionKind, DecisionMethod, Policy } from './policy.js'
+import type { Witness } from './time.js'
+import type { EntryHeader, Hex } from './types.js'
+
+/** What a proposal asks for, on the wire (keys as bytes). */
+export type ProposalAction =
+  | { action: 'admit'; account: Uint8Array; writer: Uint8Array; name: string; creditLimit: bigint; maxBalance: bigint | null }
+  | { action: 'limits'; account: Uint8Array; creditLimit: bigint; maxBalance: bigint | null }
+  | { action: 'suspend' | 'reinstate' | 'steward' | 'unsteward' | 'indexer' | 'unindexer'; account: Uint8Array }
+  | { action: 'policy'; policy: Policy }
+
+export type ActionName = ProposalAction['action']
+
+/** Wire numbers of proposal actions. Never reuse a number. */
+export const ACTION_CODES: Record<ActionName, number> = {
+  admit: 1,
+  limits: 2,
+  suspend: 3,
+  reinstate: 4,
+  steward: 5,
+  unsteward: 6,
+  indexer: 7,
+  unindexer: 8,
+  policy: 9
+}
+
+/** The policy kind that decides each action. */
+export const ACTION_KIND: Record<ActionName, DecisionKind> = {
+  admit: 'admit',
+  limits: 'limits',
+  suspend: 'suspend',
+  reinstate: 'suspend',
+  steward: 'steward',
+  unsteward: 'steward',
+  indexer: 'indexer',
+  unindexer: 'indexer',
+  policy: 'policy'
+}
+
+/** The entry right after genesis that sets a new ledger's policy (from the creator only). */
+export interface CharterEntry extends EntryHeader {
+  type: 'charter'
+  policy: Policy
+}
+/** A member proposes a decision; its id is the proposal's id. The proposer's own vote is yes. */
+export interface ProposeEntry extends EntryHeader {
+  type: 'propose'
+  proposal: ProposalAction
+}
+/** An active member votes on an open proposal; a later vote replaces an earlier one until the decision. */
+export interface VoteEntry extends EntryHeader {
+  type: 'vote'
+  proposal: Uint8Array
+  yes: boolean
+}
+/** An active member objects to an open proposal (a no vote; the memo is the reason). */
+export interface ObjectEntry extends EntryHeader {
+  type: 'object'
+  proposal: Uint8Array
+}
+/** The proposer withdraws its open proposal. */
+export interface WithdrawEntry extends EntryHeader {
+  type: 'withdraw'
+  proposal: Uint8Array
+}
+/** Says nothing but the author's signed time: how a member witnesses a window passing (time.ts). */
+export interface TickEntry extends EntryHeader {
+  type: 'tick'
+}
+
+export type GovernanceEntry = CharterEntry | ProposeEntry | VoteEntry | ObjectEntry | WithdrawEntry | TickEntry
+
+/** A proposal's action as the view keeps it (keys as hex). */
+export type ActionRecord =
+  | { action: 'admit'; account: Hex; writer: Hex; name: string; creditLimit: bigint; maxBalance: bigint | null }
+  | { action: 'limits'; account: Hex; creditLimit: bigint; maxBalance: bigint | null }
+  | { action: 'suspend' | 'reinstate' | 'steward' | 'unsteward' | 'indexer' | 'unindexer'; account: Hex }
+  | { action: 'policy'; policy: Policy }
+
+/** `passed` applied its action; `void` passed but its action no longer applied (the reason says why). */
+export type ProposalStatus = 'open' | 'passed' | 'refused' | 'expired' | 'withdrawn' | 'void'
+
+export interface Vote {
+  yes: boolean
+  /** The memo of an objection, or of the vote. */
+  reason: string
+  /** Log position of the vote. */
+  index: number
+}
+
+/** A proposal's record in the view; its id is the id of the propose entry. */
+export interface Proposal {
+  id: Hex
+  proposer: Hex
+  action: ActionRecord
+  kind: DecisionKind
+  /** Method and window of the policy in force when it was proposed: a later policy change does not touch it. */
+  method: DecisionMethod
+  windowMs: number
+  /** Log position of the propose entry, and the proposer's clock there. */
+  index: number
+  time: number
+  votes: Record<string, Vote>
+  /** Each member's witness of the window (time.ts). */
+  witnesses: Record<string, Witness>
+  status: ProposalStatus
+  /** Log position of the entry at which it was decided. */
+  decidedAt: number | null
+  /** Why it was decided as it was, for people. */
+  reason: string | null
+}
+
+/** Ledger-wide governance state: the policy in force, open proposals, active members, indexers. */
+export interface GovState {
+  /** Null for a ledger without a charter: the steward policy. */
+  policy: Policy | null
+  /** Ids of open proposals, oldest first: they are settled in this order. */
+  open: Hex[]
+  /** Number of active members. */
+  active: number
+  /** Accounts whose writers are Autobase indexers, in the order they became one. */
+  indexers: Hex[]
+}
+
+/** A decision made at one log position. */
+export interface Decision {
+  proposal: Hex
+  status: Exclude<ProposalStatus, 'open'>
+  reason: string
+}

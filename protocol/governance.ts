@@ -1,0 +1,293 @@
+/**
+ * Decisions by the members (protocol/SPEC.md §10), pure: the rules of the governance entries
+ * (a ladder of `return reject(...)` like rules.ts), when an open proposal is decided (`settle`),
+ * and what a passed proposal does (`enact`). The caller (src/governance-apply.ts) gathers the
+ * inputs and writes the results at the log position where the decision falls.
+ */
+import { AMOUNT_MAX } from './constants.js'
+import { toHex } from './hex.js'
+import { ACTION_KIND, type ActionRecord, type Decision, type GovState, type GovernanceEntry, type Proposal, type ProposalAction, type ProposalStatus } from './governance-types.js'
+import { stewardPolicy, type DecisionKind, type Policy } from './policy.js'
+import { periodPassed } from './time.js'
+import type { Hex, Lookups, Member, Outcome, RejectCode, Rejection, RuleInput } from './types.js'
+
+/** Most indexers a ledger may have: Autobase signs with a majority of them, so 3 or 5 is the sweet spot. */
+export const INDEXERS_MAX = 9
+
+function reject(code: RejectCode, reason: string): Rejection {
+  return { ok: false, code, reason }
+}
+function short(hex: string): string {
+  return hex.slice(0, 8)
+}
+function bump(m: Member): Member {
+  return { ...m, entries: m.entries + 1 }
+}
+
+/** The policy in force: the charter's or a later decision's, else the steward policy. */
+export function policyOf(gov: GovState | null | undefined): Policy {
+  return gov?.policy ?? stewardPolicy()
+}
+
+/** The policy kind of the 0.1 entries a steward writes directly, or null for other types. */
+export function directKind(type: string): DecisionKind | null {
+  if (type === 'admit') return 'admit'
+  if (type === 'set-limits') return 'limits'
+  if (type === 'suspend') return 'suspend'
+  return null
+}
+
+/** What a governance entry needs looked up: the member it names, the name and writer of an admit, the proposal. */
+export function governanceLookups(entry: GovernanceEntry): Lookups {
+  const none: Lookups = { counterparty: null, invoice: null, name: null, writer: null, proposal: null }
+  switch (entry.type) {
+    case 'propose': {
+      const a = entry.proposal
+      if (a.action === 'policy') return none
+      if (a.action === 'admit') return { ...none, counterparty: toHex(a.account), name: a.name, writer: toHex(a.writer) }
+      return { ...none, counterparty: toHex(a.account) }
+    }
+    case 'vote':
+    case 'object':
+    case 'withdraw':
+      return { ...none, proposal: toHex(entry.proposal) }
+    default:
+      return none
+  }
+}
+
+/** The action as the view keeps it (hex keys). */
+export function actionRecord(a: ProposalAction): ActionRecord {
+  switch (a.action) {
+    case 'admit':
+      return { ...a, account: toHex(a.account), writer: toHex(a.writer) }
+    case 'limits':
+      return { ...a, account: toHex(a.account) }
+    case 'policy':
+      return a
+    default:
+      return { action: a.action, account: toHex(a.account) }
+  }
+}
+
+/** Decides a governance entry from an authenticated, active-enough author (rules.ts checked the rest). */
+export function decideGovernance(input: RuleInput, entry: GovernanceEntry, author: Member): Outcome {
+  const position = input.position ?? 0
+  switch (entry.type) {
+    case 'charter':
+      if (position !== 1) return reject('charter_late', 'a charter must directly follow genesis')
+      return { ok: true, members: [], author, moves: [], policy: entry.policy, note: 'charter' }
+    case 'tick':
+      return { ok: true, members: [], author, moves: [], note: 'tick' }
+    case 'propose':
+      return propose(input, entry, author, position)
+    case 'vote':
+    case 'object':
+      return vote(input, entry, author, position)
+    case 'withdraw':
+      return withdraw(input, entry, author, position)
+  }
+}
+
+function checkLimits(creditLimit: bigint, maxBalance: bigint | null): Rejection | null {
+  if (creditLimit > AMOUNT_MAX) return reject('limit_too_large', `credit limit ${creditLimit} is over ${AMOUNT_MAX}`)
+  if (maxBalance !== null && maxBalance > AMOUNT_MAX) return reject('limit_too_large', `max balance ${maxBalance} is over ${AMOUNT_MAX}`)
+  return null
+}
+
+/** The checks an action's target must pass when proposed (enact checks again when it passes). */
+function checkAction(input: RuleInput, a: ProposalAction): Rejection | null {
+  switch (a.action) {
+    case 'admit':
+      if (input.counterparty !== null) return reject('member_exists', `account ${short(toHex(a.account))} is already a member`)
+      if (input.writerTakenBy !== null) return reject('writer_in_use', `writer ${short(toHex(a.writer))} already belongs to ${short(input.writerTakenBy)}`)
+      if (a.name.trim() === '') return reject('name_taken', 'a member name may not be empty')
+      if (input.nameTaken) return reject('name_taken', `the name ${JSON.stringify(a.name)} is taken`)
+      return checkLimits(a.creditLimit, a.maxBalance)
+    case 'limits':
+      if (input.counterparty === null) return reject('unknown_member', `no member ${short(toHex(a.account))}`)
+      return checkLimits(a.creditLimit, a.maxBalance)
+    case 'policy':
+      return null
+    default:
+      if (input.counterparty === null) return reject('unknown_member', `no member ${short(toHex(a.account))}`)
+      return null
+  }
+}
+
+function propose(input: RuleInput, e: Extract<GovernanceEntry, { type: 'propose' }>, author: Member, position: number): Outcome {
+  const bad = checkAction(input, e.proposal)
+  if (bad) return bad
+  const kind = ACTION_KIND[e.proposal.action]
+  const rule = policyOf(input.gov).rules[kind]
+  const clock = author.clock ?? e.timestamp
+  const proposal: Proposal = {
+    id: input.id,
+    proposer: author.account,
+    action: actionRecord(e.proposal),
+    kind,
+    method: rule.method,
+    windowMs: rule.windowMs,
+    index: position,
+    time: clock,
+    votes: { [author.account]: { yes: true, reason: e.memo, index: position } },
+    witnesses: { [author.account]: { from: clock, passed: false } },
+    status: 'open',
+    decidedAt: null,
+    reason: null
+  }
+  return { ok: true, members: [bump(author)], moves: [], proposal, note: `propose:${e.proposal.action}` }
+}
+
+function openProposal(input: RuleInput, id: Uint8Array): Proposal | Rejection {
+  const p = input.proposal ?? null
+  if (p === null) return reject('unknown_proposal', `no proposal ${short(toHex(id))}`)
+  if (p.status !== 'open') return reject('proposal_closed', `proposal ${short(p.id)} is already ${p.status}`)
+  return p
+}
+
+function vote(input: RuleInput, e: Extract<GovernanceEntry, { type: 'vote' | 'object' }>, author: Member, position: number): Outcome {
+  const p = openProposal(input, e.proposal)
+  if ('ok' in p) return p
+  const yes = e.type === 'vote' ? e.yes : false
+  const proposal = { ...p, votes: { ...p.votes, [author.account]: { yes, reason: e.memo, index: position } } }
+  return { ok: true, members: [bump(author)], moves: [], proposal, note: `${e.type}:${p.id}:${yes ? 'yes' : 'no'}` }
+}
+
+function withdraw(input: RuleInput, e: Extract<GovernanceEntry, { type: 'withdraw' }>, author: Member, position: number): Outcome {
+  const p = input.proposal ?? null
+  if (p === null) return reject('unknown_proposal', `no proposal ${short(toHex(e.proposal))}`)
+  if (p.proposer !== author.account) return reject('not_proposer', `${author.name} did not propose ${short(p.id)}`)
+  if (p.status !== 'open') return reject('proposal_closed', `proposal ${short(p.id)} is already ${p.status}`)
+  const proposal: Proposal = { ...p, status: 'withdrawn', decidedAt: position, reason: 'withdrawn by its proposer' }
+  return { ok: true, members: [bump(author)], moves: [], proposal, note: `withdraw:${p.id}` }
+}
+
+/** The votes and witnesses of a proposal that count now: those of members active at this position. */
+export interface Tally {
+  /** Active members now. */
+  active: number
+  yes: number
+  no: number
+  /** Active stewards' votes (for the steward method). */
+  stewardYes: number
+  stewardNo: number
+  /** Active members that witnessed the window pass (time.ts). */
+  witnessedPassed: number
+}
+
+/** Counts a proposal's votes and witnesses against the voters' current records. */
+export function tally(p: Proposal, active: number, memberOf: (account: Hex) => Member | null): Tally {
+  const t: Tally = { active, yes: 0, no: 0, stewardYes: 0, stewardNo: 0, witnessedPassed: 0 }
+  for (const [account, v] of Object.entries(p.votes)) {
+    const m = memberOf(account as Hex)
+    if (m === null || m.status !== 'active') continue
+    if (v.yes) t.yes++
+    else t.no++
+    if (m.role === 'steward') v.yes ? t.stewardYes++ : t.stewardNo++
+  }
+  for (const [account, w] of Object.entries(p.witnesses)) {
+    const m = memberOf(account as Hex)
+    if (w.passed && m !== null && m.status === 'active') t.witnessedPassed++
+  }
+  return t
+}
+
+/**
+ * Whether an open proposal is decided now, and how: when its outcome is certain, or when its
+ * window has passed (time.ts). Null while it stays open.
+ */
+export function settle(p: Proposal, t: Tally): { status: Exclude<ProposalStatus, 'open' | 'withdrawn' | 'void'>; reason: string } | null {
+  const windowPassed = periodPassed(t.witnessedPassed, t.active)
+  const counts = `${t.yes} yes, ${t.no} no of ${t.active} active`
+  switch (p.method) {
+    case 'steward':
+      if (t.stewardYes > 0) return { status: 'passed', reason: 'a steward said yes' }
+      if (t.stewardNo > 0) return { status: 'refused', reason: 'a steward said no' }
+      if (windowPassed) return { status: 'expired', reason: 'no steward decided within the window' }
+      return null
+    case 'majority':
+      if (t.yes * 2 > t.active) return { status: 'passed', reason: `majority yes (${counts})` }
+      if (t.no * 2 >= t.active && t.active > 0) return { status: 'refused', reason: `no majority possible (${counts})` }
+      if (windowPassed) return { status: 'expired', reason: `no majority within the window (${counts})` }
+      return null
+    case 'no-objection':
+      if (t.no > 0) return { status: 'refused', reason: `an active member objected (${counts})` }
+      if (t.active > 0 && t.yes === t.active) return { status: 'passed', reason: `every active member said yes (${counts})` }
+      if (windowPassed) return { status: 'passed', reason: 'no objection within the window' }
+      return null
+  }
+}
+
+/** What the caller reads before enacting a passed proposal. */
+export interface EnactInput {
+  /** The member the action names, if any. */
+  target: Member | null
+  /** For admit: whether the name is taken, and the account already bound to the writer. */
+  nameTaken: boolean
+  writerTakenBy: Hex | null
+  gov: GovState
+}
+
+/** What a passed proposal changes; records are complete replacements. */
+export interface Enacted {
+  ok: true
+  members: Member[]
+  /** A new member (admit): its writer and name must be bound. */
+  admitted?: Member
+  gov: GovState
+  /** The Autobase writer call: add a writer, or change whether it indexes (indexer: false demotes). */
+  writer?: { key: Hex; indexer: boolean }
+}
+
+/** Applies a passed proposal's action, or says why it no longer applies (the proposal is then `void`). */
+export function enact(p: Proposal, x: EnactInput): Enacted | { ok: false; reason: string } {
+  const a = p.action
+  const no = (reason: string) => ({ ok: false as const, reason })
+  const target = x.target
+  switch (a.action) {
+    case 'admit': {
+      if (target !== null) return no(`account ${short(a.account)} is already a member`)
+      if (x.writerTakenBy !== null) return no(`writer ${short(a.writer)} already belongs to ${short(x.writerTakenBy)}`)
+      if (x.nameTaken) return no(`the name ${JSON.stringify(a.name)} is taken`)
+      const m: Member = { account: a.account, name: a.name, writer: a.writer, role: 'member', status: 'active', creditLimit: a.creditLimit, maxBalance: a.maxBalance, balance: 0n, entries: 0, lastSeq: 0 }
+      return { ok: true, members: [m], admitted: m, gov: x.gov, writer: { key: a.writer, indexer: false } }
+    }
+    case 'policy':
+      return { ok: true, members: [], gov: { ...x.gov, policy: a.policy } }
+  }
+  if (target === null) return no(`no member ${short(a.account)}`)
+  if (target.status === 'left') return no(`${target.name} has left`)
+  switch (a.action) {
+    case 'limits':
+      return { ok: true, members: [{ ...target, creditLimit: a.creditLimit, maxBalance: a.maxBalance }], gov: x.gov }
+    case 'suspend':
+      if (target.status === 'suspended') return no(`${target.name} is already suspended`)
+      return { ok: true, members: [{ ...target, status: 'suspended' }], gov: x.gov }
+    case 'reinstate':
+      if (target.status !== 'suspended') return no(`${target.name} is not suspended`)
+      return { ok: true, members: [{ ...target, status: 'active' }], gov: x.gov }
+    case 'steward':
+    case 'unsteward': {
+      const role = a.action === 'steward' ? 'steward' : 'member'
+      if (target.role === role) return no(`${target.name} is already a ${role}`)
+      return { ok: true, members: [{ ...target, role }], gov: x.gov }
+    }
+    case 'indexer':
+      if (target.status !== 'active') return no(`${target.name} is ${target.status}`)
+      if (x.gov.indexers.includes(target.account)) return no(`${target.name} is already an indexer`)
+      if (x.gov.indexers.length >= INDEXERS_MAX) return no(`a ledger has at most ${INDEXERS_MAX} indexers`)
+      return { ok: true, members: [], gov: { ...x.gov, indexers: [...x.gov.indexers, target.account] }, writer: { key: target.writer, indexer: true } }
+    case 'unindexer':
+      if (!x.gov.indexers.includes(target.account)) return no(`${target.name} is not an indexer`)
+      if (x.gov.indexers.length <= 1) return no('the last indexer cannot be removed')
+      return { ok: true, members: [], gov: { ...x.gov, indexers: x.gov.indexers.filter((i) => i !== target.account) }, writer: { key: target.writer, indexer: false } }
+  }
+}
+
+/** The line a decision chains into the state hash (SPEC.md §7): "decision:<status>" and what it wrote. */
+export function decisionSummary(d: Decision, members: Member[], gov: GovState | null): string {
+  const parts = [`decision:${d.status}`, ...members.map((m) => `${m.account}:${m.balance}:${m.creditLimit}:${m.status}:${m.role}`)]
+  if (gov) parts.push('indexers:' + gov.indexers.join(','), 'policy:' + JSON.stringify(gov.policy))
+  return parts.join('|')
+}

@@ -1,0 +1,26 @@
+/** How proposals and governance state are stored as JSON in the view (bigints as decimal strings, like records.ts). */
+import type { ActionRecord, GovState, Proposal } from '../protocol/index.js'
+
+type Json = Record<string, any>
+
+function actionToJson(a: ActionRecord): Json {
+  if (a.action === 'admit' || a.action === 'limits') return { ...a, creditLimit: a.creditLimit.toString(), maxBalance: a.maxBalance === null ? null : a.maxBalance.toString() }
+  return a
+}
+function actionFromJson(j: Json): ActionRecord {
+  if (j.action === 'admit' || j.action === 'limits') return { ...j, creditLimit: BigInt(j.creditLimit), maxBalance: j.maxBalance === null ? null : BigInt(j.maxBalance) } as ActionRecord
+  return j as ActionRecord
+}
+
+export function proposalToJson(p: Proposal): Json {
+  return { ...p, action: actionToJson(p.action) }
+}
+export function proposalFromJson(j: Json): Proposal {
+  return { ...(j as Proposal), action: actionFromJson(j.action) }
+}
+export function govToJson(g: GovState): Json {
+  return g
+}
+export function govFromJson(j: Json): GovState {
+  return j as GovState
+}
