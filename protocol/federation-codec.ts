@@ -6,7 +6,7 @@ import c, { type State } from 'compact-encoding'
 import { amount, fail, key, name } from './codec.js'
 import type { Entry, EntryType } from './types.js'
 import { assertNever } from './types.js'
-import { HOLD_EXPIRES_MAX_MS, HOLD_EXPIRES_MIN_MS, type FederationEntry, type FederationType } from './federation-types.js'
+import { HOLD_EXPIRES_MAX_MS, HOLD_EXPIRES_MIN_MS, SEALED_BYTES, type FederationEntry, type FederationType } from './federation-types.js'
 
 const FEDERATION_TYPES: ReadonlySet<EntryType> = new Set<EntryType>(['link', 'hold', 'fulfil', 'release'])
 
@@ -16,6 +16,24 @@ export function isFederationType(type: EntryType): type is FederationType {
 
 export function isFederationEntry(e: Entry): e is FederationEntry {
   return FEDERATION_TYPES.has(e.type)
+}
+
+/** The sealed preimage: exactly SEALED_BYTES. */
+const sealed = {
+  preencode(state: State, b: Uint8Array) {
+    if (b.byteLength !== SEALED_BYTES) fail(`a sealed preimage is ${SEALED_BYTES} bytes, not ${b.byteLength}`)
+    state.end += SEALED_BYTES
+  },
+  encode(state: State, b: Uint8Array) {
+    state.buffer!.set(b, state.start)
+    state.start += SEALED_BYTES
+  },
+  decode(state: State): Uint8Array {
+    if (state.end - state.start < SEALED_BYTES) fail('a sealed preimage runs past the entry')
+    const b = state.buffer!.subarray(state.start, state.start + SEALED_BYTES)
+    state.start += SEALED_BYTES
+    return b
+  }
 }
 
 /** A hold's period in ms, bounded on both encode and decode. */
@@ -52,6 +70,8 @@ export function federationBody(state: State, e: FederationEntry, op: 'preencode'
       key[op](state, e.bridge)
       key[op](state, e.ledger)
       key[op](state, e.condition)
+      key[op](state, e.peer)
+      sealed[op](state, e.sealed)
       expires[op](state, e.expiresMs)
       return
     case 'fulfil':
@@ -77,6 +97,8 @@ export function decodeFederationBody(state: State, type: FederationType): Record
         bridge: key.decode(state),
         ledger: key.decode(state),
         condition: key.decode(state),
+        peer: key.decode(state),
+        sealed: sealed.decode(state),
         expiresMs: expires.decode(state)
       }
     case 'fulfil':

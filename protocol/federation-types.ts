@@ -35,6 +35,16 @@ export interface HoldEntry extends EntryHeader {
   ledger: Uint8Array
   /** SHA-256 of a 32-byte preimage. */
   condition: Uint8Array
+  /**
+   * The other half, for the bridge and for people (no rule reads it): on a hold toward the bridge,
+   * the payee's account key on the other ledger; on a hold from the bridge, the id of the hold it continues.
+   */
+  peer: Uint8Array
+  /**
+   * The preimage sealed to the final payee (SEALED_BYTES; an X25519 sealed box to its account key), carried
+   * unchanged by the bridge, so only the payee's node can fulfil. No rule reads it.
+   */
+  sealed: Uint8Array
   /** The hold's period (SPEC.md §11): it may be released once a majority of members witnessed this long. */
   expiresMs: number
 }
@@ -81,6 +91,10 @@ export interface Hold {
   ledger: Hex
   amount: bigint
   condition: Hex
+  /** The payee's account on the other ledger, or the id of the hold this one continues (HoldEntry.peer). */
+  peer: Hex
+  /** Hex of HoldEntry.sealed. */
+  sealed: string
   expiresMs: number
   memo: string
   /** Log position of the hold entry, and the payer's clock there. */
@@ -104,5 +118,7 @@ export const HOLD_EXPIRES_MIN_MS = 1_000
 export const HOLD_EXPIRES_MAX_MS = 2_592_000_000
 /** Most holds open at once in one ledger: every entry witnesses each of them (SPEC.md §12). */
 export const OPEN_HOLDS_MAX = 256
+/** A sealed preimage: a 32-byte preimage in an X25519 sealed box (48 bytes of overhead). */
+export const SEALED_BYTES = 80
 /** A preimage is 32 bytes; its condition is their SHA-256. */
 export const PREIMAGE_BYTES = 32

@@ -167,6 +167,8 @@ function hold(input: RuleInput, e: HoldEntry, author: Member): Outcome {
     ledger: lk.ledger,
     amount: e.amount,
     condition: toHex(e.condition),
+    peer: toHex(e.peer),
+    sealed: toHex(e.sealed),
     expiresMs: e.expiresMs,
     memo: e.memo,
     position: input.position ?? 0,

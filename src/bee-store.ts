@@ -61,6 +61,12 @@ export class BeeReaderStore {
   async getFed(): Promise<FedState> {
     return (await this.read(K.FED_KEY)) ?? { open: [] }
   }
+  /** Every member record (BeeStore adds the ones written in its apply). */
+  async listMembers(): Promise<Member[]> {
+    const out: Member[] = []
+    for await (const node of this.bee.createReadStream(K.prefixRange('acct/'))) out.push(memberFromJson(node.value))
+    return out
+  }
   /** Every link this ledger knows, in key order. */
   async listLinks(): Promise<Link[]> {
     const out: Link[] = []
@@ -127,7 +133,7 @@ export class BeeStore extends BeeReaderStore implements StateStore {
   async putProposal(proposal: Proposal): Promise<void> {
     await this.write(K.proposalKey(proposal.id), proposalToJson(proposal))
   }
-  async listMembers(): Promise<Member[]> {
+  override async listMembers(): Promise<Member[]> {
     const out = new Map<string, Member>()
     for await (const node of this.batch.createReadStream(K.prefixRange('acct/'))) out.set(node.key as string, memberFromJson(node.value))
     for (const [key, value] of this.cache) if (key.startsWith('acct/') && value) out.set(key, memberFromJson(value as any))

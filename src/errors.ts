@@ -11,7 +11,8 @@ export type LedgerErrorCode =
   | 'NOT_SYNCED' // this node has not synced what a command needs yet (and nothing running will fetch it)
   | 'UNKNOWN_MEMBER' // a member query matches nobody
   | 'AMBIGUOUS_MEMBER' // a member query matches several members
-  | 'UNKNOWN_ENTRY' // no entry or invoice with that id
+  | 'UNKNOWN_ENTRY' // no entry, invoice or hold with that id
+  | 'AMBIGUOUS_ENTRY' // a hold id prefix matches several holds
   | 'LEDGER_CLOSED'
   | 'UPGRADE_NEEDED' // a peer wrote an entry version this build cannot read
   | 'TIMEOUT'

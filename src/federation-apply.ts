@@ -21,6 +21,9 @@ import {
 } from '../protocol/index.js'
 import type { StateStore } from './state-store.js'
 
+/** The reads federation needs: the view inside apply, or a reader of it for a precheck. */
+export type FederationReads = Pick<StateStore, 'getLink' | 'getHold' | 'getFed' | 'getGov' | 'getMember' | 'listMembers'>
+
 /** What the federation rules read beyond the 0.1 inputs; empty for other entries. */
 export type FederationInput = Pick<RuleInput, 'position' | 'clock' | 'active' | 'link' | 'hold' | 'witnesses' | 'openHolds'>
 
@@ -28,7 +31,7 @@ export type FederationInput = Pick<RuleInput, 'position' | 'clock' | 'active' | 
  * Reads the link, hold, witnesses, active count and open-hold count a federation entry needs.
  * `counterparty` is the account the rules compare against (for fulfil and release, the other party of the hold).
  */
-export async function gatherFederation(store: StateStore, entry: Entry, look: Lookups, author: Member | null, position: number): Promise<{ input: FederationInput; counterparty: Hex | null }> {
+export async function gatherFederation(store: FederationReads, entry: Entry, look: Lookups, author: Member | null, position: number): Promise<{ input: FederationInput; counterparty: Hex | null }> {
   if (!isFederationEntry(entry)) return { input: {}, counterparty: look.counterparty }
   const clock = advanceClock(author?.clock ?? 0, entry.timestamp)
   const input: FederationInput = { position, clock }
@@ -56,7 +59,7 @@ export async function gatherFederation(store: StateStore, entry: Entry, look: Lo
  * Active members now: what "more than half" of a period's witnesses is measured against (time.ts).
  * Governance keeps the count (GovState.active); a view it has not written yet counts them once.
  */
-async function countActive(store: StateStore): Promise<number> {
+async function countActive(store: FederationReads): Promise<number> {
   const gov = await store.getGov()
   if (gov !== null) return gov.active
   return (await store.listMembers()).filter((m) => m.status === 'active').length

@@ -243,7 +243,7 @@ class Script {
       case 'link':
         return { type: 'link', ledger: OTHER_LEDGER, name: 'Other', rateNum: 1n + (op.amount % 3n), rateDen: op.flag ? 0n : 2n, capacity: op.amount }
       case 'hold':
-        return { type: 'hold', payee: key, amount: op.amount, bridge: op.flag ? key : PEOPLE[op.author].publicKey, ledger: OTHER_LEDGER, condition: conditionOf(fuzzPreimage(op.ref % 3)), expiresMs: 1000 + (op.ref % 5000) }
+        return { type: 'hold', payee: key, amount: op.amount, bridge: op.flag ? key : PEOPLE[op.author].publicKey, ledger: OTHER_LEDGER, condition: conditionOf(fuzzPreimage(op.ref % 3)), peer: key, sealed: b4a.alloc(80, op.ref % 256), expiresMs: 1000 + (op.ref % 5000) }
       case 'fulfil':
       case 'release': {
         const hold = this.holds.length > 0 && op.ref % 5 !== 0 ? this.holds[op.ref % this.holds.length] : STRANGER_KEY

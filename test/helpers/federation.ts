@@ -51,6 +51,8 @@ export interface HoldOpts {
   secret?: number
   expiresMs?: number
   at?: number
+  /** The other half: the payee on the other ledger, or the hold this one continues. */
+  peer?: Uint8Array
 }
 
 export function hold(L: RefLedger, from: RefMember, to: RefMember, o: HoldOpts): Promise<Decided> {
@@ -61,6 +63,8 @@ export function hold(L: RefLedger, from: RefMember, to: RefMember, o: HoldOpts):
     bridge: o.bridge.keys.publicKey,
     ledger: o.other,
     condition: conditionOf(preimage(o.secret ?? 1)),
+    peer: o.peer ?? b4a.alloc(32),
+    sealed: b4a.alloc(80),
     expiresMs: o.expiresMs ?? 60 * SECOND,
     timestamp: o.at ?? T0
   })

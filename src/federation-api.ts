@@ -1,0 +1,121 @@
+/**
+ * The library side of federation (protocol/SPEC.md §12): reading links and holds from the view,
+ * sealing a preimage to a payee, parsing a rate, and when this member's clock should witness an
+ * open hold. The Ledger's methods of the same names delegate here; the bridge (federation-bridge.ts)
+ * uses the same reads.
+ */
+import type Hyperbee from 'hyperbee'
+import sodium from 'sodium-native'
+import b4a from 'b4a'
+import { AMOUNT_MAX, PREIMAGE_BYTES, SEALED_BYTES, type Hex, type Hold, type Link, type Member } from '../protocol/index.js'
+import { BeeReaderStore } from './bee-store.js'
+import { LedgerError } from './errors.js'
+import { holdFromJson, linkFromJson } from './federation-records.js'
+import * as K from './view-keys.js'
+
+/** Every link the ledger knows (all bridges), in key order. */
+export async function listLinks(view: Hyperbee): Promise<Link[]> {
+  const out: Link[] = []
+  for await (const node of view.createReadStream(K.prefixRange(K.LINK_PREFIX))) out.push(linkFromJson(node.value))
+  return out
+}
+
+/** Every hold, oldest first by position; `open` keeps only those still held. */
+export async function listHolds(view: Hyperbee, opts: { open?: boolean } = {}): Promise<Hold[]> {
+  const out: Hold[] = []
+  for await (const node of view.createReadStream(K.prefixRange(K.HOLD_PREFIX))) {
+    const h = holdFromJson(node.value)
+    if (!opts.open || h.status === 'held') out.push(h)
+  }
+  return out.sort((a, b) => a.position - b.position)
+}
+
+/** A hold by id or unique prefix. */
+export async function findHold(view: Hyperbee, query: string): Promise<Hold> {
+  const q = query.toLowerCase()
+  if (!/^[0-9a-f]{4,64}$/.test(q)) throw new LedgerError('BAD_INPUT', `a hold is named by its id or a prefix of it (4-64 hex digits), not ${JSON.stringify(query)}`)
+  const found: Hold[] = []
+  for await (const node of view.createReadStream(K.prefixRange(K.holdKey(q as Hex)))) found.push(holdFromJson(node.value))
+  if (found.length === 0) throw new LedgerError('UNKNOWN_ENTRY', `no hold ${q}`)
+  if (found.length > 1) throw new LedgerError('AMBIGUOUS_ENTRY', `${found.length} holds start with ${q}: give more of the id`)
+  return found[0]
+}
+
+/**
+ * A rate as an exact fraction: "3/2", "1.5" or "2". Amounts on the other side are rounded down
+ * (protocol `convert`), so a rate is never a float.
+ */
+export function parseRate(text: string): { rateNum: bigint; rateDen: bigint } {
+  const t = text.trim()
+  let num: bigint
+  let den: bigint
+  const frac = /^(\d{1,16})\/(\d{1,16})$/.exec(t)
+  const dec = /^(\d{1,16})(?:\.(\d{1,12}))?$/.exec(t)
+  if (frac) {
+    num = BigInt(frac[1])
+    den = BigInt(frac[2])
+  } else if (dec) {
+    const places = dec[2] ?? ''
+    num = BigInt(dec[1] + places)
+    den = 10n ** BigInt(places.length)
+  } else throw new LedgerError('BAD_INPUT', `a rate is a fraction like 3/2 or a decimal like 1.5, not ${JSON.stringify(text)}`)
+  if (num <= 0n || den <= 0n) throw new LedgerError('BAD_INPUT', `a rate must be above 0, not ${JSON.stringify(text)}`)
+  const g = gcd(num, den)
+  num /= g
+  den /= g
+  if (num > AMOUNT_MAX || den > AMOUNT_MAX) throw new LedgerError('BAD_INPUT', `the rate ${text} is too fine`)
+  return { rateNum: num, rateDen: den }
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b]
+  return a
+}
+
+/** A fresh random preimage (the payer's node makes one per payment). */
+export function newPreimage(): Uint8Array {
+  const p = b4a.alloc(PREIMAGE_BYTES)
+  sodium.randombytes_buf(p)
+  return p
+}
+
+/** Seals a preimage to a member's account key (ed25519 → X25519 sealed box): only its node can open it. */
+export function sealPreimage(preimage: Uint8Array, payeeAccount: Uint8Array): Uint8Array {
+  const pk = b4a.alloc(sodium.crypto_box_PUBLICKEYBYTES)
+  sodium.crypto_sign_ed25519_pk_to_curve25519(pk, payeeAccount)
+  const out = b4a.alloc(SEALED_BYTES)
+  sodium.crypto_box_seal(out, preimage, pk)
+  return out
+}
+
+/** Opens a sealed preimage with this member's keys; null if it was not sealed to them. */
+export function openPreimage(sealed: Uint8Array, keys: { publicKey: Uint8Array; secretKey: Uint8Array }): Uint8Array | null {
+  const pk = b4a.alloc(sodium.crypto_box_PUBLICKEYBYTES)
+  const sk = b4a.alloc(sodium.crypto_box_SECRETKEYBYTES)
+  try {
+    sodium.crypto_sign_ed25519_pk_to_curve25519(pk, keys.publicKey)
+    sodium.crypto_sign_ed25519_sk_to_curve25519(sk, keys.secretKey)
+  } catch {
+    return null
+  }
+  const out = b4a.alloc(PREIMAGE_BYTES)
+  return sodium.crypto_box_seal_open(out, sealed, pk, sk) ? out : null
+}
+
+/**
+ * When this member's node should append a tick for the open holds (time.ts): now for a hold it has
+ * not yet witnessed, or once its witness's period has run on its clock. Null when it has nothing to witness.
+ */
+export async function nextHoldTick(reader: BeeReaderStore, self: Member, now: number): Promise<number | null> {
+  const fed = await reader.getFed()
+  let next: number | null = null
+  for (const id of fed.open) {
+    const h = await reader.getHold(id)
+    if (h === null || h.status !== 'held') continue
+    const w = h.witnesses[self.account]
+    if (w?.passed) continue
+    const due = w === undefined ? now : Math.max(w.from + h.expiresMs, (self.clock ?? 0) + 1)
+    if (next === null || due < next) next = due
+  }
+  return next
+}

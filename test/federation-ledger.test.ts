@@ -1,0 +1,132 @@
+/**
+ * Federation on the real stack: two ledgers on one loopback DHT (Hyperswarm, Autobase, Hyperbee
+ * on disk), a co-op that is a member of both running a Bridge over its two Ledgers, and the payer's
+ * and payee's own nodes doing their parts (src/federation-agent.ts).
+ */
+import test from 'brittle'
+import createTestnet from 'hyperdht/testnet.js'
+import b4a from 'b4a'
+import { Bridge, Ledger, LedgerError, Replicator, generateKeyPair, type Hold } from '../src/index.js'
+import { createPeer, makeStore, until, type Peer, type T } from './helpers/index.js'
+
+type Testnet = Awaited<ReturnType<typeof createTestnet>>
+
+/** Every ledger here replicates over Hyperswarm on the testnet. */
+function swarm(t: T, testnet: Testnet, ledger: Ledger): Replicator {
+  const r = new Replicator(ledger, { dht: testnet.createNode() })
+  t.teardown(() => r.close(), { order: 0 })
+  void r.join()
+  return r
+}
+
+/** A new member found over the swarm and admitted by the steward. */
+async function member(t: T, testnet: Testnet, steward: Peer, name: string): Promise<Peer & { swarm: Replicator }> {
+  const store = makeStore(t)
+  const identity = generateKeyPair()
+  const ledger = await Ledger.open({ store, identity, key: steward.ledger.key, encryptionKey: steward.ledger.encryptionKey, ackIntervalMs: 50 })
+  t.teardown(() => ledger.close(), { order: 10 })
+  const r = swarm(t, testnet, ledger)
+  await steward.ledger.admit({ account: identity.publicKey, writer: ledger.writerKey, name, creditLimit: 1000_00n })
+  await until(() => ledger.writable, 'writable ' + name, () => ledger.update(), 120_000)
+  await until(async () => (await ledger.self().catch(() => null)) !== null, 'synced ' + name, () => ledger.update(), 120_000)
+  return { ledger, store, identity, name, swarm: r }
+}
+
+interface Fed {
+  payer: Peer
+  payee: Peer
+  bridgeA: Peer & { swarm: Replicator }
+  bridgeB: Peer & { swarm: Replicator }
+  stewardA: Peer
+  stewardB: Peer
+  bridge: Bridge
+}
+
+/** Ledger A (payer's, unit CTC) and B (payee's), a bridge co-op in both, links at 3/2 from A to B and 2/3 back. */
+async function federation(t: T, testnet: Testnet): Promise<Fed> {
+  const stewardA = await createPeer(t, 'stewa', { creditLimit: 1000_00n })
+  const stewardB = await createPeer(t, 'stewb', { creditLimit: 1000_00n })
+  swarm(t, testnet, stewardA.ledger)
+  swarm(t, testnet, stewardB.ledger)
+  const payer = await member(t, testnet, stewardA, 'payer')
+  const bridgeA = await member(t, testnet, stewardA, 'bridge')
+  const payee = await member(t, testnet, stewardB, 'payee')
+  const bridgeB = await member(t, testnet, stewardB, 'bridge')
+  await bridgeA.ledger.link(stewardB.ledger.key, { name: 'B', rate: { rateNum: 3n, rateDen: 2n }, capacity: 500_00n })
+  await bridgeB.ledger.link(stewardA.ledger.key, { name: 'A', rate: { rateNum: 2n, rateDen: 3n }, capacity: 500_00n })
+  await until(async () => (await payer.ledger.links()).length === 1, 'the payer sees the link', () => payer.ledger.update(), 120_000)
+  const bridge = new Bridge(bridgeA.ledger, bridgeB.ledger)
+  t.teardown(() => bridge.stop(), { order: 0 })
+  bridge.start()
+  return { payer, payee, bridgeA, bridgeB, stewardA, stewardB, bridge }
+}
+
+async function balance(l: Ledger, who: Ledger): Promise<bigint> {
+  return (await l.balance(who.identity.publicKey)).balance
+}
+
+async function holdOn(l: Ledger, pred: (h: Hold) => boolean, what: string): Promise<Hold> {
+  let found: Hold | undefined
+  await until(async () => (found = (await l.holds()).find(pred)) !== undefined, what, () => l.update(), 120_000)
+  return found!
+}
+
+test('federation - a payment across completes: four balances right on both ledgers', async (t) => {
+  const testnet = await createTestnet(3)
+  t.teardown(() => testnet.destroy(), { order: 60 })
+  const f = await federation(t, testnet)
+  const { receipt, amountThere } = await f.payer.ledger.payAcross({ bridge: f.bridgeA.ledger.identity.publicKey, ledger: f.stewardB.ledger.key, payee: f.payee.identity.publicKey, amount: 40_00n, expiresMs: 120_000 })
+  t.is(amountThere, 60_00n, 'quoted at 3/2')
+  t.is(await balance(f.payer.ledger, f.payer.ledger), -40_00n, 'held: off the payer at once')
+  const a = await holdOn(f.payer.ledger, (h) => h.id === receipt.id && h.status === 'fulfilled', 'the payer sees its hold fulfilled')
+  t.ok(a.preimage, 'the receipt: the preimage the payee showed')
+  const b = await holdOn(f.payee.ledger, (h) => h.peer === receipt.id, 'the payee sees the bridge\'s hold')
+  t.is(b.status, 'fulfilled')
+  t.is(b.preimage, a.preimage, 'one preimage settles both')
+  await until(async () => (await balance(f.stewardA.ledger, f.bridgeA.ledger)) === 40_00n, 'A settles everywhere', () => f.stewardA.ledger.update(), 120_000)
+  await until(async () => (await balance(f.stewardB.ledger, f.payee.ledger)) === 60_00n, 'B settles everywhere', () => f.stewardB.ledger.update(), 120_000)
+  t.is(await balance(f.stewardA.ledger, f.payer.ledger), -40_00n, 'A: payer')
+  t.is(await balance(f.stewardA.ledger, f.bridgeA.ledger), 40_00n, 'A: bridge')
+  t.is(await balance(f.stewardB.ledger, f.bridgeB.ledger), -60_00n, 'B: bridge')
+  t.is(await balance(f.stewardB.ledger, f.payee.ledger), 60_00n, 'B: payee')
+  t.is(f.bridge.counts.forwarded, 1)
+  t.is(f.bridge.counts.settled, 1)
+})
+
+test('federation - with the bridge\'s node stopped, the payment expires and every balance is as before', async (t) => {
+  const testnet = await createTestnet(3)
+  t.teardown(() => testnet.destroy(), { order: 60 })
+  const f = await federation(t, testnet)
+  f.bridge.stop()
+  await f.bridgeA.swarm.close()
+  await f.bridgeA.ledger.close()
+  const { receipt } = await f.payer.ledger.payAcross({ bridge: f.bridgeA.ledger.identity.publicKey, ledger: f.stewardB.ledger.key, payee: f.payee.identity.publicKey, amount: 25_00n, expiresMs: 3_000 })
+  t.is(await balance(f.payer.ledger, f.payer.ledger), -25_00n, 'held')
+  // Steward and payer (2 of 3 active members) witness the period on their own clocks; the payer's node then releases.
+  const a = await holdOn(f.payer.ledger, (h) => h.id === receipt.id && h.status !== 'held', 'the hold is closed')
+  t.is(a.status, 'released')
+  await until(async () => (await balance(f.stewardA.ledger, f.payer.ledger)) === 0n, 'the steward sees the release', () => f.stewardA.ledger.update(), 120_000)
+  t.is(await balance(f.payer.ledger, f.payer.ledger), 0n, 'A: payer as before')
+  t.is(await balance(f.stewardA.ledger, f.bridgeA.ledger), 0n, 'A: bridge as before')
+  t.is(await balance(f.stewardB.ledger, f.bridgeB.ledger), 0n, 'B: bridge as before')
+  t.is(await balance(f.stewardB.ledger, f.payee.ledger), 0n, 'B: payee as before')
+  t.alike(await f.stewardB.ledger.holds(), [], 'nothing was held on B')
+})
+
+test('federation - a forged fulfilment is rejected and moves nothing', async (t) => {
+  const testnet = await createTestnet(3)
+  t.teardown(() => testnet.destroy(), { order: 60 })
+  const f = await federation(t, testnet)
+  f.bridge.stop()
+  const { receipt } = await f.payer.ledger.payAcross({ bridge: f.bridgeA.ledger.identity.publicKey, ledger: f.stewardB.ledger.key, payee: f.payee.identity.publicKey, amount: 10_00n, expiresMs: 120_000 })
+  await holdOn(f.bridgeA.ledger, (h) => h.id === receipt.id, 'the bridge sees the hold')
+  try {
+    await f.bridgeA.ledger.fulfil(receipt.id, b4a.alloc(32, 9))
+    t.fail('a forged preimage was accepted')
+  } catch (err) {
+    t.ok(err instanceof LedgerError)
+    t.is((err as LedgerError).reject, 'wrong_preimage')
+  }
+  t.is((await f.bridgeA.ledger.getHold(receipt.id)).status, 'held', 'still held')
+  t.is(await balance(f.bridgeA.ledger, f.bridgeA.ledger), 0n, 'the bridge got nothing')
+})
