@@ -1,11 +1,12 @@
 /**
  * `tally`: parses the command line, runs the command and prints its result. The one place that
  * turns errors into exit codes: a wrong command line exits 2 with the usage line; any other
- * failure prints one line on stderr and exits 1.
+ * failure prints one line on stderr (or one JSON object with --json) and exits with its code's
+ * exit code (docs/errors.md: 130 when interrupted, else 1).
  */
 import fs from 'fs'
 import { displayText, displayValue } from '../src/display-text.js'
-import { LedgerError } from '../src/errors.js'
+import { LedgerError, exitCodeOf } from '../src/errors.js'
 import { DataDir } from '../src/node/data-dir.js'
 import type { NodeContext } from '../src/node/context.js'
 import { runOnLedger } from '../src/node/session.js'
@@ -65,7 +66,7 @@ export async function main(argv: string[], io: MainIO = processIO, commands: Com
     }
     return spec.exitCode && result !== undefined ? spec.exitCode(result) : EXIT_OK
   } catch (err) {
-    return fail(err, io, spec, opts)
+    return fail(err, io, spec, opts, argv.includes('--json'))
   }
 }
 
@@ -102,11 +103,28 @@ async function execute(spec: CommandSpec, opts: Opts, dir: DataDir, json: boolea
 /** Runs a ledger command by name in a context: what the running node does for each socket request. */
 export async function dispatch(commands: CommandSpec[], ctx: NodeContext, name: string, opts: Opts): Promise<unknown> {
   const spec = commands.find((c) => c.name === name)
-  if (!spec || spec.scope !== 'ledger') throw new LedgerError('BAD_INPUT', `the node does not run ${JSON.stringify(name)}`)
+  if (!spec || spec.scope !== 'ledger') throw LedgerError.BAD_INPUT(`the node does not run ${JSON.stringify(name)}`)
   return spec.run(ctx, opts)
 }
 
-function fail(err: unknown, io: MainIO, spec: CommandSpec | null, opts: Opts = {}): number {
+/**
+ * Prints the error and returns the exit code: 2 for a wrong command line, else the code's exit
+ * code (docs/errors.md). With --json, one JSON object on stderr: {"error": {"code", "message"}}.
+ */
+function fail(err: unknown, io: MainIO, spec: CommandSpec | null, opts: Opts = {}, json = false): number {
+  if (json) {
+    const e = err as Error & { code?: unknown }
+    const code = err instanceof UsageError ? 'USAGE' : err instanceof LedgerError ? err.code : 'INTERNAL'
+    const error: Record<string, unknown> = { code, message: displayText(String(e?.message ?? err)) }
+    if (err instanceof LedgerError) {
+      if (err.reject !== undefined) error.reject = err.reject
+      if (err.available !== undefined) error.available = err.available
+      if (err.candidates !== undefined) error.candidates = err.candidates
+    }
+    if (err instanceof UsageError) error.usage = err.usage ?? (spec ? usageOf(spec) : 'tally [--dir DIR] [--json] COMMAND ...')
+    io.stderr(jsonText({ error }))
+    return err instanceof UsageError ? EXIT_USAGE : exitCodeOf(err)
+  }
   if (err instanceof UsageError) {
     io.stderr(`tally: ${displayText(err.message)}\n`)
     const usage = err.usage ?? (spec ? usageOf(spec) : 'tally [--dir DIR] [--json] COMMAND ...   (tally --help lists commands)')
@@ -121,7 +139,7 @@ function fail(err: unknown, io: MainIO, spec: CommandSpec | null, opts: Opts = {
   if (unknown && spec?.retryHint) message += `; ${spec.retryHint(opts)}`
   io.stderr(`tally: ${message}\n`)
   if (io.env.TALLY_DEBUG && e?.stack) io.stderr(e.stack + '\n')
-  return EXIT_FAILURE
+  return exitCodeOf(err)
 }
 
 function overview(commands: CommandSpec[]): string {

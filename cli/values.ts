@@ -23,13 +23,13 @@ export interface Who {
 
 /** Refuses a write on an auditor's data dir with a message that says why. */
 export function assertWriter(ctx: { config: { role: string } }): void {
-  if (ctx.config.role === 'auditor') throw new LedgerError('NOT_WRITABLE', 'this data dir joined the ledger as an auditor: it can read and verify, not write')
+  if (ctx.config.role === 'auditor') throw LedgerError.NOT_WRITABLE('this data dir joined the ledger as an auditor: it can read and verify, not write')
 }
 
-/** The ledger's meta, or NOT_MEMBER when this node has not synced the ledger yet. */
+/** The ledger's meta, or NOT_SYNCED when this node has not synced the ledger yet. */
 export async function ledgerMeta(ledger: Ledger): Promise<ViewMeta> {
   const meta = await ledger.meta()
-  if (meta === null) throw new LedgerError('NOT_MEMBER', 'this node has not synced the ledger yet: run `tally up` until it has')
+  if (meta === null) throw LedgerError.NOT_SYNCED('this node has not synced the ledger yet: run `tally up` until it has')
   return meta
 }
 
@@ -39,11 +39,11 @@ export function unitOf(meta: ViewMeta): UnitInfo {
 
 /** Parses an AMOUNT argument in the ledger's unit; BAD_INPUT naming the argument. */
 export function amountArg(text: unknown, meta: ViewMeta, what = 'amount'): bigint {
-  if (typeof text !== 'string') throw new LedgerError('BAD_INPUT', `${what} is missing`)
+  if (typeof text !== 'string') throw LedgerError.BAD_INPUT(`${what} is missing`)
   try {
     return parseAmount(text, meta.decimals)
   } catch (err) {
-    if (err instanceof AmountError) throw new LedgerError('BAD_INPUT', `${what}: ${err.message} (${meta.unitCode} has ${meta.decimals} decimals)`)
+    if (err instanceof AmountError) throw LedgerError.BAD_INPUT(`${what}: ${err.message} (${meta.unitCode} has ${meta.decimals} decimals)`)
     throw err
   }
 }
@@ -51,14 +51,14 @@ export function amountArg(text: unknown, meta: ViewMeta, what = 'amount'): bigin
 /** Parses a positive amount (what is paid or invoiced): zero is refused here with a clear message. */
 export function positiveAmountArg(text: unknown, meta: ViewMeta): bigint {
   const v = amountArg(text, meta)
-  if (v === 0n) throw new LedgerError('BAD_INPUT', 'amount must be more than zero')
+  if (v === 0n) throw LedgerError.BAD_INPUT('amount must be more than zero')
   return v
 }
 
 /** Parses a count such as --limit; BAD_INPUT when it is not a whole number in range. */
 export function countArg(text: unknown, what: string, min: number, max: number): number {
   const s = String(text)
-  if (!/^\d+$/.test(s) || Number(s) < min || Number(s) > max) throw new LedgerError('BAD_INPUT', `${what} must be a whole number from ${min} to ${max}, got ${JSON.stringify(s)}`)
+  if (!/^\d+$/.test(s) || Number(s) < min || Number(s) > max) throw LedgerError.BAD_INPUT(`${what} must be a whole number from ${min} to ${max}, got ${JSON.stringify(s)}`)
   return Number(s)
 }
 
@@ -69,7 +69,7 @@ export function durationArg(text: unknown, what: string): number {
   const s = String(text).trim()
   if (s === '0' || s === 'never') return 0
   const m = /^(\d+)([smhd])$/.exec(s)
-  if (!m || Number(m[1]) === 0) throw new LedgerError('BAD_INPUT', `${what} must be like 90s, 30m, 24h or 7d (or never), got ${JSON.stringify(s)}`)
+  if (!m || Number(m[1]) === 0) throw LedgerError.BAD_INPUT(`${what} must be like 90s, 30m, 24h or 7d (or never), got ${JSON.stringify(s)}`)
   return Number(m[1]) * DURATION_UNITS_MS[m[2]]
 }
 
@@ -89,13 +89,13 @@ export function explain(err: unknown, meta: ViewMeta, amount?: bigint): unknown 
   const fmt = (v: bigint) => money(v, meta.decimals, meta.unitCode)
   const asked = amount === undefined ? '' : ` ${fmt(amount)}`
   if (err.reject === 'over_credit_limit') {
-    return new LedgerError('REJECTED', `overspend: cannot pay${asked}; ${fmt(err.available)} is available within the credit limit`, {
+    return LedgerError.REJECTED(`overspend: cannot pay${asked}; ${fmt(err.available)} is available within the credit limit`, {
       reject: err.reject,
       available: err.available
     })
   }
   if (err.reject === 'over_max_balance') {
-    return new LedgerError('REJECTED', `over the payee's max balance: it can receive ${fmt(err.available)} more, not${asked}`, {
+    return LedgerError.REJECTED(`over the payee's max balance: it can receive ${fmt(err.available)} more, not${asked}`, {
       reject: err.reject,
       available: err.available
     })

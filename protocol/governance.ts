@@ -9,6 +9,7 @@ import { toHex } from './hex.js'
 import { ACTION_KIND, type ActionRecord, type Decision, type GovState, type GovernanceEntry, type Proposal, type ProposalAction, type ProposalStatus } from './governance-types.js'
 import { stewardPolicy, type DecisionKind, type Policy } from './policy.js'
 import { periodPassed } from './time.js'
+import { checkName } from './names.js'
 import type { Hex, Lookups, Member, Outcome, RejectCode, Rejection, RuleInput } from './types.js'
 
 /** Most indexers a ledger may have: Autobase signs with a majority of them, so 3 or 5 is the sweet spot. */
@@ -101,8 +102,11 @@ function checkAction(input: RuleInput, a: ProposalAction): Rejection | null {
     case 'admit':
       if (input.counterparty !== null) return reject('member_exists', `account ${short(toHex(a.account))} is already a member`)
       if (input.writerTakenBy !== null) return reject('writer_in_use', `writer ${short(toHex(a.writer))} already belongs to ${short(input.writerTakenBy)}`)
-      if (a.name.trim() === '') return reject('name_taken', 'a member name may not be empty')
-      if (input.nameTaken) return reject('name_taken', `the name ${JSON.stringify(a.name)} is taken`)
+      {
+        const name = checkName(a.name)
+        if (!name.ok) return reject('bad_name', name.reason)
+      }
+      if (input.nameTaken) return reject('name_taken', `the name ${JSON.stringify(a.name)} is taken, or too like a member's name`)
       return checkLimits(a.creditLimit, a.maxBalance)
     case 'limits':
       if (input.counterparty === null) return reject('unknown_member', `no member ${short(toHex(a.account))}`)
@@ -249,7 +253,7 @@ export function enact(p: Proposal, x: EnactInput): Enacted | { ok: false; reason
     case 'admit': {
       if (target !== null) return no(`account ${short(a.account)} is already a member`)
       if (x.writerTakenBy !== null) return no(`writer ${short(a.writer)} already belongs to ${short(x.writerTakenBy)}`)
-      if (x.nameTaken) return no(`the name ${JSON.stringify(a.name)} is taken`)
+      if (x.nameTaken) return no(`the name ${JSON.stringify(a.name)} is taken, or too like a member's name`)
       const m: Member = { account: a.account, name: a.name, writer: a.writer, role: 'member', status: 'active', creditLimit: a.creditLimit, maxBalance: a.maxBalance, balance: 0n, entries: 0, lastSeq: 0 }
       return { ok: true, members: [m], admitted: m, gov: x.gov, writer: { key: a.writer, indexer: false } }
     }

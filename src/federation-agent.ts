@@ -61,7 +61,7 @@ class Runner {
 
 /** Whether an error means "the rules (or the ledger's state) refuse this now", which a later update may change. */
 function refused(err: unknown): boolean {
-  return err instanceof LedgerError && (err.code === 'REJECTED' || err.code === 'UNKNOWN_MEMBER' || err.code === 'UNKNOWN_ENTRY' || err.code === 'LEDGER_CLOSED')
+  return err instanceof LedgerError && (err.code === 'REJECTED' || err.code === 'UNKNOWN_MEMBER' || err.code === 'UNKNOWN_HOLD' || err.code === 'LEDGER_CLOSED')
 }
 
 /** The payee's part: fulfils holds toward this member whose preimage was sealed to it. */

@@ -33,11 +33,11 @@ export async function listHolds(view: Hyperbee, opts: { open?: boolean } = {}): 
 /** A hold by id or unique prefix. */
 export async function findHold(view: Hyperbee, query: string): Promise<Hold> {
   const q = query.toLowerCase()
-  if (!/^[0-9a-f]{4,64}$/.test(q)) throw new LedgerError('BAD_INPUT', `a hold is named by its id or a prefix of it (4-64 hex digits), not ${JSON.stringify(query)}`)
+  if (!/^[0-9a-f]{1,64}$/.test(q)) throw new LedgerError('BAD_INPUT', `a hold is named by its id or a prefix of it (hex digits), not ${JSON.stringify(query)}`)
   const found: Hold[] = []
   for await (const node of view.createReadStream(K.prefixRange(K.holdKey(q as Hex)))) found.push(holdFromJson(node.value))
-  if (found.length === 0) throw new LedgerError('UNKNOWN_ENTRY', `no hold ${q}`)
-  if (found.length > 1) throw new LedgerError('AMBIGUOUS_ENTRY', `${found.length} holds start with ${q}: give more of the id`)
+  if (found.length === 0) throw new LedgerError('UNKNOWN_HOLD', `no hold ${q}`)
+  if (found.length > 1) throw new LedgerError('AMBIGUOUS_HOLD', `${found.length} holds start with ${q}: give more of the id`)
   return found[0]
 }
 

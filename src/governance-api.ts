@@ -108,8 +108,8 @@ export async function findProposal(view: Hyperbee, query: string): Promise<Propo
   if (!/^[0-9a-f]{4,64}$/.test(q)) throw new LedgerError('BAD_INPUT', `not a proposal id: ${JSON.stringify(query)} (hex, at least 4 characters)`)
   const found: Proposal[] = []
   for await (const node of view.createReadStream(K.prefixRange(K.proposalKey(q as Hex)), { limit: 2 })) found.push(proposalFromJson(node.value))
-  if (found.length === 0) throw new LedgerError('UNKNOWN_ENTRY', `no proposal ${q}`)
-  if (found.length > 1) throw new LedgerError('BAD_INPUT', `proposal id prefix ${q} is ambiguous; give more characters`)
+  if (found.length === 0) throw LedgerError.UNKNOWN_PROPOSAL(`no proposal ${q}`)
+  if (found.length > 1) throw LedgerError.AMBIGUOUS_PROPOSAL(`proposal id prefix ${q} is ambiguous; give more characters`)
   return found[0]
 }
 

@@ -30,8 +30,8 @@ export async function createIdentity(file: string, name: string, seed?: Uint8Arr
     // 'wx' fails if the file exists, so a second init never replaces a key.
     await fs.writeFile(file, JSON.stringify(doc, null, 2) + '\n', { flag: 'wx', mode: 0o600 })
   } catch (err: any) {
-    if (err.code === 'EEXIST') throw new LedgerError('BAD_INPUT', `an identity already exists in ${file}; refusing to overwrite it`)
-    throw new LedgerError('STORAGE', `cannot write ${file}: ${err.message}`, { cause: err })
+    if (err.code === 'EEXIST') throw LedgerError.IDENTITY_EXISTS(`an identity already exists in ${file}; refusing to overwrite it`)
+    throw LedgerError.STORAGE(`cannot write ${file}: ${err.message}`, { cause: err })
   }
   return { ...kp, name, account: doc.account }
 }
@@ -42,19 +42,19 @@ export async function loadIdentity(file: string): Promise<Identity> {
   try {
     text = await fs.readFile(file, 'utf8')
   } catch (err: any) {
-    if (err.code === 'ENOENT') throw new LedgerError('NOT_MEMBER', `no identity in ${file}: run \`tally init --name NAME\` first`)
-    throw new LedgerError('STORAGE', `cannot read ${file}: ${err.message}`, { cause: err })
+    if (err.code === 'ENOENT') throw LedgerError.NO_IDENTITY(`no identity in ${file}: run \`tally init --name NAME\` first`)
+    throw LedgerError.STORAGE(`cannot read ${file}: ${err.message}`, { cause: err })
   }
   let doc: IdentityFile
   try {
     doc = JSON.parse(text)
   } catch {
-    throw new LedgerError('STORAGE', `${file} is damaged: not JSON`)
+    throw LedgerError.STORAGE(`${file} is damaged: not JSON`)
   }
   if (!doc || doc.version !== 1 || typeof doc.seed !== 'string' || !/^[0-9a-f]{64}$/.test(doc.seed) || typeof doc.name !== 'string') {
-    throw new LedgerError('STORAGE', `${file} is damaged: expected {version: 1, name, account, seed}`)
+    throw LedgerError.STORAGE(`${file} is damaged: expected {version: 1, name, account, seed}`)
   }
   const kp = keyPairFromSeed(b4a.from(doc.seed, 'hex'))
-  if (toHex(kp.publicKey) !== doc.account) throw new LedgerError('STORAGE', `${file} is damaged: account does not match the seed`)
+  if (toHex(kp.publicKey) !== doc.account) throw LedgerError.STORAGE(`${file} is damaged: account does not match the seed`)
   return { ...kp, name: doc.name, account: doc.account }
 }

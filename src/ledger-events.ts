@@ -15,6 +15,6 @@ export interface LedgerEvents {
   error: [err: Error]
   /** Hypercore found a writer core forked: the evidence as stored for `audit()`, or null if it could not be kept. */
   equivocation: [evidence: StoredEquivocation | null]
-  /** A proposal was decided at a log position (passed, refused, expired, withdrawn or void; SPEC.md §10). */
+  /** A proposal was decided (passed, refused, expired, withdrawn or void) at a log position (protocol/SPEC.md §10). */
   decision: [event: DecisionEvent]
 }

@@ -252,19 +252,20 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     this.identity = opts.identity
     this.account = toHex(opts.identity.publicKey)
     // Apply trusts the signatures this node makes (VerifiedSet), so the key pair must be a pair.
-    if (!keyPairMatches(opts.identity)) throw new LedgerError('BAD_INPUT', "the identity's secret key does not belong to its public key")
+    if (!keyPairMatches(opts.identity)) throw LedgerError.BAD_INPUT("the identity's secret key does not belong to its public key")
     this.base = new Autobase<Hyperbee>(this.store, opts.key ?? null, {
       valueEncoding: 'binary',
       ackInterval: opts.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS,
       encryptionKey: opts.encryptionKey ?? null,
-      encrypt: !opts.encryptionKey,
+      // Only a new ledger gets a fresh key: for an existing one a fresh key would read nothing, forever.
+      encrypt: opts.key == null && !opts.encryptionKey,
       fastForward: opts.fastForward ?? true,
       open: (store) => new Hyperbee(store.get({ name: 'view' }), { keyEncoding: 'utf-8', valueEncoding: 'json', extension: false }),
       apply: (nodes, view, host) => this.apply(nodes, view, host),
       close: (view) => view.close()
     })
     this.base.on('update', () => this.emit('update'))
-    this.base.on('interrupt', (reason: string) => this.emit('interrupt', new LedgerError('UPGRADE_NEEDED', String(reason))))
+    this.base.on('interrupt', (reason: string) => this.emit('interrupt', LedgerError.UPGRADE_NEEDED(String(reason))))
     // Autobase closes itself after a storage failure; every later call reports why.
     this.base.on('error', (err: Error) => {
       this.failure = this.failure ?? this.stopped(err)
@@ -334,7 +335,29 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   async ready(): Promise<void> {
     if (this.opening === null) this.opening = this.open()
     await this.opening
+    this.assertOpen()
+  }
+
+  /** Throws LEDGER_CLOSED after close(), and the failure after a storage failure. */
+  private assertOpen(): void {
     if (this.failure) throw this.failure
+    if (this.closing !== null) throw LedgerError.LEDGER_CLOSED('the ledger is closed')
+  }
+
+  /**
+   * Resolves when this node can write: its admission is applied here (it is a writer and has a
+   * member record). Rejects with TIMEOUT after `timeoutMs` (default 60 s) and LEDGER_CLOSED on close.
+   */
+  async waitWritable(opts: { timeoutMs?: number } = {}): Promise<void> {
+    await this.ready()
+    const deadline = Date.now() + (opts.timeoutMs ?? 60_000)
+    for (;;) {
+      this.assertOpen()
+      if (this.base.writable && (await this.reader().getMember(this.account)) !== null) return
+      const left = deadline - Date.now()
+      if (left <= 0) throw LedgerError.TIMEOUT(`this node was not admitted (or has not synced its admission) within ${opts.timeoutMs ?? 60_000} ms`)
+      await this.nextUpdate(Math.min(left, 1000))
+    }
   }
 
   private async open(): Promise<void> {
@@ -346,6 +369,14 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       if (this.ownsStore) await this.rootStore.close().catch(() => {})
       this.closing = Promise.resolve()
       throw err instanceof LedgerError ? err : storageError(this.dir, err)
+    }
+    // Every Tally ledger is encrypted. Without the key (not given, not kept in this store) Autobase
+    // would open it unencrypted and show an empty ledger for ever: refuse at open instead.
+    if (this.base.encryptionKey === null) {
+      await this.base.close().catch(() => {})
+      if (this.ownsStore) await this.rootStore.close().catch(() => {})
+      this.closing = Promise.resolve()
+      throw LedgerError.NO_ENCRYPTION_KEY('this ledger is encrypted and its encryption key was not given (it comes with the invite) nor is it kept in this store')
     }
     this.cache = new ViewCache(this.base.view)
     this.nudge?.start()
@@ -411,7 +442,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   private stopped(err: unknown): Error {
     if (!isStorageFailure(err)) return err instanceof Error ? err : new Error(String(err))
     const e = storageError(this.dir, err)
-    return new LedgerError('STORAGE', `${e.message}; the ledger has stopped and nothing more was written`, { cause: err })
+    return LedgerError.STORAGE(`${e.message}; the ledger has stopped and nothing more was written`, { cause: err })
   }
 
   /** The ledger id (Autobase key). */
@@ -445,6 +476,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   replicate(isInitiator: boolean): ReplicationStream
   replicate(connection: ReplicationStream | Duplex): ReplicationStream
   replicate(stream: boolean | ReplicationStream | Duplex): ReplicationStream {
+    this.assertOpen()
     return this.base.replicate(stream)
   }
 
@@ -453,6 +485,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     // With nothing new in memory, Autobase's update() settles on microtasks alone, so a caller's
     // `while (...) await update()` never lets the event loop run: replication data and storage
     // reads are never delivered and the entry it waits for is never applied. One turn fixes that.
+    this.assertOpen()
     await new Promise<void>((resolve) => setImmediate(resolve))
     await this.base.update()
   }
@@ -477,7 +510,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   }
 
   private async doClose(): Promise<void> {
-    for (const w of [...this.waiters.values()]) w.reject(new LedgerError('LEDGER_CLOSED', 'the ledger closed before the entry applied'))
+    for (const w of [...this.waiters.values()]) w.reject(LedgerError.LEDGER_CLOSED('the ledger closed before the entry applied'))
     this.stopWatching()
     this.nudge?.stop()
     if (this.witnessTimer) clearTimeout(this.witnessTimer)
@@ -745,8 +778,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
    */
   async write(draft: EntryDraft): Promise<Receipt> {
     await this.ready()
-    if (this.closing) throw new LedgerError('LEDGER_CLOSED', 'the ledger is closed')
-    if (!this.base.writable) throw new LedgerError('NOT_WRITABLE', 'this node is not a writer of the ledger yet (not admitted, or not synced)')
+    if (!this.base.writable) throw LedgerError.NOT_WRITABLE('this node is not a writer of the ledger yet (not admitted, or not synced)')
     const entry = {
       seq: Number.MAX_SAFE_INTEGER, // checked with the highest seq; the real one is set at append time
       timestamp: draft.timestamp ?? Date.now(),
@@ -759,7 +791,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     try {
       encodeUnsigned(entry)
     } catch (err) {
-      throw new LedgerError('BAD_INPUT', (err as Error).message, { cause: err })
+      throw LedgerError.BAD_INPUT((err as Error).message, { cause: err })
     }
     const check = await this.precheck(entry)
     // From here to push nothing awaits: seqs reach the log in the order they are given, and
@@ -768,7 +800,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       const available = check.available - (this.spendAdded - check.spendAddedAtRead)
       if (check.spend > available) {
         const left = available < 0n ? 0n : available
-        throw new LedgerError('REJECTED', `can spend ${left}, not ${check.spend} (other payments are in flight)`, { reject: 'over_credit_limit', available: left })
+        throw LedgerError.REJECTED(`can spend ${left}, not ${check.spend} (other payments are in flight)`, { reject: 'over_credit_limit', available: left })
       }
     }
     // The view may know a higher seq than this store (an identity restored onto a new store).
@@ -788,8 +820,8 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       } catch (err) {
         this.waiters.get(sealed.id)?.reject(err as Error)
         // The append did not complete, so the entry is not in the store.
-        if (this.closing) throw new LedgerError('LEDGER_CLOSED', 'the ledger closed before the entry was written')
-        if (this.base.interrupted) throw new LedgerError('UPGRADE_NEEDED', String(this.base.interrupted))
+        if (this.closing) throw LedgerError.LEDGER_CLOSED('the ledger closed before the entry was written')
+        if (this.base.interrupted) throw LedgerError.UPGRADE_NEEDED(String(this.base.interrupted))
         if (this.failure || isStorageFailure(err)) {
           // Autobase stops after a failed write; every later call reports the same error.
           this.failure = this.failure ?? this.stopped(err)
@@ -799,7 +831,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       }
       const record = await applied
       if (record.status === 'rejected') {
-        throw new LedgerError('REJECTED', record.reason ?? String(record.code), { reject: record.code ?? undefined })
+        throw LedgerError.REJECTED(record.reason ?? String(record.code), { reject: record.code ?? undefined })
       }
       return { id: sealed.id, record }
     } finally {
@@ -844,8 +876,8 @@ export class Ledger extends EventEmitter<LedgerEvents> {
         entry
       )
       if (!outcome.ok) {
-        if (outcome.code === 'author_not_writer') throw new LedgerError('NOT_MEMBER', "this identity is not the member bound to this node's writer")
-        throw new LedgerError('REJECTED', outcome.reason, { reject: outcome.code, available: outcome.available })
+        if (outcome.code === 'author_not_writer') throw LedgerError.WRONG_IDENTITY("this identity is not the member bound to this node's writer")
+        throw LedgerError.REJECTED(outcome.reason, { reject: outcome.code, available: outcome.available })
       }
       const own = outcome.moves.find((m) => m.account === this.account && m.delta < 0n)
       const available = seen ? seen.creditLimit + seen.balance : 0n
@@ -867,7 +899,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
         fn()
       }
       const timer = setTimeout(() => {
-        settle(() => reject(new LedgerError('TIMEOUT', `entry ${id.slice(0, 8)} was appended but not applied here within ${APPLY_WAIT_MS} ms`)))
+        settle(() => reject(LedgerError.TIMEOUT(`entry ${id.slice(0, 8)} was appended but not applied here within ${APPLY_WAIT_MS} ms`)))
       }, APPLY_WAIT_MS)
       this.waiters.set(id, {
         resolve: (record) => settle(() => resolve(record)),
@@ -886,12 +918,13 @@ export class Ledger extends EventEmitter<LedgerEvents> {
 
   private async requireMeta(): Promise<ViewMeta> {
     const meta = await this.meta()
-    if (meta === null) throw new LedgerError('NOT_MEMBER', 'this ledger has no genesis here yet: not synced')
+    if (meta === null) throw LedgerError.NOT_SYNCED('this ledger has no genesis here yet: not synced')
     return meta
   }
 
   /** A snapshot of the view at the quorum-signed length: the confirmed state. Close it after use. */
   confirmedView(): Hyperbee {
+    this.assertOpen()
     return this.base.view.checkout(this.base.view.core.signedLength)
   }
 
@@ -951,6 +984,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
 
   /** Every decided entry from log position `start` on (applied and rejected), in linear order. */
   async *log(opts: { start?: number; limit?: number } = {}): AsyncIterable<HistoryItem> {
+    await this.ready()
     const confirmed = await this.confirmedEntries()
     const start = opts.start ?? 0
     let left = opts.limit ?? -1
@@ -1063,9 +1097,12 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   /** This node's own member record. */
   async self(): Promise<Member> {
     await this.ready()
-    const m = await this.reader().getMember(this.account)
-    if (!m) throw new LedgerError('NOT_MEMBER', 'this identity is not a member of the ledger (yet)')
-    return m
+    const reader = this.reader()
+    const m = await reader.getMember(this.account)
+    if (m) return m
+    if ((await reader.getMeta()) === null) throw LedgerError.NOT_SYNCED('this node has not synced the ledger yet (no genesis here)')
+    if (!this.base.writable) throw LedgerError.NOT_MEMBER('this identity is not a member of the ledger (or its admission has not reached this node yet)')
+    throw LedgerError.NOT_SYNCED('this node is a writer but has not applied its own admission yet')
   }
 
   /**
@@ -1081,16 +1118,16 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     if (typeof query !== 'string') {
       const account = toHex(keyBytes(query, 'account'))
       const m = await reader.getMember(account)
-      if (!m) throw new LedgerError('UNKNOWN_MEMBER', `no member has the account ${account}`, { candidates: [] })
+      if (!m) throw LedgerError.UNKNOWN_MEMBER(`no member has the account ${account}`, { candidates: [] })
       return m
     }
     const q = String(query).trim()
-    if (q === '') throw new LedgerError('BAD_INPUT', 'a member name or key is needed')
+    if (q === '') throw LedgerError.BAD_INPUT('a member name or key is needed')
     const lower = q.toLowerCase()
     if (/^[0-9a-f]{64}$/.test(lower)) {
       const m = await reader.getMember(lower as Hex)
       if (m) return m
-      throw new LedgerError('UNKNOWN_MEMBER', `no member has the account ${lower}`, { candidates: [] })
+      throw LedgerError.UNKNOWN_MEMBER(`no member has the account ${lower}`, { candidates: [] })
     }
     const keyLike = looksLikeKey(q)
     const all: Member[] = []
@@ -1107,20 +1144,20 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     if (matches.length === 1) return matches[0]
     const candidates = (matches.length ? matches : all).map((m) => ({ name: m.name, account: m.account }))
     if (matches.length === 0) {
-      throw new LedgerError('UNKNOWN_MEMBER', `no member matches ${JSON.stringify(q)}; members: ${candidates.map((c) => c.name).join(', ') || 'none'}`, { candidates })
+      throw LedgerError.UNKNOWN_MEMBER(`no member matches ${JSON.stringify(q)}; members: ${candidates.map((c) => c.name).join(', ') || 'none'}`, { candidates })
     }
-    throw new LedgerError('AMBIGUOUS_MEMBER', `${JSON.stringify(q)} matches ${candidates.map((c) => `${c.name} (${c.account.slice(0, 8)})`).join(', ')}`, { candidates })
+    throw LedgerError.AMBIGUOUS_MEMBER(`${JSON.stringify(q)} matches ${candidates.map((c) => `${c.name} (${c.account.slice(0, 8)})`).join(', ')}`, { candidates })
   }
 
   /** Finds an invoice by id or unique id prefix. */
   async findInvoice(query: string): Promise<Invoice> {
     await this.ready()
     const q = String(query).trim().toLowerCase()
-    if (!/^[0-9a-f]{4,64}$/.test(q)) throw new LedgerError('BAD_INPUT', `not an invoice id: ${JSON.stringify(query)} (hex, at least 4 characters)`)
+    if (!/^[0-9a-f]{4,64}$/.test(q)) throw LedgerError.BAD_INPUT(`not an invoice id: ${JSON.stringify(query)} (hex, at least 4 characters)`)
     const found: Invoice[] = []
     for await (const node of this.base.view.createReadStream(K.prefixRange('inv/' + q), { limit: 2 })) found.push(invoiceFromJson(node.value))
-    if (found.length === 0) throw new LedgerError('UNKNOWN_ENTRY', `no invoice ${q}`)
-    if (found.length > 1) throw new LedgerError('BAD_INPUT', `invoice id prefix ${q} is ambiguous; give more characters`)
+    if (found.length === 0) throw LedgerError.UNKNOWN_INVOICE(`no invoice ${q}`)
+    if (found.length > 1) throw LedgerError.AMBIGUOUS_INVOICE(`invoice id prefix ${q} is ambiguous; give more characters`)
     return found[0]
   }
 
@@ -1132,10 +1169,10 @@ export class Ledger extends EventEmitter<LedgerEvents> {
 
 function keyBytes(key: Uint8Array | string, what: string): Uint8Array {
   if (typeof key !== 'string') {
-    if (key.byteLength !== 32) throw new LedgerError('BAD_INPUT', `${what} key must be 32 bytes`)
+    if (key.byteLength !== 32) throw LedgerError.BAD_INPUT(`${what} key must be 32 bytes`)
     return key
   }
-  if (!/^[0-9a-f]{64}$/i.test(key)) throw new LedgerError('BAD_INPUT', `${what} key must be 64 hex characters`)
+  if (!/^[0-9a-f]{64}$/i.test(key)) throw LedgerError.BAD_INPUT(`${what} key must be 64 hex characters`)
   return fromHex(key.toLowerCase())
 }
 
@@ -1150,8 +1187,8 @@ function keyArg(key: Uint8Array | string, what: string): Uint8Array {
 }
 
 function checkAmountArg(amount: bigint): bigint {
-  if (typeof amount !== 'bigint') throw new LedgerError('BAD_INPUT', 'amounts are bigint minor units (e.g. 1250n for 12.50)')
-  if (amount > AMOUNT_MAX) throw new LedgerError('REJECTED', `amount ${amount} is over ${AMOUNT_MAX}`, { reject: 'amount_too_large' })
+  if (typeof amount !== 'bigint') throw LedgerError.BAD_INPUT('amounts are bigint minor units (e.g. 1250n for 12.50)')
+  if (amount > AMOUNT_MAX) throw LedgerError.REJECTED(`amount ${amount} is over ${AMOUNT_MAX}`, { reject: 'amount_too_large' })
   return amount
 }
 

@@ -65,13 +65,13 @@ export function storageError(dir: string, err: unknown): LedgerError {
   const file = fileOf(dir, chain)
   const detail = (chain.find((c) => c.code !== undefined && c.code !== 'STORAGE') ?? chain[chain.length - 1] ?? { message: String(err) }).message.replace(/\s+/g, ' ').trim()
   if (/could not be locked|LOCK: .*(Resource temporarily unavailable|lock)/i.test(all)) {
-    return new LedgerError('STORE_LOCKED', `the store in ${dir} is in use by another process (is \`tally up\` running for this dir?)`, { cause: err })
+    return LedgerError.STORE_LOCKED(`the store in ${dir} is in use by another process (is \`tally up\` running for this dir?)`, { cause: err })
   }
   if (/ENOSPC|No space left/i.test(all)) {
-    return new LedgerError('STORAGE', `no space left on the disk holding the store in ${dir}${file ? ` (writing ${file})` : ''}: free some space, then open it again`, { cause: err })
+    return LedgerError.STORAGE(`no space left on the disk holding the store in ${dir}${file ? ` (writing ${file})` : ''}: free some space, then open it again`, { cause: err })
   }
   if (/EROFS|Read-only file system|EACCES|EPERM|permission denied/i.test(all)) {
-    return new LedgerError('STORAGE', `cannot write the store in ${dir}${file ? ` (${file})` : ''}: ${/EROFS|Read-only/i.test(all) ? 'the file system is read-only' : 'permission denied'}`, { cause: err })
+    return LedgerError.STORAGE(`cannot write the store in ${dir}${file ? ` (${file})` : ''}: ${/EROFS|Read-only/i.test(all) ? 'the file system is read-only' : 'permission denied'}`, { cause: err })
   }
-  return new LedgerError('STORAGE', `the store in ${dir} cannot be opened: ${file ? `${file} is damaged or missing` : 'it is damaged'} (${detail})`, { cause: err })
+  return LedgerError.STORAGE(`the store in ${dir} cannot be opened: ${file ? `${file} is damaged or missing` : 'it is damaged'} (${detail})`, { cause: err })
 }

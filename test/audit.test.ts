@@ -104,7 +104,8 @@ test('audit - an overspend appended raw by a modified client is recorded as reje
 
 test('audit - exports: JSON receipts verify, CSV has one row per payment, hledger and beancount accept the journals and agree with Tally', async (t) => {
   const alpha = await createPeer(t, 'alpha', { decimals: 3 })
-  const beta = await addMember(t, alpha, 'Café "Zoë"; (co-op)')
+  // Names keep SPEC §5a (no quotes or semicolons); the memo below carries the characters exports must escape.
+  const beta = await addMember(t, alpha, "Café Zoë & Sons' (co-op), Ltd.")
   await beta.ledger.transfer('alpha', 1_234n, { memo: '=SUM(A1); "quoted"\nsecond line' })
   // Claimed times out of ledger order: dates go back and forth.
   const day = (d: number, h = 0) => Date.UTC(2024, 5, d, h)

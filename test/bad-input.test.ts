@@ -108,7 +108,7 @@ test('bad input - a damaged identity file gives one line naming the file', async
     ['garbage', (f) => fs.writeFileSync(f, Buffer.from([0xff, 0x00, 0x7b, 0x22, 0x9c])), 'STORAGE'],
     ['seed changed', (f) => fs.writeFileSync(f, fs.readFileSync(f, 'utf8').replace(/"seed": "(.)/, (_m, c: string) => `"seed": "${c === '0' ? '1' : '0'}`)), 'STORAGE'],
     ['wrong shape', (f) => fs.writeFileSync(f, '{"version": 1, "name": "alpha"}'), 'STORAGE'],
-    ['missing', (f) => fs.rmSync(f), 'NOT_MEMBER']
+    ['missing', (f) => fs.rmSync(f), 'NO_IDENTITY']
   ]
   for (const [what, spoil, code] of cases) {
     const file = path.join(dir, what.replace(/ /g, '-'), 'identity.json')

@@ -7,7 +7,7 @@ import test from 'brittle'
 import createTestnet from 'hyperdht/testnet.js'
 import b4a from 'b4a'
 import { Bridge, Ledger, LedgerError, Replicator, generateKeyPair, type Hold } from '../src/index.js'
-import { createPeer, makeStore, until, type Peer, type T } from './helpers/index.js'
+import { addMember, createPeer, failsWith, makeStore, until, type Peer, type T } from './helpers/index.js'
 
 type Testnet = Awaited<ReturnType<typeof createTestnet>>
 
@@ -129,4 +129,30 @@ test('federation - a forged fulfilment is rejected and moves nothing', async (t)
   }
   t.is((await f.bridgeA.ledger.getHold(receipt.id)).status, 'held', 'still held')
   t.is(await balance(f.bridgeA.ledger, f.bridgeA.ledger), 0n, 'the bridge got nothing')
+})
+
+test('federation - UNKNOWN_HOLD: an id no hold has', async (t) => {
+  const a = await createPeer(t)
+  await failsWith(t, a.ledger.getHold('abcd'), 'UNKNOWN_HOLD')
+  await failsWith(t, a.ledger.release('abcdef'), 'UNKNOWN_HOLD')
+})
+
+test('federation - AMBIGUOUS_HOLD: an id prefix two holds share', async (t) => {
+  const a = await createPeer(t, 'alpha', { creditLimit: 1000_00n })
+  const b = await addMember(t, a, 'beta', { creditLimit: 1000_00n })
+  await a.ledger.link(b4a.alloc(32, 7), { name: 'Other', capacity: 1000_00n })
+  await until(async () => (await b.ledger.links()).length === 1, 'beta sees the link', () => b.ledger.update())
+  const seen = new Map<string, string>()
+  // 17 ids must share a first hex digit; usually a few do.
+  for (let i = 0; i < 17; i++) {
+    const { receipt } = await b.ledger.payAcross({ bridge: a.identity.publicKey, ledger: b4a.alloc(32, 7), payee: generateKeyPair().publicKey, amount: 1n, expiresMs: 600_000 })
+    const first = seen.get(receipt.id[0])
+    if (first !== undefined) {
+      await failsWith(t, b.ledger.getHold(receipt.id[0]), 'AMBIGUOUS_HOLD')
+      t.is((await b.ledger.getHold(receipt.id)).id, receipt.id, 'the whole id still finds it')
+      return
+    }
+    seen.set(receipt.id[0], receipt.id)
+  }
+  t.fail('17 ids with distinct first digits')
 })

@@ -7,7 +7,7 @@ import { InviteBook } from '../src/network/invite-book.js'
 import { decodeInviteCode, decodeJoinRequest, encodeJoinRequest } from '../src/network/invite-code.js'
 import { InviteHost, issueInvite, joinByInvite, type Joined } from '../src/network/invites.js'
 import { generateKeyPair, toHex } from '../protocol/index.js'
-import { converge, createPeer, makeStore, tmpdir, type T } from './helpers/index.js'
+import { converge, createPeer, failsWith, makeStore, tmpdir, type T } from './helpers/index.js'
 
 const POLL_MS = 300
 
@@ -26,10 +26,10 @@ async function steward(t: T, opts: { now?: () => number } = {}) {
   return { testnet, peer, replicator, book, host }
 }
 
-async function join(t: T, testnet: Testnet, code: string, name: string, opts: { timeoutMs?: number } = {}): Promise<Joined & { identity: ReturnType<typeof generateKeyPair> }> {
+async function join(t: T, testnet: Testnet, code: string, name: string, opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Joined & { identity: ReturnType<typeof generateKeyPair> }> {
   const store = makeStore(t)
   const identity = generateKeyPair()
-  const joined = await joinByInvite({ store, identity, name, code, dht: testnet.createNode(), pollMs: POLL_MS, timeoutMs: opts.timeoutMs ?? 30_000, ledger: { ackIntervalMs: 50 } })
+  const joined = await joinByInvite({ store, identity, name, code, dht: testnet.createNode(), pollMs: POLL_MS, timeoutMs: opts.timeoutMs ?? 30_000, signal: opts.signal, ledger: { ackIntervalMs: 50 } })
   t.teardown(() => joined.close(), { order: 0 })
   return { ...joined, identity }
 }
@@ -48,7 +48,7 @@ test('invites - a member joins by code, is admitted with the invite limit, can p
   await beta.ledger.transfer('alpha', 12_50n)
   await converge([peer.ledger, beta.ledger])
   t.is((await peer.ledger.balance()).balance, 12_50n)
-  await t.exception(() => join(t, testnet, code, 'gamma'), /already used/)
+  await failsWith(t, join(t, testnet, code, 'gamma'), 'INVITE_USED', /already used/)
   t.is((await peer.ledger.members()).length, 2, 'nobody else was admitted')
 })
 
@@ -69,7 +69,7 @@ test('invites - expired, forged and unknown codes are refused and change nothing
   const before = await peer.ledger.stateHash()
   const { code } = await issueInvite(peer.ledger, book)
   // The joiner's clock says valid; the steward's node says expired.
-  await t.exception(() => join(t, testnet, code, 'beta'), /expired/)
+  await failsWith(t, join(t, testnet, code, 'beta'), 'INVITE_EXPIRED', /expired/)
   // A code whose own expiry has passed is refused before any network.
   const old = await issueInvite(peer.ledger, book, { expiresInMs: 1000, now: Date.now() - 60_000 })
   t.exception(() => decodeInviteCode(old.code), /expired/)
@@ -83,7 +83,11 @@ test('invites - expired, forged and unknown codes are refused and change nothing
   const foreignBook = new InviteBook(path.join(tmpdir(t), 'invites.json'))
   await foreignBook.load()
   const foreign = await issueInvite(stranger.ledger, foreignBook)
-  await t.exception(() => join(t, testnet, foreign.code, 'beta', { timeoutMs: 3000 }), /no steward's node answered/)
+  await failsWith(t, join(t, testnet, foreign.code, 'beta', { timeoutMs: 3000 }), 'TIMEOUT', /no steward's node answered/)
+  // Ctrl-C while waiting for a steward: INTERRUPTED, not a timeout.
+  const stop = new AbortController()
+  setTimeout(() => stop.abort(), 200)
+  await failsWith(t, join(t, testnet, foreign.code, 'beta', { signal: stop.signal }), 'INTERRUPTED', /interrupted/)
   t.is(await peer.ledger.stateHash(), before)
   t.is((await peer.ledger.members()).length, 1)
 })
@@ -91,7 +95,7 @@ test('invites - expired, forged and unknown codes are refused and change nothing
 test('invites - a taken name is refused and the code stays usable', async (t) => {
   const { testnet, peer, book } = await steward(t)
   const { code, record } = await issueInvite(peer.ledger, book)
-  await t.exception(() => join(t, testnet, code, 'ALPHA'), /refused this join request/)
+  await failsWith(t, join(t, testnet, code, 'ALPHA'), 'INVITE_REFUSED', /refused this join request/)
   t.is(book.get(record.id)?.used, null)
   const beta = await join(t, testnet, code, 'beta')
   t.ok(beta.ledger.writable)

@@ -69,7 +69,9 @@ test('node service - a node that dies mid-request is reported, not mistaken for 
   })
   await new Promise<void>((resolve) => server.listen(sock, resolve))
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())), { order: 0 })
-  await t.exception(() => callNode(sock, 'pay', {}), /stopped before answering/)
+  const err = (await callNode(sock, 'pay', {}).then(() => null, (e: unknown) => e)) as LedgerError | null
+  t.is(err?.code, 'NODE_LOST', String(err))
+  t.ok(/stopped before answering/.test(err?.message ?? ''))
 })
 
 test('node service - a node that accepts but never says hello (paused, hung) times out, saying nothing was sent', async (t) => {

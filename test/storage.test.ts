@@ -1,6 +1,6 @@
 import test from 'brittle'
 import { openStore } from '../src/index.js'
-import { tmpdir } from './helpers/index.js'
+import { failsWith, tmpdir } from './helpers/index.js'
 
 test('storage - a store held by another process is refused with a message naming the dir', async (t) => {
   const dir = tmpdir(t)
@@ -9,5 +9,5 @@ test('storage - a store held by another process is refused with a message naming
   const core = a.get({ name: 'x' })
   await core.ready()
   await core.append(new Uint8Array([1]))
-  await t.exception(() => openStore(dir).then((s) => { const c = s.get({ name: 'x' }); return c.ready() }), /in use by another process/)
+  await failsWith(t, openStore(dir).then((s) => { const c = s.get({ name: 'x' }); return c.ready() }), 'STORE_LOCKED', /in use by another process/)
 })

@@ -10,6 +10,7 @@ import path from 'path'
 import { dispatch } from '../cli/main.js'
 import { COMMANDS } from '../cli/commands/index.js'
 import { DataDir, InviteBook, toHex, type NodeContext } from '../src/index.js'
+import { PayKeys } from '../src/node/pay-keys.js'
 import { passesSoftLimit, parsePercent, softLimit } from '../src/soft-limit.js'
 import { UiServer, WEB_DIR } from '../src/ui/server.js'
 import { addMember, createPeer, tmpdir, until, type Peer } from './helpers/index.js'
@@ -42,8 +43,10 @@ function request(url: string, opts: { method?: string; headers?: Record<string, 
 /** A page server for a peer: the backend runs the CLI's command functions on the peer's open ledger. */
 async function serve(t: any, peer: Peer): Promise<UiServer & { ctx: NodeContext }> {
   const root = tmpdir(t)
+  const dir = new DataDir(root)
   const ctx: NodeContext = {
-    dir: new DataDir(root),
+    dir,
+    payKeys: new PayKeys(dir.payKeysFile),
     identity: { ...peer.identity, name: peer.name, account: toHex(peer.identity.publicKey) },
     config: { version: 1, key: toHex(peer.ledger.key), encryptionKey: null, role: 'member', bootstrap: null },
     ledger: peer.ledger,

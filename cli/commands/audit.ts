@@ -9,6 +9,7 @@
  * process.stdout.write(renderAudit(result))
  * process.exitCode = result.exitCode
  */
+import { displayText } from '../../src/display-text.js'
 import fs from 'fs/promises'
 import { formatAmount } from '../../protocol/amount.js'
 // Types only at the top: the audit stack loads when an audit runs, so other commands start fast.
@@ -53,22 +54,22 @@ export async function audit(opts: AuditCommandOptions): Promise<AuditCommandResu
   const { audit: auditLedger, exportReport, isExportFormat, reportToJson, EXPORT_FORMATS } = await import('../../src/audit/index.js')
   let format: ExportFormat | null = null
   if (opts.export !== undefined) {
-    if (!isExportFormat(opts.export)) throw new LedgerError('BAD_INPUT', `unknown export format ${JSON.stringify(opts.export)}: use one of ${EXPORT_FORMATS.join(', ')}`)
+    if (!isExportFormat(opts.export)) throw LedgerError.BAD_INPUT(`unknown export format ${JSON.stringify(opts.export)}: use one of ${EXPORT_FORMATS.join(', ')}`)
     format = opts.export
   }
-  if (opts.out !== undefined && format === null) throw new LedgerError('BAD_INPUT', '--out needs --export FORMAT')
+  if (opts.out !== undefined && format === null) throw LedgerError.BAD_INPUT('--out needs --export FORMAT')
   const report = await auditLedger(opts.ledger, { onProgress: opts.log ? progressLines(opts.log) : undefined })
   let exported: AuditCommandResult['exported'] = null
   let exportText: string | null = null
   // An incomplete audit exports nothing (it replayed nothing); the summary says what to retry.
   if (format !== null && report.complete) {
-    if (report.ledger.unitCode === null) throw new LedgerError('NOT_MEMBER', 'this ledger has no genesis here yet (not synced): nothing to export')
+    if (report.ledger.unitCode === null) throw LedgerError.NOT_SYNCED('this ledger has no genesis here yet (not synced): nothing to export')
     const text = exportReport(report, format)
     if (opts.out !== undefined) {
       try {
         await fs.writeFile(opts.out, text)
       } catch (err) {
-        throw new LedgerError('STORAGE', `cannot write ${opts.out}: ${(err as Error).message}`, { cause: err })
+        throw LedgerError.STORAGE(`cannot write ${opts.out}: ${(err as Error).message}`, { cause: err })
       }
     } else {
       exportText = text
@@ -130,6 +131,13 @@ export function renderAudit(r: AuditCommandResult): string {
       const conf = amount(m.confirmed, r)
       lines.push(`  ${m.name.padEnd(nameWidth)}  ${bal.padStart(14)}${conf === bal ? '' : `  (confirmed ${conf})`}`)
     }
+  }
+  if (report.decisions.length > 0 || report.policy !== null) {
+    lines.push(`Decisions (${report.decisions.length}; policy: ${report.policy === null ? 'steward, no charter' : 'by the members'})`)
+    for (const d of report.decisions.slice(-20)) {
+      lines.push(`  #${d.index} ${d.action}${d.target ? ' ' + displayText(d.target) : ''} ${d.status} (${d.method}, ${d.yes} yes ${d.no} no): ${displayText(d.reason)}`)
+    }
+    if (report.decisions.length > 20) lines.push(`  ... and ${report.decisions.length - 20} earlier (--json lists all)`)
   }
   if (report.rejectedEntries.length > 0) {
     lines.push(`Rejected by the rules (${report.rejectedEntries.length}; recorded as rejected, no effect)`)

@@ -55,7 +55,7 @@ export function balanceTable(rows: BalanceRow[], u: UnitInfo): string {
 /** One member's balance (default: your own), with the soft-limit warning line (default 80 % of the credit limit). */
 export async function balance(ctx: NodeContext, opts: { member?: string; warnAt?: string }): Promise<BalanceResult> {
   const percent = opts.warnAt === undefined ? SOFT_LIMIT_PERCENT_DEFAULT : parsePercent(opts.warnAt)
-  if (percent === null) throw new LedgerError('BAD_INPUT', `--warn-at must be a percentage from 1 to 100, got ${JSON.stringify(opts.warnAt)}`)
+  if (percent === null) throw LedgerError.BAD_INPUT(`--warn-at must be a percentage from 1 to 100, got ${JSON.stringify(opts.warnAt)}`)
   const meta = await ledgerMeta(ctx.ledger)
   const m = await ctx.ledger.balance(opts.member)
   return { ...balanceRow(m), ...unitOf(meta), softLimit: softLimit(m.balance, m.creditLimit, percent) }

@@ -18,7 +18,7 @@ const DEFAULT_LAN_PORT = 49737
  */
 export async function bootstrap(env: CliEnv, opts: BootstrapOpts): Promise<void> {
   const host = opts.host ?? DEFAULT_HOST
-  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host === '0.0.0.0') throw new LedgerError('BAD_INPUT', `--host must be this machine's IPv4 address, got ${JSON.stringify(host)}`)
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host === '0.0.0.0') throw LedgerError.BAD_INPUT(`--host must be this machine's IPv4 address, got ${JSON.stringify(host)}`)
   const loopback = host.startsWith('127.')
   const port = opts.port === undefined ? (loopback ? 0 : DEFAULT_LAN_PORT) : countArg(opts.port, '--port', 1, 65535)
   const { startPrivateDht } = await import('../../src/network/bootstrap.js')

@@ -45,7 +45,7 @@ export async function demo(env: CliEnv, opts: DemoOpts): Promise<DemoResult> {
   const nodes: Partial<Record<Coop, LongRunning>> = {}
   const tally = async (coop: Coop, args: string[]) => procs.json(['--dir', dirs[coop], ...args])
   const abort = () => {
-    if (env.signal.aborted) throw new LedgerError('TIMEOUT', 'demo interrupted')
+    if (env.signal.aborted) throw LedgerError.INTERRUPTED('demo interrupted')
   }
   try {
     say('tally demo: three co-ops on a private loopback network, each a separate process\n')
@@ -133,7 +133,7 @@ export async function demo(env: CliEnv, opts: DemoOpts): Promise<DemoResult> {
     const zero = COOPS.every((c) => sum(balances[c]) === 0n)
     const agree = COOPS.every((c) => names.every((n) => balances[c][n] === balances.alpha[n]) && Object.keys(balances[c]).length === names.length)
     say(`\n9. audit check: balances sum to zero on every node: ${zero ? 'yes' : 'NO'}; all nodes agree: ${agree ? 'yes' : 'NO'}`)
-    if (!zero || !agree) throw new LedgerError('REJECTED', 'the audit check failed: balances do not sum to zero or the nodes disagree')
+    if (!zero || !agree) throw new Error('internal error: the audit check failed: balances do not sum to zero or the nodes disagree')
 
     say('10. stopping the nodes and the bootstrap  (SIGTERM = Ctrl-C)')
     for (const c of [...COOPS].reverse()) await procs.stop(nodes[c]!)
@@ -154,8 +154,8 @@ async function startNode(procs: TallyProcesses, coop: Coop, dir: string, bootstr
 async function until(cond: () => Promise<boolean>, what: string, env: CliEnv, timeoutMs = CONVERGE_TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await cond())) {
-    if (env.signal.aborted) throw new LedgerError('TIMEOUT', 'demo interrupted')
-    if (Date.now() > deadline) throw new LedgerError('TIMEOUT', `timed out waiting for ${what}`)
+    if (env.signal.aborted) throw LedgerError.INTERRUPTED('demo interrupted')
+    if (Date.now() > deadline) throw LedgerError.TIMEOUT(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, POLL_MS))
   }
 }

@@ -1,5 +1,6 @@
 import { LedgerError } from '../../src/errors.js'
-import { NAME_BYTES_MAX, checkName } from '../../protocol/index.js'
+import { NAME_BYTES_MAX } from '../../protocol/constants.js'
+import { checkName } from '../../protocol/names.js'
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields } from '../output.js'
 
@@ -12,10 +13,10 @@ export interface InitResult {
 /** Creates this member's identity (account key, file mode 0600) in the data dir; never replaces one. */
 export async function init(env: CliEnv, opts: { name?: string }): Promise<InitResult> {
   const name = String(opts.name ?? '').trim()
-  if (name === '' || Buffer.byteLength(name) > NAME_BYTES_MAX) throw new LedgerError('BAD_INPUT', `--name must be 1-${NAME_BYTES_MAX} bytes`)
+  if (name === '' || Buffer.byteLength(name) > NAME_BYTES_MAX) throw LedgerError.BAD_INPUT(`--name must be 1-${NAME_BYTES_MAX} bytes`)
   // The ledger's rules would refuse the name at admission; say so before an identity is made with it.
   const check = checkName(name)
-  if (!check.ok) throw new LedgerError('BAD_INPUT', `--name: ${check.reason}`, { reject: 'bad_name' })
+  if (!check.ok) throw LedgerError.BAD_INPUT(`--name: ${check.reason}`, { reject: 'bad_name' })
   await env.dir.ensure()
   const { createIdentity } = await import('../../src/identity.js')
   const id = await createIdentity(env.dir.identityFile, name)
@@ -29,7 +30,7 @@ export const initCommand: StandaloneCommand<{ name?: string }, InitResult> = {
   flags: { name: { type: 'string', required: true, value: 'NAME', help: 'the member (co-op) name others see' } },
   examples: ['tally --dir ./alpha init --name alpha'],
   run: (env, opts) => {
-    if (opts.name === undefined) throw new LedgerError('BAD_INPUT', 'init needs --name NAME')
+    if (opts.name === undefined) throw LedgerError.BAD_INPUT('init needs --name NAME')
     return init(env, opts)
   },
   render: (r) =>

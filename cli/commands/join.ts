@@ -38,7 +38,7 @@ export async function join(env: CliEnv, opts: JoinOpts): Promise<JoinResult> {
     import('../../src/network/invites.js')
   ])
   const identity = await loadIdentity(env.dir.identityFile)
-  if (await env.dir.hasLedger()) throw new LedgerError('BAD_INPUT', `${env.dir.root} already has a ledger; join with another --dir`)
+  if (await env.dir.hasLedger()) throw LedgerError.LEDGER_EXISTS(`${env.dir.root} already has a ledger; join with another --dir`)
   const bootstrap = opts.bootstrap === undefined ? undefined : parseBootstrap(opts.bootstrap)
   const timeoutS = opts.timeout === undefined ? TIMEOUT_S_DEFAULT : countArg(opts.timeout, '--timeout', 1, 86_400)
   const store = await openStore(env.dir.storeDir)

@@ -5,7 +5,8 @@ import { toHex } from '../../protocol/hex.js'
 import type { Hex } from '../../protocol/types.js'
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields, money } from '../output.js'
-import type { Who } from '../values.js'
+import { durationArg, type Who } from '../values.js'
+import { formatDuration } from '../../src/governance-api.js'
 
 export interface LedgerCreateOpts {
   name?: string
@@ -14,6 +15,8 @@ export interface LedgerCreateOpts {
   creditLimit?: string
   maxBalance?: string
   bootstrap?: string
+  decisions?: string
+  objectionWindow?: string
 }
 
 export interface LedgerCreateResult {
@@ -25,16 +28,20 @@ export interface LedgerCreateResult {
   maxBalance: bigint | null
   steward: Who
   bootstrap: string | null
+  /** Who decides admits, limits, roles, indexers and the policy (protocol/SPEC.md §10). */
+  decisions: 'members' | 'steward'
+  /** With members decisions: the window of every decision, in ms. */
+  windowMs: number | null
 }
 
 /** Creates a ledger in the data dir: this member becomes its first steward and indexer. */
 export async function ledgerCreate(env: CliEnv, opts: LedgerCreateOpts): Promise<LedgerCreateResult> {
   const name = String(opts.name ?? '').trim()
-  if (name === '') throw new LedgerError('BAD_INPUT', 'ledger create needs --name NAME')
+  if (name === '') throw LedgerError.BAD_INPUT('ledger create needs --name NAME')
   const unit = String(opts.unit ?? '').trim().toUpperCase()
-  if (!UNIT_CODE_PATTERN.test(unit)) throw new LedgerError('BAD_INPUT', `--unit must be 1-12 letters or digits, like CTC; got ${JSON.stringify(opts.unit ?? '')}`)
+  if (!UNIT_CODE_PATTERN.test(unit)) throw LedgerError.BAD_INPUT(`--unit must be 1-12 letters or digits, like CTC; got ${JSON.stringify(opts.unit ?? '')}`)
   const decimalsText = opts.decimals ?? '2'
-  if (!/^\d{1,2}$/.test(decimalsText) || Number(decimalsText) > DECIMALS_MAX) throw new LedgerError('BAD_INPUT', `--decimals must be 0 to ${DECIMALS_MAX}, got ${JSON.stringify(decimalsText)}`)
+  if (!/^\d{1,2}$/.test(decimalsText) || Number(decimalsText) > DECIMALS_MAX) throw LedgerError.BAD_INPUT(`--decimals must be 0 to ${DECIMALS_MAX}, got ${JSON.stringify(decimalsText)}`)
   const decimals = Number(decimalsText)
   const creditLimit = opts.creditLimit === undefined ? 0n : amount(opts.creditLimit, decimals, '--credit-limit')
   const maxBalance = opts.maxBalance === undefined ? null : amount(opts.maxBalance, decimals, '--max-balance')
@@ -45,11 +52,16 @@ export async function ledgerCreate(env: CliEnv, opts: LedgerCreateOpts): Promise
     import('../../src/network/swarm.js')
   ])
   const bootstrap = opts.bootstrap === undefined ? null : (parseBootstrap(opts.bootstrap), opts.bootstrap)
+  const decisions = opts.decisions ?? 'steward'
+  if (decisions !== 'members' && decisions !== 'steward') throw new LedgerError('BAD_INPUT', `--decisions must be members or steward, got ${JSON.stringify(decisions)}`)
+  if (decisions === 'steward' && opts.objectionWindow !== undefined) throw new LedgerError('BAD_INPUT', '--objection-window needs --decisions members')
+  const windowMs = decisions === 'steward' ? null : opts.objectionWindow === undefined ? 72 * 3_600_000 : durationArg(opts.objectionWindow, '--objection-window')
+  if (windowMs === 0) throw new LedgerError('BAD_INPUT', '--objection-window must be at least 1s')
   const identity = await loadIdentity(env.dir.identityFile)
-  if (await env.dir.hasLedger()) throw new LedgerError('BAD_INPUT', `${env.dir.root} already has a ledger; use another --dir for another ledger`)
+  if (await env.dir.hasLedger()) throw LedgerError.LEDGER_EXISTS(`${env.dir.root} already has a ledger; use another --dir for another ledger`)
   const store = await openStore(env.dir.storeDir)
   try {
-    const ledger = await Ledger.create({ store, identity, name, unitCode: unit, decimals, creditLimit, maxBalance, memberName: identity.name })
+    const ledger = await Ledger.create({ store, identity, name, unitCode: unit, decimals, creditLimit, maxBalance, memberName: identity.name, decisions, windowMs: windowMs ?? undefined })
     try {
       await env.dir.writeLedgerConfig({
         version: 1,
@@ -58,7 +70,7 @@ export async function ledgerCreate(env: CliEnv, opts: LedgerCreateOpts): Promise
         role: 'creator',
         bootstrap
       })
-      return { ledger: toHex(ledger.key), name, unit, decimals, creditLimit, maxBalance, steward: { name: identity.name, account: identity.account }, bootstrap }
+      return { ledger: toHex(ledger.key), name, unit, decimals, creditLimit, maxBalance, steward: { name: identity.name, account: identity.account }, bootstrap, decisions, windowMs }
     } finally {
       await ledger.close()
     }
@@ -71,7 +83,7 @@ function amount(text: string, decimals: number, what: string): bigint {
   try {
     return parseAmount(text, decimals)
   } catch (err) {
-    if (err instanceof AmountError) throw new LedgerError('BAD_INPUT', `${what}: ${err.message}`)
+    if (err instanceof AmountError) throw LedgerError.BAD_INPUT(`${what}: ${err.message}`)
     throw err
   }
 }
@@ -86,9 +98,11 @@ export const ledgerCreateCommand: StandaloneCommand<LedgerCreateOpts, LedgerCrea
     decimals: { type: 'string', value: 'N', help: 'decimal places of the unit (default 2)' },
     'credit-limit': { type: 'string', value: 'AMOUNT', help: "members' default credit limit (default 0)" },
     'max-balance': { type: 'string', value: 'AMOUNT', help: "members' default highest balance (default none)" },
-    bootstrap: { type: 'string', value: 'HOST:PORT', help: 'DHT bootstrap to use by default (default: the public HyperDHT)' }
+    bootstrap: { type: 'string', value: 'HOST:PORT', help: 'DHT bootstrap to use by default (default: the public HyperDHT)' },
+    decisions: { type: 'string', value: 'WHO', help: 'members (admits and limits pass unless a member objects, the rest by majority) or steward (default, as in 0.1)' },
+    'objection-window': { type: 'string', value: 'DURATION', help: 'with --decisions members: how long members have to vote or object, e.g. 72h (default)' }
   },
-  examples: ['tally ledger create --name "CoTech Exchange" --unit CTC --credit-limit 500'],
+  examples: ['tally ledger create --name "CoTech Exchange" --unit CTC --credit-limit 500', 'tally ledger create --name "CoTech Exchange" --unit CTC --decisions members --objection-window 48h'],
   run: ledgerCreate,
   render: (r) =>
     fields([
@@ -96,6 +110,7 @@ export const ledgerCreateCommand: StandaloneCommand<LedgerCreateOpts, LedgerCrea
       ['ledger', r.ledger],
       ['steward', `${r.steward.name} (${r.steward.account.slice(0, 8)})`],
       ['credit limit', money(r.creditLimit, r.decimals, r.unit) + (r.maxBalance === null ? '' : `, max balance ${money(r.maxBalance, r.decimals, r.unit)}`)],
+      ['decisions', r.decisions === 'members' ? `by the members (window ${formatDuration(r.windowMs ?? 0)}; \`tally policy\`)` : 'by the steward (`tally propose policy` moves them to the members)'],
       ['next', '`tally up` to go online, then `tally invite` for each co-op']
     ])
 }

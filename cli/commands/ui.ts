@@ -21,7 +21,7 @@ export interface UiOpts {
 export async function ui(env: CliEnv, opts: UiOpts): Promise<void> {
   const port = opts.port === undefined ? 0 : countArg(opts.port, '--port', 1, 65535)
   const warnAt = opts.warnAt === undefined ? SOFT_LIMIT_PERCENT_DEFAULT : parsePercent(opts.warnAt)
-  if (warnAt === null) throw new LedgerError('BAD_INPUT', `--warn-at must be a percentage from 1 to 100, got ${JSON.stringify(opts.warnAt)}`)
+  if (warnAt === null) throw LedgerError.BAD_INPUT(`--warn-at must be a percentage from 1 to 100, got ${JSON.stringify(opts.warnAt)}`)
   const socket = env.dir.socketPath
   let node: { close(): Promise<void> } | null = null
   const probe = await callNode(socket, 'status', {})
@@ -36,7 +36,7 @@ export async function ui(env: CliEnv, opts: UiOpts): Promise<void> {
   const { UiServer } = await import('../../src/ui/server.js')
   const backend = async (command: string, o: Record<string, unknown>) => {
     const r = await callNode(socket, command, o)
-    if (!r.answered) throw new LedgerError('NODE_LOST', 'the node stopped: run `tally up` (or `tally ui` again)')
+    if (!r.answered) throw LedgerError.NODE_LOST('the node stopped: run `tally up` (or `tally ui` again)')
     return r.result
   }
   let server
@@ -44,7 +44,7 @@ export async function ui(env: CliEnv, opts: UiOpts): Promise<void> {
     server = await UiServer.start({ backend, port, warnAt })
   } catch (err: any) {
     if (node) await node.close()
-    if (err?.code === 'EADDRINUSE') throw new LedgerError('BAD_INPUT', `port ${port} on 127.0.0.1 is in use; pick another --port or leave it out`)
+    if (err?.code === 'EADDRINUSE') throw LedgerError.BIND_FAILED(`port ${port} on 127.0.0.1 is in use; pick another --port or leave it out`)
     throw err
   }
   env.out(server.url)

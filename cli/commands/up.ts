@@ -71,6 +71,16 @@ export async function up(env: CliEnv, opts: UpOpts): Promise<void> {
     const e = displayValue(ev)
     emit('refused', `refused a join request${e.name ? ` from ${e.name}` : ''} (invite ${short(e.inviteId)}): ${e.reason}`, { ...ev })
   })
+  // Each decision as it is made here (pending until confirmed, like any entry).
+  ctx.ledger.on('decision', (ev) => {
+    void ctx.ledger
+      .proposal(ev.proposal)
+      .then((p) => {
+        const what = p.action.action === 'policy' ? 'policy' : `${p.action.action} ${displayText(p.targetName ?? '')}`
+        emit('decision', `decision: ${what} ${ev.status} (${displayText(ev.reason)}), proposal ${short(ev.proposal)} at entry ${ev.index}`, { ...ev, action: p.action.action, target: p.targetName })
+      })
+      .catch(() => emit('decision', `decision: proposal ${short(ev.proposal)} ${ev.status} at entry ${ev.index}`, { ...ev }))
+  })
   const onError = (err: Error) => emit('error', `ledger error: ${displayText(err.message)}`, { message: err.message })
   ctx.ledger.on('error', onError)
   ctx.ledger.on('interrupt', onError)

@@ -21,6 +21,7 @@ import { SIG_INVALID, SignatureVerifier, type SignatureResult } from './signatur
 import type { AuditProgress, AuditReport, AuditWriter, Finding } from './types.js'
 import { readTree, readView, type ViewContents } from './view-reader.js'
 import { readWriterCore, type WriterCoreData } from './writer-cores.js'
+import { governanceOf } from './decisions.js'
 
 export interface AuditOptions {
   /** Called as each phase advances (for a progress display). */
@@ -177,6 +178,7 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
     writers,
     findings,
     rejectedEntries: result.rejectedEntries,
+    ...governanceOf(result.store, result.entries.map((e) => e.record)),
     stateHash: meta ? meta.stateHash : null,
     viewStateHash: view.meta ? view.meta.stateHash : null,
     confirmed: { signedLength, viewLength, entries: confirmedEntries, stateHash: result.confirmedStateHash },
@@ -234,6 +236,9 @@ function incompleteReport(
     })),
     findings,
     rejectedEntries: [],
+    policy: null,
+    decisions: [],
+    proposals: [],
     stateHash: null,
     viewStateHash: meta ? meta.stateHash : null,
     confirmed: { ...confirmed, stateHash: null },

@@ -3,7 +3,7 @@
  * linear order with the signed bytes its author wrote, so each one is a portable receipt
  * (`verifyReceipt`, docs/audit.md). Amounts are integers of the minor unit.
  */
-import { SIGNATURE_BYTES, toHex } from '../../protocol/index.js'
+import { SIGNATURE_BYTES, toHex, type Proposal } from '../../protocol/index.js'
 import { timeOf } from './export-common.js'
 import type { AuditReport } from './types.js'
 
@@ -21,6 +21,12 @@ const HOW_TO_VERIFY =
   'Each entry is a receipt: "entry" is the block its author signed. Its last 64 bytes are an ed25519 signature by the key in bytes 2..33 (the author) ' +
   'over UTF-8 "tally/v1/" + type + NUL, then the 32-byte ledger key, then the entry without its signature. ' +
   'The id is the BLAKE2b-256 of those same signed bytes. See docs/audit.md, "Checking a receipt".'
+
+/** A proposal's action with its limits as JSON numbers (or strings past 2^53). */
+function actionJson(a: Proposal['action']): unknown {
+  if (a.action === 'admit' || a.action === 'limits') return { ...a, creditLimit: jsonAmount(a.creditLimit), maxBalance: jsonAmount(a.maxBalance) }
+  return a
+}
 
 /** The export as a JSON document (a string ending in a newline). */
 export function exportJson(report: AuditReport): string {
@@ -48,6 +54,9 @@ export function exportJson(report: AuditReport): string {
       creditLimit: jsonAmount(m.creditLimit),
       maxBalance: jsonAmount(m.maxBalance)
     })),
+    policy: report.policy,
+    decisions: report.decisions,
+    proposals: report.proposals.map((p) => ({ ...p, action: actionJson(p.action) })),
     entries: report.entries.map((e) => {
       const r = e.record
       return {
@@ -71,6 +80,8 @@ export function exportJson(report: AuditReport): string {
         invoice: r.invoice,
         account: r.account,
         stateHash: r.stateHash,
+        proposal: r.proposal ?? null,
+        decisions: r.decisions ?? [],
         confirmed: e.confirmed,
         signatureValid: e.signatureValid,
         entry: toHex(e.bytes),

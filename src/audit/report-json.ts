@@ -6,7 +6,8 @@ import { jsonAmount } from './export-json.js'
 import type { AuditReport } from './types.js'
 
 export function reportToJson(report: AuditReport): Record<string, unknown> {
-  const { entries: _entries, totalVolume, members, ...rest } = report
+  // Proposals (with bigint limits) go to the JSON export; the report lists the decisions.
+  const { entries: _entries, proposals: _proposals, totalVolume, members, ...rest } = report
   return {
     ...rest,
     totalVolume: jsonAmount(totalVolume),

@@ -2,7 +2,7 @@
  * What an audit reports: the replayed ledger (members, balances, state hash), every finding
  * with the entry and rule it concerns, and the rule rejections the ledger recorded.
  */
-import type { Hex, Member, RejectCode } from '../../protocol/index.js'
+import type { DecisionKind, DecisionMethod, Hex, Member, Policy, Proposal, ProposalStatus, RejectCode } from '../../protocol/index.js'
 import type { EntryRecord } from '../records.js'
 
 /**
@@ -46,6 +46,23 @@ export interface Finding {
 }
 
 /** An entry the ledger's rules rejected (and recorded as rejected): reported, not a failure. */
+/** A decision the replay made (protocol/SPEC.md §10), at the log position where it fell. */
+export interface AuditDecision {
+  index: number
+  proposal: Hex
+  status: Exclude<ProposalStatus, 'open'>
+  reason: string
+  action: string
+  kind: DecisionKind
+  method: DecisionMethod
+  proposer: Hex
+  /** The member the action names (for admit, the candidate's name), or null. */
+  target: string | null
+  /** Votes on record when it was decided (members who were active then or later). */
+  yes: number
+  no: number
+}
+
 export interface RejectedEntry {
   index: number
   id: Hex
@@ -144,6 +161,12 @@ export interface AuditReport {
   writers: AuditWriter[]
   findings: Finding[]
   rejectedEntries: RejectedEntry[]
+  /** The policy in force after the replay (null: no charter, the steward policy of 0.1 ledgers). */
+  policy: Policy | null
+  /** Every decision the replay made, in log order. */
+  decisions: AuditDecision[]
+  /** Every proposal with its votes, witnesses and outcome (the JSON export carries them). */
+  proposals: Proposal[]
   /** The replay's final state hash, and what the view says. */
   stateHash: Hex | null
   viewStateHash: Hex | null

@@ -37,8 +37,8 @@ export async function startPrivateDht(opts: PrivateDhtOptions = {}): Promise<Pri
   const host = opts.host ?? '127.0.0.1'
   const port = opts.port ?? 0
   const loopback = host.startsWith('127.')
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new LedgerError('BAD_INPUT', `port must be 0-65535, got ${port}`)
-  if (port === 0 && !loopback) throw new LedgerError('BAD_INPUT', `a DHT bootstrap on ${host} needs a fixed port, which peers are told; port 0 picks one only on loopback`)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw LedgerError.BAD_INPUT(`port must be 0-65535, got ${port}`)
+  if (port === 0 && !loopback) throw LedgerError.BAD_INPUT(`a DHT bootstrap on ${host} needs a fixed port, which peers are told; port 0 picks one only on loopback`)
   const nodes: HyperDHT[] = []
   const destroy = async () => {
     for (const n of nodes.reverse()) await n.destroy().catch(() => {})
@@ -61,6 +61,6 @@ export async function startPrivateDht(opts: PrivateDhtOptions = {}): Promise<Pri
     return { address: `${host}:${bound}`, host, port: bound, nodes, destroy }
   } catch (err: any) {
     await destroy()
-    throw new LedgerError('BAD_INPUT', `cannot run a DHT bootstrap on ${host}:${port}: ${err.message}`, { cause: err })
+    throw LedgerError.BIND_FAILED(`cannot run a DHT bootstrap on ${host}:${port}: ${err.message}`, { cause: err })
   }
 }

@@ -56,7 +56,7 @@ export class InviteBook {
     try {
       text = await fs.readFile(this.file, 'utf8')
     } catch (err: any) {
-      if (err.code !== 'ENOENT') throw new LedgerError('STORAGE', `cannot read ${this.file}: ${err.message}`, { cause: err })
+      if (err.code !== 'ENOENT') throw LedgerError.STORAGE(`cannot read ${this.file}: ${err.message}`, { cause: err })
       this.loaded = true
       return
     }
@@ -64,9 +64,9 @@ export class InviteBook {
     try {
       doc = JSON.parse(text)
     } catch {
-      throw new LedgerError('STORAGE', `${this.file} is damaged: not JSON`)
+      throw LedgerError.STORAGE(`${this.file} is damaged: not JSON`)
     }
-    if (!doc || doc.version !== 1 || !Array.isArray(doc.invites)) throw new LedgerError('STORAGE', `${this.file} is damaged: expected {version: 1, invites: [...]}`)
+    if (!doc || doc.version !== 1 || !Array.isArray(doc.invites)) throw LedgerError.STORAGE(`${this.file} is damaged: expected {version: 1, invites: [...]}`)
     this.records.clear()
     for (const r of doc.invites) this.records.set(r.id, r)
     this.loaded = true
@@ -91,7 +91,7 @@ export class InviteBook {
   /** Records who used an invite (persisted before the candidate is confirmed). */
   async markUsed(id: string, used: NonNullable<InviteRecord['used']>): Promise<void> {
     const r = this.records.get(id)
-    if (!r) throw new LedgerError('UNKNOWN_ENTRY', `no invite ${id}`)
+    if (!r) throw LedgerError.UNKNOWN_INVITE(`no invite ${id}`)
     this.records.set(id, { ...r, used })
     await this.save()
   }
@@ -119,7 +119,7 @@ export class InviteBook {
       await fs.rename(tmp, this.file)
     } catch (err: any) {
       await fs.rm(tmp, { force: true }).catch(() => {})
-      throw new LedgerError('STORAGE', `cannot write ${this.file}: ${err.message}`, { cause: err })
+      throw LedgerError.STORAGE(`cannot write ${this.file}: ${err.message}`, { cause: err })
     }
   }
 

@@ -42,7 +42,7 @@ export function encodeInviteCode(invite: Uint8Array): string {
  */
 export function decodeInviteCode(code: string, now = Date.now()): DecodedInviteCode {
   const text = String(code).trim()
-  const bad = (why: string) => new LedgerError('BAD_INPUT', `not a valid invite code (${why}): ask the steward for a new one`)
+  const bad = (why: string) => LedgerError.BAD_INPUT(`not a valid invite code (${why}): ask the steward for a new one`)
   if (text === '') throw bad('it is empty')
   if (!/^[ybndrfg8ejkmcpqxot1uwisza345h769]+$/.test(text)) throw bad('it has characters an invite code never has')
   let bytes: Uint8Array
@@ -62,7 +62,7 @@ export function decodeInviteCode(code: string, now = Date.now()): DecodedInviteC
   }
   if (!decoded.discoveryKey) throw bad('it names no ledger')
   if (decoded.expires && decoded.expires < now) {
-    throw new LedgerError('INVITE_EXPIRED', `this invite expired at ${new Date(decoded.expires).toISOString()}: ask the steward for a new one`)
+    throw LedgerError.INVITE_EXPIRED(`this invite expired at ${new Date(decoded.expires).toISOString()}: ask the steward for a new one`)
   }
   return { invite: b4a.from(invite), id: toHex(decoded.id), discoveryKey: decoded.discoveryKey, expires: decoded.expires }
 }
@@ -107,17 +107,17 @@ export function encodeJoinRequest(inviteId: Hex, request: JoinRequest, identity:
 
 /** Decodes a join request and checks its signature; throws BAD_INPUT saying what is wrong. */
 export function decodeJoinRequest(inviteId: Hex, userData: Uint8Array): JoinRequest {
-  if (userData.byteLength < 64 + 65) throw new LedgerError('BAD_INPUT', 'join request too short')
+  if (userData.byteLength < 64 + 65) throw LedgerError.BAD_INPUT('join request too short')
   const body = userData.subarray(0, userData.byteLength - 64)
   const signature = userData.subarray(userData.byteLength - 64)
   let request: JoinRequest
   try {
     request = c.decode(requestBody, body)
   } catch {
-    throw new LedgerError('BAD_INPUT', 'join request does not decode')
+    throw LedgerError.BAD_INPUT('join request does not decode')
   }
   if (!verifyMessage(JOIN_DOMAIN, b4a.concat([b4a.from(inviteId, 'hex'), body]), signature, request.account)) {
-    throw new LedgerError('BAD_INPUT', 'join request signature is not the account key\'s')
+    throw LedgerError.BAD_INPUT('join request signature is not the account key\'s')
   }
   checkName(request.name)
   return request
@@ -125,7 +125,7 @@ export function decodeJoinRequest(inviteId: Hex, userData: Uint8Array): JoinRequ
 
 function checkName(name: string): void {
   const bytes = b4a.byteLength(name)
-  if (bytes > NAME_BYTES_MAX) throw new LedgerError('BAD_INPUT', `a member name must be 1-${NAME_BYTES_MAX} bytes`)
+  if (bytes > NAME_BYTES_MAX) throw LedgerError.BAD_INPUT(`a member name must be 1-${NAME_BYTES_MAX} bytes`)
   const check = checkNameRules(name)
-  if (!check.ok) throw new LedgerError('BAD_INPUT', check.reason, { reject: 'bad_name' })
+  if (!check.ok) throw LedgerError.BAD_INPUT(check.reason, { reject: 'bad_name' })
 }

@@ -51,7 +51,7 @@ export interface IssueOptions {
 /** Creates a one-time invite code for `ledger` and records it in `book`. Stewards only. */
 export async function issueInvite(ledger: Ledger, book: InviteBook, opts: IssueOptions = {}): Promise<{ code: string; record: InviteRecord }> {
   const self = await ledger.self()
-  if (self.role !== 'steward') throw new LedgerError('REJECTED', `${self.name} is not a steward: only stewards can invite`, { reject: 'not_steward' })
+  if (self.role !== 'steward') throw LedgerError.REJECTED(`${self.name} is not a steward: only stewards can invite`, { reject: 'not_steward' })
   const now = opts.now ?? Date.now()
   const ttl = opts.expiresInMs ?? DEFAULT_INVITE_EXPIRES_MS
   const expires = ttl > 0 ? now + ttl : 0
@@ -293,10 +293,10 @@ function pair(pairing: BlindPairing, invite: Uint8Array, userData: Uint8Array, t
     const candidate = pairing.addCandidate({ invite, userData, onadd: (result) => finish(null, result) })
     candidate.request.on('rejected', (err: any) => finish(refusal(err)))
     const timer = setTimeout(
-      () => finish(new LedgerError('TIMEOUT', `no steward's node answered within ${Math.round(timeoutMs / 1000)} s: check that the steward's node is running (\`tally up\`) on the same network (--bootstrap), and that the code is the one it issued`)),
+      () => finish(LedgerError.TIMEOUT(`no steward's node answered within ${Math.round(timeoutMs / 1000)} s: check that the steward's node is running (\`tally up\`) on the same network (--bootstrap), and that the code is the one it issued`)),
       Math.max(0, timeoutMs)
     )
-    const onAbort = () => finish(new LedgerError('TIMEOUT', 'join interrupted before a steward answered'))
+    const onAbort = () => finish(LedgerError.INTERRUPTED('join interrupted before a steward answered'))
     signal?.addEventListener('abort', onAbort, { once: true })
     if (signal?.aborted) onAbort()
     function finish(err: Error | null, result?: PairingResult) {
@@ -314,13 +314,13 @@ function pair(pairing: BlindPairing, invite: Uint8Array, userData: Uint8Array, t
 function refusal(err: any): LedgerError {
   switch (err?.code) {
     case 'INVITE_USED':
-      return new LedgerError('INVITE_USED', 'this invite was already used: ask the steward for a new one')
+      return LedgerError.INVITE_USED('this invite was already used: ask the steward for a new one')
     case 'INVITE_EXPIRED':
-      return new LedgerError('INVITE_EXPIRED', 'this invite has expired: ask the steward for a new one')
+      return LedgerError.INVITE_EXPIRED('this invite has expired: ask the steward for a new one')
     case 'PAIRING_REJECTED':
-      return new LedgerError('INVITE_REFUSED', 'the steward\'s node refused this join request (is the name already taken, or this identity already a member?)')
+      return LedgerError.INVITE_REFUSED('the steward\'s node refused this join request (is the name already taken, or this identity already a member?)')
     default:
-      return new LedgerError('INVITE_REFUSED', `the steward's answer could not be read: ${err?.message ?? err}`)
+      return LedgerError.INVITE_REFUSED(`the steward's answer could not be read: ${err?.message ?? err}`)
   }
 }
 
@@ -328,8 +328,8 @@ async function waitSynced(ledger: Ledger, role: JoinRole, deadline: number, opts
   let last = -1
   let stableSince = 0
   for (;;) {
-    if (opts.signal?.aborted) throw new LedgerError('TIMEOUT', 'join interrupted while syncing; `tally up` finishes the sync')
-    if (Date.now() > deadline) throw new LedgerError('TIMEOUT', 'joined, but the ledger did not sync in time; `tally up` finishes the sync')
+    if (opts.signal?.aborted) throw LedgerError.INTERRUPTED('join interrupted while syncing; `tally up` finishes the sync')
+    if (Date.now() > deadline) throw LedgerError.TIMEOUT('joined, but the ledger did not sync in time; `tally up` finishes the sync')
     await ledger.update()
     const meta = await ledger.meta()
     const entries = meta?.entries ?? 0

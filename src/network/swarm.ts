@@ -27,7 +27,7 @@ export function parseBootstrap(text: string): BootstrapNode[] {
     .map((part) => {
       const m = /^(.+):(\d{1,5})$/.exec(part)
       const port = m ? Number(m[2]) : NaN
-      if (!m || port < 1 || port > 65535) throw new LedgerError('BAD_INPUT', `bootstrap must be HOST:PORT, got ${JSON.stringify(part)}`)
+      if (!m || port < 1 || port > 65535) throw LedgerError.BAD_INPUT(`bootstrap must be HOST:PORT, got ${JSON.stringify(part)}`)
       return { host: m[1], port }
     })
 }
@@ -56,7 +56,7 @@ export interface SwarmOptions {
 export function createSwarm(opts: SwarmOptions = {}): { swarm: Hyperswarm; owned: boolean } {
   if (opts.swarm) return { swarm: opts.swarm, owned: false }
   const limits = opts.maxPeers === undefined ? {} : { maxPeers: opts.maxPeers }
-  if (opts.maxPeers !== undefined && !(Number.isInteger(opts.maxPeers) && opts.maxPeers >= 1)) throw new LedgerError('BAD_INPUT', `maxPeers must be a whole number of at least 1, got ${opts.maxPeers}`)
+  if (opts.maxPeers !== undefined && !(Number.isInteger(opts.maxPeers) && opts.maxPeers >= 1)) throw LedgerError.BAD_INPUT(`maxPeers must be a whole number of at least 1, got ${opts.maxPeers}`)
   if (opts.dht) return { swarm: new Hyperswarm({ dht: opts.dht, ...limits }), owned: true }
   const bootstrap = opts.bootstrap
   if (bootstrap && bootstrap.length > 0) {
@@ -128,7 +128,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.off('connection', check)
-        reject(new LedgerError('TIMEOUT', `no ${n} peer(s) within ${timeoutMs} ms`))
+        reject(LedgerError.TIMEOUT(`no ${n} peer(s) within ${timeoutMs} ms`))
       }, timeoutMs)
       const check = (count: number) => {
         if (count < n) return

@@ -2,7 +2,7 @@
  * Talking to the running node over the data dir's socket (see service.ts).
  */
 import net from 'net'
-import { LedgerError, type LedgerErrorCode } from '../errors.js'
+import { LedgerError, isLedgerErrorCode } from '../errors.js'
 import { decodeLine, encodeLine, HELLO_TIMEOUT_MS, LineReader, SILENCE_TIMEOUT_MS, type NodeResponse, type NodeSignal, type WireError } from './wire.js'
 
 /** The node's answer, or `answered: false` when no node listens (then the caller opens the store itself). */
@@ -70,7 +70,7 @@ export function callNode(socketPath: string, command: string, opts: Record<strin
       try {
         message = decodeLine(line) as NodeResponse | NodeSignal
       } catch {
-        settle(() => reject(new LedgerError('NODE_LOST', 'the node sent an answer that does not decode')))
+        settle(() => reject(LedgerError.NODE_LOST('the node sent an answer that does not decode')))
         return
       }
       if ('hello' in message) {
@@ -93,24 +93,24 @@ export function callNode(socketPath: string, command: string, opts: Record<strin
     socket.on('error', (err: any) => {
       // ECONNRESET before 'connect': the node was killed while accepting; nothing was sent, so it is as if none ran.
       if (!connected && (err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'ECONNRESET')) settle(() => resolve({ answered: false }))
-      else if (!connected) settle(() => reject(new LedgerError('STORAGE', `cannot reach the node on ${socketPath}: ${err.message}`, { cause: err })))
+      else if (!connected) settle(() => reject(LedgerError.NODE_UNREACHABLE(`cannot reach the node on ${socketPath}: ${err.message}`, { cause: err })))
     })
     socket.on('close', () => {
       // Closed before its hello (a node stopping, or killed while accepting): nothing was sent, as if none ran.
       if (!sent) settle(() => resolve({ answered: false }))
-      else settle(() => reject(new LedgerError('NODE_LOST', 'the node stopped before answering: the command may or may not have been applied; check with `tally history`')))
+      else settle(() => reject(LedgerError.NODE_LOST('the node stopped before answering: the command may or may not have been applied; check with `tally history`')))
     })
   })
 }
 
 /** Rebuilds the error a command threw inside the node. */
 export function fromWireError(e: WireError): Error {
-  if (e.name === 'LedgerError' && e.code) {
+  if (e.name === 'LedgerError' && isLedgerErrorCode(e.code)) {
     const extra: ConstructorParameters<typeof LedgerError>[2] = {}
     if (e.reject !== undefined) extra.reject = e.reject as any
     if (e.available !== undefined) extra.available = e.available
     if (e.candidates !== undefined) extra.candidates = e.candidates
-    return new LedgerError(e.code as LedgerErrorCode, e.message, extra)
+    return new LedgerError(e.code, e.message, extra)
   }
   const err = new Error(e.message) as Error & { code?: string }
   if (e.code) err.code = e.code

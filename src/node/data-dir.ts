@@ -88,7 +88,7 @@ export class DataDir {
     try {
       await fs.mkdir(this.root, { recursive: true, mode: 0o700 })
     } catch (err: any) {
-      throw new LedgerError('STORAGE', `cannot create the data dir ${this.root}: ${err.message}`, { cause: err })
+      throw LedgerError.STORAGE(`cannot create the data dir ${this.root}: ${err.message}`, { cause: err })
     }
   }
 
@@ -107,18 +107,18 @@ export class DataDir {
       text = await fs.readFile(this.ledgerFile, 'utf8')
     } catch (err: any) {
       if (err.code === 'ENOENT') {
-        throw new LedgerError('NOT_MEMBER', `no ledger in ${this.root}: run \`tally ledger create\` or \`tally join CODE\` first`)
+        throw LedgerError.NO_LEDGER(`no ledger in ${this.root}: run \`tally ledger create\` or \`tally join CODE\` first`)
       }
-      throw new LedgerError('STORAGE', `cannot read ${this.ledgerFile}: ${err.message}`, { cause: err })
+      throw LedgerError.STORAGE(`cannot read ${this.ledgerFile}: ${err.message}`, { cause: err })
     }
     let doc: LedgerConfig
     try {
       doc = JSON.parse(text)
     } catch {
-      throw new LedgerError('STORAGE', `${this.ledgerFile} is damaged: not JSON`)
+      throw LedgerError.STORAGE(`${this.ledgerFile} is damaged: not JSON`)
     }
     if (!doc || doc.version !== 1 || !isKeyHex(doc.key) || (doc.encryptionKey !== null && !isKeyHex(doc.encryptionKey))) {
-      throw new LedgerError('STORAGE', `${this.ledgerFile} is damaged: expected {version: 1, key, encryptionKey, role, bootstrap}`)
+      throw LedgerError.STORAGE(`${this.ledgerFile} is damaged: expected {version: 1, key, encryptionKey, role, bootstrap}`)
     }
     return doc
   }
@@ -129,8 +129,8 @@ export class DataDir {
     try {
       await fs.writeFile(this.ledgerFile, JSON.stringify(config, null, 2) + '\n', { flag: 'wx', mode: 0o600 })
     } catch (err: any) {
-      if (err.code === 'EEXIST') throw new LedgerError('BAD_INPUT', `${this.root} already has a ledger (${this.ledgerFile}); use another --dir`)
-      throw new LedgerError('STORAGE', `cannot write ${this.ledgerFile}: ${err.message}`, { cause: err })
+      if (err.code === 'EEXIST') throw LedgerError.LEDGER_EXISTS(`${this.root} already has a ledger (${this.ledgerFile}); use another --dir`)
+      throw LedgerError.STORAGE(`cannot write ${this.ledgerFile}: ${err.message}`, { cause: err })
     }
   }
 }

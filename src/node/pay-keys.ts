@@ -59,7 +59,7 @@ export class PayKeys {
    * interrupted after the entry was written. The same key for a different payment is BAD_INPUT.
    */
   async payOnce(ledger: Ledger, key: string, payee: Hex, amount: bigint, memo: string): Promise<{ receipt: Receipt; repeated: boolean }> {
-    if (!isPayKey(key)) throw new LedgerError('BAD_INPUT', `--key must be 1 to 64 letters, digits, _ or -, got ${JSON.stringify(key)}`)
+    if (!isPayKey(key)) throw LedgerError.BAD_INPUT(`--key must be 1 to 64 letters, digits, _ or -, got ${JSON.stringify(key)}`)
     const before = this.running.get(key) ?? Promise.resolve()
     const run = before.catch(() => {}).then(() => this.pay(ledger, key, payee, amount, memo))
     this.running.set(key, run)
@@ -75,11 +75,11 @@ export class PayKeys {
     const old = this.records.get(key)
     if (old) {
       if (old.payee !== payee || old.amount !== amount.toString() || old.memo !== memo) {
-        throw new LedgerError('BAD_INPUT', `key ${key} was already used for another payment (${old.amount} minor units to ${old.payee.slice(0, 8)}): use a new key for a new payment`)
+        throw LedgerError.BAD_INPUT(`key ${key} was already used for another payment (${old.amount} minor units to ${old.payee.slice(0, 8)}): use a new key for a new payment`)
       }
       // Known id: the entry was written, whatever happened after. Unknown: look for it among our own.
       const record = old.id !== null ? ((await findOwn(ledger, (r) => r.id === old.id)) ?? (await ledger.entry(old.id))) : await findOwn(ledger, (r) => matches(r, old))
-      if (old.id !== null && record === null) throw new LedgerError('NOT_SYNCED', `key ${key} already paid entry ${old.id.slice(0, 8)}, which this node's view does not show yet: run \`tally up\` and look again`)
+      if (old.id !== null && record === null) throw LedgerError.NOT_SYNCED(`key ${key} already paid entry ${old.id.slice(0, 8)}, which this node's view does not show yet: run \`tally up\` and look again`)
       if (record) {
         if (old.id === null) await this.save({ ...old, id: record.id })
         return { receipt: { id: record.id, record }, repeated: true }
@@ -103,15 +103,15 @@ export class PayKeys {
       text = await fs.readFile(this.file, 'utf8')
     } catch (err: any) {
       if (err.code === 'ENOENT') return
-      throw new LedgerError('STORAGE', `cannot read ${this.file}: ${err.message}`, { cause: err })
+      throw LedgerError.STORAGE(`cannot read ${this.file}: ${err.message}`, { cause: err })
     }
     let doc: KeysFile
     try {
       doc = JSON.parse(text)
     } catch {
-      throw new LedgerError('STORAGE', `${this.file} is damaged: not JSON (it only remembers payment keys: remove it to start afresh)`)
+      throw LedgerError.STORAGE(`${this.file} is damaged: not JSON (it only remembers payment keys: remove it to start afresh)`)
     }
-    if (!doc || doc.version !== 1 || !Array.isArray(doc.keys)) throw new LedgerError('STORAGE', `${this.file} is damaged: expected {version: 1, keys: [...]}`)
+    if (!doc || doc.version !== 1 || !Array.isArray(doc.keys)) throw LedgerError.STORAGE(`${this.file} is damaged: expected {version: 1, keys: [...]}`)
     for (const r of doc.keys) this.records.set(r.key, r)
   }
 
@@ -133,7 +133,7 @@ export class PayKeys {
       await fs.rename(tmp, this.file)
     } catch (err: any) {
       await fs.rm(tmp, { force: true }).catch(() => {})
-      throw new LedgerError('STORAGE', `cannot write ${this.file}: ${err.message}`, { cause: err })
+      throw LedgerError.STORAGE(`cannot write ${this.file}: ${err.message}`, { cause: err })
     }
   }
 }

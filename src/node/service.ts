@@ -34,7 +34,7 @@ export class NodeService {
    */
   async listen(): Promise<void> {
     if (await answers(this.socketPath)) {
-      throw new LedgerError('STORAGE', `a node already answers on ${this.socketPath}: is \`tally up\` already running for this dir?`)
+      throw LedgerError.NODE_RUNNING(`a node already answers on ${this.socketPath}: is \`tally up\` already running for this dir?`)
     }
     if (process.platform !== 'win32') {
       if (this.opts.privateDir) await privateDir(path.dirname(this.socketPath))
@@ -92,11 +92,11 @@ export class NodeService {
       request = decodeLine(line) as NodeRequest
       if (typeof request?.command !== 'string') throw new Error('no command')
     } catch {
-      reply(socket, { id: -1, ok: false, error: toWireError(new LedgerError('BAD_INPUT', 'malformed request on the node socket')) })
+      reply(socket, { id: -1, ok: false, error: toWireError(LedgerError.BAD_INPUT('malformed request on the node socket')) })
       return
     }
     if (this.server === null) {
-      reply(socket, { id: request.id, ok: false, error: toWireError(new LedgerError('NODE_LOST', 'the node is stopping')) })
+      reply(socket, { id: request.id, ok: false, error: toWireError(LedgerError.NODE_LOST('the node is stopping')) })
       return
     }
     const heartbeat = setInterval(() => signal(socket, { id: request.id, alive: true }), HEARTBEAT_MS)
@@ -135,7 +135,7 @@ async function privateDir(dir: string): Promise<void> {
   const st = await fs.lstat(dir)
   const uid = process.getuid?.()
   if (!st.isDirectory() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0) {
-    throw new LedgerError('STORAGE', `${dir} must be a directory only you can use (mode 0700) to hold the node's socket`)
+    throw LedgerError.STORAGE(`${dir} must be a directory only you can use (mode 0700) to hold the node's socket`)
   }
 }
 

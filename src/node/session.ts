@@ -43,8 +43,7 @@ export async function runOnLedger<R>(
           await new Promise((r) => setTimeout(r, LOCK_RETRY_MS))
           continue
         }
-        throw new LedgerError(
-          'STORE_LOCKED',
+        throw LedgerError.STORE_LOCKED(
           `the store in ${dir.root} is in use by another process and no node answers on ${dir.socketPath} (a \`tally join\` still running, or \`tally up\` still starting?)`
         )
       }

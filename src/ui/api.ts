@@ -150,7 +150,7 @@ function failure(err: unknown): ApiAnswer {
 
 function fieldOf(code: string, reject: string | undefined, message: string): string | null {
   if (code === 'UNKNOWN_MEMBER' || code === 'AMBIGUOUS_MEMBER') return 'member'
-  if (code === 'UNKNOWN_ENTRY') return 'id'
+  if (code === 'UNKNOWN_INVOICE' || code === 'AMBIGUOUS_INVOICE') return 'id'
   if (code === 'REJECTED') {
     if (reject === 'over_credit_limit' || reject === 'over_max_balance' || reject === 'amount_not_positive' || reject === 'amount_too_large') return 'amount'
     if (reject === 'self_transfer' || reject === 'unknown_member' || reject === 'counterparty_not_active') return 'member'

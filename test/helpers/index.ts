@@ -109,3 +109,11 @@ export async function converge(ledgers: Ledger[], ms = 60_000): Promise<string> 
   )
   return hash
 }
+
+/** Asserts that `p` rejects with a LedgerError of `code` (and, if given, a message matching `pattern`). */
+export async function failsWith(t: { is(a: unknown, b: unknown, m?: string): void; ok(v: unknown, m?: string): void }, p: Promise<unknown>, code: string, pattern?: RegExp): Promise<Error | null> {
+  const err = await p.then(() => null, (e: unknown) => e as Error)
+  t.is((err as { code?: string } | null)?.code, code, `${code}: ${err ? err.message : 'no error'}`)
+  if (pattern) t.ok(err !== null && pattern.test(err.message), `message ~ ${pattern}`)
+  return err
+}

@@ -1,0 +1,91 @@
+/** The governance commands as plain functions (no argv): propose, proposals, vote, object, withdraw, policy, limits. */
+import test from 'brittle'
+import { propose } from '../cli/commands/propose.js'
+import { proposals } from '../cli/commands/proposals.js'
+import { ballot } from '../cli/commands/ballot.js'
+import { policy } from '../cli/commands/policy.js'
+import { limits } from '../cli/commands/limits.js'
+import { DataDir } from '../src/node/data-dir.js'
+import { InviteBook } from '../src/network/invite-book.js'
+import { PayKeys } from '../src/node/pay-keys.js'
+import type { NodeContext } from '../src/node/context.js'
+import { audit, exportReport, type LedgerError } from '../src/index.js'
+import { toHex } from '../protocol/index.js'
+import { addMember, connect, converge, createPeer, tmpdir, until, type Peer, type T } from './helpers/index.js'
+
+async function contextOf(t: T, peer: Peer): Promise<NodeContext> {
+  const dir = new DataDir(tmpdir(t))
+  const invites = new InviteBook(dir.invitesFile)
+  await invites.load()
+  return {
+    dir,
+    identity: { ...peer.identity, name: peer.name, account: toHex(peer.identity.publicKey) },
+    config: { version: 1, key: toHex(peer.ledger.key), encryptionKey: null, role: 'member', bootstrap: null },
+    ledger: peer.ledger,
+    invites,
+    payKeys: new PayKeys(dir.payKeysFile),
+    node: null
+  }
+}
+
+async function refused(t: any, fn: () => Promise<unknown>, code: string, pattern: RegExp) {
+  try {
+    await fn()
+    t.fail(`expected ${code}`)
+  } catch (err) {
+    t.is((err as LedgerError).code, code, `${code}: ${(err as Error).message}`)
+    t.ok(pattern.test((err as Error).message), `message ~ ${pattern}`)
+  }
+}
+
+test('cli governance - move to member decisions, propose, vote, object, withdraw, list; the audit lists the decisions', async (t) => {
+  const a = await createPeer(t, 'alpha')
+  const b = await addMember(t, a, 'beta')
+  const c = await addMember(t, a, 'gamma')
+  t.teardown(connect(b.ledger, c.ledger), { order: 5 })
+  const [ca, cb, cc] = await Promise.all([contextOf(t, a), contextOf(t, b), contextOf(t, c)])
+
+  t.is((await policy(ca)).stewardDefault, true, 'a ledger created without --decisions has the steward policy')
+  await refused(t, () => propose(ca, { action: 'vote' }), 'BAD_INPUT', /propose what\?/)
+  await refused(t, () => propose(ca, { action: 'policy', decisions: 'everyone' }), 'BAD_INPUT', /--decisions must be members or steward/)
+  const moved = await propose(ca, { action: 'policy', decisions: 'members', window: '2s' })
+  t.is(moved.proposal.status, 'passed', "a steward's proposal passes at once under the steward policy")
+  const pol = await policy(ca)
+  t.is(pol.policy.rules.admit.method, 'no-objection')
+  t.is(pol.policy.rules.admit.windowMs, 2000)
+  await converge([a.ledger, b.ledger, c.ledger])
+
+  // limits now proposes; the members pass it when the window has passed on their clocks.
+  const lim = await limits(cb, { member: 'gamma', creditLimit: '300' })
+  t.is(lim.proposed, true)
+  const st = await propose(cb, { action: 'steward', target: 'gamma', reason: 'runs the books' })
+  t.is(st.proposal.method, 'majority')
+  await until(async () => (await c.ledger.proposal(st.id).catch(() => null)) !== null, 'gamma sees it', () => c.ledger.update())
+  await refused(t, () => ballot(cc, 'vote', { id: st.id, choice: 'maybe' }), 'BAD_INPUT', /vote yes or no/)
+  const voted = await ballot(cc, 'vote', { id: st.id.slice(0, 10), choice: 'yes' })
+  t.is(voted.proposal.status, 'passed', '2 yes of 3')
+  await refused(t, () => ballot(cc, 'vote', { id: st.id, choice: 'no' }), 'REJECTED', /already passed/)
+
+  const sus = await propose(cc, { action: 'suspend', target: 'alpha', reason: 'test' })
+  await refused(t, () => ballot(cb, 'withdraw', { id: sus.id }), 'REJECTED', /did not propose/)
+  t.is((await ballot(cc, 'withdraw', { id: sus.id })).proposal.status, 'withdrawn')
+
+  const open = await proposals(ca, {})
+  const all = await proposals(ca, { all: true })
+  t.ok(all.proposals.length >= 4, 'with --all the decided ones too')
+  t.ok(open.proposals.every((p) => p.status === 'open'))
+  await until(async () => (await b.ledger.proposal(lim.id)).status !== 'open', 'limits decided', () => b.ledger.update(), 60_000)
+  t.is((await b.ledger.proposal(lim.id)).status, 'passed')
+  t.is((await a.ledger.balance('gamma')).creditLimit, 300_00n)
+
+  await converge([a.ledger, b.ledger, c.ledger])
+  const report = await audit(b.ledger)
+  t.is(report.ok, true, 'the auditor replays every decision and agrees with the view')
+  t.ok(report.policy !== null)
+  const made = report.decisions.map((d) => `${d.action} ${d.status}`)
+  for (const d of ['policy passed', 'steward passed', 'suspend withdrawn', 'limits passed']) t.ok(made.includes(d), 'the report lists ' + d)
+  const exported = JSON.parse(exportReport(report, 'json'))
+  t.ok(exported.proposals.length >= 4, 'the JSON export carries the proposals')
+  t.ok(exported.proposals.some((p: any) => Object.keys(p.votes).length >= 2), 'with their votes')
+  t.ok(exported.entries.some((e: any) => e.decisions.length > 0), 'and the entries where decisions fell')
+})
