@@ -6,7 +6,7 @@
 import test from 'brittle'
 import createTestnet from 'hyperdht/testnet.js'
 import b4a from 'b4a'
-import { Bridge, Ledger, LedgerError, Replicator, generateKeyPair, type Hold } from '../src/index.js'
+import { Bridge, Ledger, LedgerError, Replicator, audit, exportReport, generateKeyPair, type Hold } from '../src/index.js'
 import { addMember, createPeer, failsWith, makeStore, until, type Peer, type T } from './helpers/index.js'
 
 type Testnet = Awaited<ReturnType<typeof createTestnet>>
@@ -71,7 +71,7 @@ async function holdOn(l: Ledger, pred: (h: Hold) => boolean, what: string): Prom
   return found!
 }
 
-test('federation - a payment across completes: four balances right on both ledgers', async (t) => {
+test('federation - a payment across completes: four balances right on both ledgers', { timeout: 300_000 }, async (t) => {
   const testnet = await createTestnet(3)
   t.teardown(() => testnet.destroy(), { order: 60 })
   const f = await federation(t, testnet)
@@ -91,9 +91,18 @@ test('federation - a payment across completes: four balances right on both ledge
   t.is(await balance(f.stewardB.ledger, f.payee.ledger), 60_00n, 'B: payee')
   t.is(f.bridge.counts.forwarded, 1)
   t.is(f.bridge.counts.settled, 1)
+  // The auditor replays both ledgers' holds; the exports show each step, the held amount on an account of its own.
+  for (const l of [f.stewardA.ledger, f.stewardB.ledger]) {
+    const report = await audit(l)
+    t.alike(report.findings, [], 'no findings: balances plus open holds sum to zero, holds and links match the view')
+    const journal = exportReport(report, 'hledger')
+    t.ok(journal.includes('type:hold') && journal.includes('type:fulfil') && journal.includes(':held '), 'hledger: the hold, its fulfilment, and the held account')
+    t.ok(exportReport(report, 'beancount').includes('tally-hold:'), 'beancount opens the held account')
+    t.ok(exportReport(report, 'csv').includes(',hold,'), 'csv has the hold as a row')
+  }
 })
 
-test('federation - with the bridge\'s node stopped, the payment expires and every balance is as before', async (t) => {
+test('federation - with the bridge\'s node stopped, the payment expires and every balance is as before', { timeout: 300_000 }, async (t) => {
   const testnet = await createTestnet(3)
   t.teardown(() => testnet.destroy(), { order: 60 })
   const f = await federation(t, testnet)
@@ -113,7 +122,7 @@ test('federation - with the bridge\'s node stopped, the payment expires and ever
   t.alike(await f.stewardB.ledger.holds(), [], 'nothing was held on B')
 })
 
-test('federation - a forged fulfilment is rejected and moves nothing', async (t) => {
+test('federation - a forged fulfilment is rejected and moves nothing', { timeout: 300_000 }, async (t) => {
   const testnet = await createTestnet(3)
   t.teardown(() => testnet.destroy(), { order: 60 })
   const f = await federation(t, testnet)
@@ -137,7 +146,7 @@ test('federation - UNKNOWN_HOLD: an id no hold has', async (t) => {
   await failsWith(t, a.ledger.release('abcdef'), 'UNKNOWN_HOLD')
 })
 
-test('federation - AMBIGUOUS_HOLD: an id prefix two holds share', async (t) => {
+test('federation - AMBIGUOUS_HOLD: an id prefix two holds share', { timeout: 300_000 }, async (t) => {
   const a = await createPeer(t, 'alpha', { creditLimit: 1000_00n })
   const b = await addMember(t, a, 'beta', { creditLimit: 1000_00n })
   await a.ledger.link(b4a.alloc(32, 7), { name: 'Other', capacity: 1000_00n })
