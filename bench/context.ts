@@ -2,8 +2,8 @@
 import type { BootstrapNode } from '../src/index.js'
 import { BenchNode } from './node-handle.js'
 
-export type PhaseName = 'ingest' | 'convergence' | 'catchup' | 'audit' | 'network'
-export const PHASES: readonly PhaseName[] = ['ingest', 'convergence', 'catchup', 'audit', 'network']
+export type PhaseName = 'ingest' | 'convergence' | 'catchup' | 'audit' | 'network' | 'recovery'
+export const PHASES: readonly PhaseName[] = ['ingest', 'convergence', 'catchup', 'audit', 'network', 'recovery']
 
 /** Every knob of a bench run, resolved from the CLI flags or the caller's options. */
 export interface BenchParams {
@@ -38,6 +38,8 @@ export interface BenchParams {
     /** Hyperswarm maxPeers of each node (null: Hyperswarm's default, 64). */
     maxPeers: number | null
   }
+  /** Recovery: 5 nodes, 3 indexers; `payments` per node per stage; a stage not confirmed within `timeoutMs` counts as stalled. */
+  recovery: { payments: number; timeoutMs: number }
 }
 
 export interface Context {

@@ -14,6 +14,7 @@ import { measureCatchUp } from './phases/catchup.js'
 import { EXTRA_INDEXERS, measureConvergence } from './phases/convergence.js'
 import { measureIngest } from './phases/ingest.js'
 import { measureNetwork } from './phases/network.js'
+import { measureRecovery } from './phases/recovery.js'
 import { profileArgs, readProfiles } from './profile.js'
 import { judgeTargets, markdown, memoryByRole, toJson, updateReadme, type BenchReport, type MachineInfo } from './report.js'
 import { round } from './stats.js'
@@ -103,7 +104,9 @@ export function resolveParams(o: BenchOptions): BenchParams {
       meshPeers: o.networkMaxPeers ? 2 : Infinity,
       idleMs: o.networkIdleMs ?? (quick ? 5000 : 10_000),
       maxPeers: o.networkMaxPeers ?? null
-    }
+    },
+    // Uses the network phase's ack interval (the Ledger's default, 1 s).
+    recovery: { payments: quick ? 10 : 20, timeoutMs: 180_000 }
   }
 }
 
@@ -135,6 +138,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
     const catchup = has('catchup') && source ? source.catchup : null
     const audit = source?.audit ?? null
     const network = has('network') ? await measureNetwork(ctx) : null
+    const recovery = has('recovery') ? await measureRecovery(ctx) : null
     const partial = { ingest, convergence, catchup, network, quick: params.quick }
     report = {
       schema: 'tally-bench/1',
@@ -155,6 +159,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
         convergence: { peers: params.convergence.peers, entries: params.convergence.entries, concurrency: params.convergence.concurrency },
         catchup: { sizes: params.catchup.sizes, buildBatch: params.catchup.buildBatch },
         network: { ...params.network, meshPeers: Number.isFinite(params.network.meshPeers) ? params.network.meshPeers : null },
+        recovery: params.recovery,
         phases: params.phases,
         nodeFlags: opts.nodeFlags ?? []
       },
@@ -163,6 +168,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
       catchup,
       audit,
       network,
+      recovery,
       memory: memoryByRole(partial),
       targets: judgeTargets(partial),
       converged: (convergence ?? []).every((c) => c.converged),

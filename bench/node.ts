@@ -267,6 +267,15 @@ const handlers: Handlers = {
     return { peers: replicator.peers }
   },
 
+  async move(a) {
+    if (replicator) await replicator.close()
+    replicator = null
+    if (a.bootstrap === null) return { peers: 0 }
+    replicator = new Replicator(requireLedger(), { bootstrap: a.bootstrap, ...init.swarm })
+    await replicator.join()
+    return { peers: replicator.peers }
+  },
+
   async waitPeers(a) {
     if (replicator === null) throw new Error('join first')
     await replicator.waitForPeers(a.n, a.timeoutMs)

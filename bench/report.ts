@@ -10,6 +10,7 @@ import type { AuditFigures, CatchUpFigures } from './phases/catchup.js'
 import type { Summary } from './stats.js'
 import type { ProfileSummary } from './profile.js'
 import type { NetworkFigures } from './phases/network.js'
+import type { RecoveryFigures } from './phases/recovery.js'
 import { networkMarkdown, networkTargets } from './network-report.js'
 
 export const README_BEGIN = '<!-- bench-results:begin -->'
@@ -63,6 +64,7 @@ export interface BenchReport {
     convergence: Omit<BenchParams['convergence'], 'timeoutMs'>
     catchup: { sizes: number[]; buildBatch: number }
     network: Omit<BenchParams['network'], 'meshPeers'> & { meshPeers: number | null }
+    recovery?: BenchParams['recovery']
     phases: string[]
     /** Node flags the node processes ran with. */
     nodeFlags: string[]
@@ -72,6 +74,8 @@ export interface BenchReport {
   catchup: CatchUpFigures[] | null
   audit: AuditFigures | null
   network: NetworkFigures[] | null
+  /** Confirmation after a heal and with the creator offline (older reports have none). */
+  recovery?: RecoveryFigures | null
   /** Peak RSS per node, by role, MB. */
   memory: Array<{ role: string; peakMB: Summary }>
   targets: TargetResult[]
@@ -194,6 +198,7 @@ export function markdown(r: BenchReport, svgName: string | null): string {
     lines.push(row(`Peak RSS, ${m.role} (MB)`, m.peakMB, 0, 1, cell))
   }
   lines.push(...networkMarkdown(r.network, r.config.network))
+  lines.push(...recoveryMarkdown(r.recovery ?? null))
   lines.push('')
   lines.push('Targets:')
   lines.push('')
@@ -225,4 +230,24 @@ export function updateReadme(readme: string, section: string): void {
 /** JSON with bigints as decimal strings (none are expected in the report, but never throw on one). */
 export function toJson(report: BenchReport): string {
   return JSON.stringify(report, (_k, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n'
+}
+
+/** The recovery lines: confirmation time after a heal and with the creator's node stopped. */
+function recoveryMarkdown(r: RecoveryFigures | null): string[] {
+  if (!r) return []
+  const cell = (x: Summary | null, stalled: number) =>
+    (x ? `${(x.median / 1000).toFixed(2)} | ${(x.min / 1000).toFixed(2)} | ${(x.max / 1000).toFixed(2)}` : '- | - | -') + ` | ${stalled ? `**${stalled} run(s) stalled**` : 'no stall'}`
+  return [
+    '',
+    `Recovery: ${r.nodes} nodes, ${r.indexers} indexers (quorum ${Math.floor(r.indexers / 2) + 1}), ackInterval of the network phase. Heal: the creator and a non-indexer are moved to a second loopback DHT, ` +
+      `both halves pay ${r.paymentsPerNode} times per node, then again while the two move back; timed from the later of the heal and the last payment until every node has every entry confirmed. ` +
+      `Creator offline: the creator's node closes, the other four pay ${r.paymentsPerNode} times each; timed from the last payment until the four have every entry confirmed.`,
+    '',
+    '| Figure | Median | Min | Max | Stalls |',
+    '|---|---:|---:|---:|---|',
+    `| Confirmed everywhere after a partition heals (s) | ${cell(r.afterHeal, r.stalled.afterHeal)} |`,
+    `| Confirmed with the creator's node stopped (s) | ${cell(r.creatorOffline, r.stalled.creatorOffline)} |`,
+    '',
+    `Payments appended but not applied on their own node within 30 s (the Ledger's TIMEOUT), all runs: ${r.slowWrites}.`
+  ]
 }

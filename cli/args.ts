@@ -55,6 +55,8 @@ export function parseArgv(argv: string[], commands: CommandSpec[]): Parsed {
     if (global) {
       if (global.type === 'string') {
         if (value === null) value = takeValue(argv, ++i, name)
+        // An empty --dir (an unset variable in a script) must not fall back to the default dir.
+        if (value.trim() === '') throw new UsageError('--dir needs a path, got an empty one')
         globals.dir = value
       } else if (value !== null) {
         throw new UsageError(`--${name} takes no value`)

@@ -48,11 +48,13 @@ export async function main(argv: string[], io: MainIO = processIO, commands: Com
   try {
     const parsed = parseArgv(argv, commands)
     if (parsed.kind === 'version') {
-      io.stdout(version() + '\n')
+      io.stdout(parsed.globals.json ? jsonText({ version: version().replace(/^tally ?/, '') || null }) : version() + '\n')
       return EXIT_OK
     }
     if (parsed.kind === 'help') {
-      io.stdout((parsed.spec ? commandHelp(parsed.spec) : overview(commands)) + '\n')
+      const text = parsed.spec ? commandHelp(parsed.spec) : overview(commands)
+      // --json asks for one JSON document on stdout, help included.
+      io.stdout(parsed.globals.json ? jsonText(parsed.spec ? { command: parsed.spec.name, usage: usageOf(parsed.spec), help: text } : { commands: commands.map((c) => ({ name: c.name, usage: usageOf(c), summary: c.summary })), help: text }) : text + '\n')
       return EXIT_OK
     }
     spec = parsed.spec

@@ -1,6 +1,6 @@
 /** How proposals read on the command line: one line each, and the action in words. */
 import type { ProposalView } from '../src/governance-api.js'
-import { formatDuration } from '../src/governance-api.js'
+import type { DecisionKind, DecisionMethod, Policy } from '../protocol/policy.js'
 import type { ViewMeta } from '../src/records.js'
 import { money, short } from './output.js'
 
@@ -32,3 +32,20 @@ export function proposalLine(p: ProposalView, meta: ViewMeta): string {
   const decided = p.status === 'open' ? '' : ` (${p.reason ?? ''})`
   return `${short(p.id)}  ${p.status}${decided}  ${p.method}  ${actionText(p, meta)}  [${countText(p)}]  by ${p.proposerName}`
 }
+
+/** Who decides a kind under a policy, in words. */
+export function describeRule(policy: Policy, kind: DecisionKind): string {
+  const r = policy.rules[kind]
+  const method: Record<DecisionMethod, string> = { steward: 'a steward decides', 'no-objection': 'passes unless a member objects', majority: 'needs a majority of active members' }
+  return `${method[r.method]} (window ${formatDuration(r.windowMs)})`
+}
+
+/** 72 h, 90 min, 30 s: the largest whole unit. */
+export function formatDuration(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`
+  if (ms % 60_000 === 0) return `${ms / 60_000} min`
+  if (ms % 1000 === 0) return `${ms / 1000} s`
+  return `${ms} ms`
+}
+

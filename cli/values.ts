@@ -63,6 +63,9 @@ export function countArg(text: unknown, what: string, min: number, max: number):
 }
 
 const DURATION_UNITS_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
+/** Longest duration taken (10 years): past it, use "never"; far larger ones overflow the invite code's seconds. */
+const DURATION_MAX_DAYS = 3650
+const DURATION_MAX_MS = DURATION_MAX_DAYS * 86_400_000
 
 /** Parses "90s", "30m", "24h", "7d" (or "0"/"never" for no expiry) into ms. */
 export function durationArg(text: unknown, what: string): number {
@@ -70,7 +73,9 @@ export function durationArg(text: unknown, what: string): number {
   if (s === '0' || s === 'never') return 0
   const m = /^(\d+)([smhd])$/.exec(s)
   if (!m || Number(m[1]) === 0) throw LedgerError.BAD_INPUT(`${what} must be like 90s, 30m, 24h or 7d (or never), got ${JSON.stringify(s)}`)
-  return Number(m[1]) * DURATION_UNITS_MS[m[2]]
+  const ms = Number(m[1]) * DURATION_UNITS_MS[m[2]]
+  if (ms > DURATION_MAX_MS) throw LedgerError.BAD_INPUT(`${what} must be at most ${DURATION_MAX_DAYS}d (or never), got ${JSON.stringify(s)}`)
+  return ms
 }
 
 /** Names every account the ledger knows, for results that mention accounts. */

@@ -5,13 +5,11 @@
  */
 import b4a from 'b4a'
 import {
-  counterpartyOf,
   decodeEntry,
   entryIdOf,
   splitBlock,
   evaluate,
   hash,
-  lookups,
   nameKey,
   newerVersionStops,
   strikeWriter,
@@ -32,9 +30,10 @@ import {
 } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import type { StateStore } from './state-store.js'
+import { ruleInput } from './rule-input.js'
 import { VerifiedSet } from './verified-set.js'
 import { GovTx, type WriterCall } from './governance-apply.js'
-import { applyFederation, gatherFederation } from './federation-apply.js'
+import { applyFederation } from './federation-apply.js'
 
 /** Where a block came from. */
 export interface BlockContext {
@@ -134,29 +133,8 @@ async function decideEntry(store: StateStore, bytes: Uint8Array, ctx: EntryConte
     }
     if (known !== null) opts.verifiedSet!.add(known)
   }
-  const look = lookups(entry)
-  const invoice = look.invoice === null ? null : await store.getInvoice(look.invoice)
-  const author = await store.getMember(toHex(entry.author))
-  const fed = await gatherFederation(store, entry, look, author, meta ? meta.entries : 0)
-  const counterpartyKey = look.hold ? fed.counterparty : counterpartyOf(entry, invoice)
-  const outcome = evaluate(
-    {
-      ledgerKey: toHex(ctx.ledgerKey),
-      meta,
-      id,
-      writer: ctx.writer,
-      author,
-      counterparty: counterpartyKey === null ? null : await store.getMember(counterpartyKey),
-      invoice,
-      nameTaken: look.name === null ? false : (await store.accountOfName(nameKey(look.name))) !== null,
-      writerTakenBy: look.writer === null ? null : await store.accountOfWriter(look.writer),
-      gov: await store.getGov(),
-      proposal: look.proposal ? await store.getProposal(look.proposal) : null,
-      position: meta ? meta.entries : 0,
-      ...fed.input
-    },
-    entry
-  )
+  const { input, invoice } = await ruleInput(store, entry, { ledgerKey: toHex(ctx.ledgerKey), id, writer: ctx.writer })
+  const outcome = evaluate(input, entry)
   return finish(store, meta, ctx, bytes, id, entry, outcome, invoice)
 }
 

@@ -34,13 +34,15 @@ export const ERROR_CODES = {
   LEDGER_EXISTS: { exit: 1, situation: 'the data dir already has a ledger' },
   STORAGE: { exit: 1, situation: 'a file of the data dir cannot be read or written (full, read-only, damaged)' },
   STORE_LOCKED: { exit: 1, situation: 'another process has the store open and no node answers for it' },
+  STORE_MOVED: { exit: 1, situation: 'the store was copied or moved here (cp -a, a restored backup): `tally restore` adopts it' },
+  LEDGER_MISMATCH: { exit: 1, situation: 'ledger.json names another ledger than the one the store holds' },
   NODE_RUNNING: { exit: 1, situation: 'a node already runs on this data dir' },
   NODE_UNREACHABLE: { exit: 1, situation: "the node's socket exists but does not accept connections" },
   NODE_LOST: { exit: 1, situation: 'the running node closed the local socket before answering' },
   BIND_FAILED: { exit: 1, situation: 'a DHT bootstrap node cannot listen on the address and port given' },
   INVITE_USED: { exit: 1, situation: "a steward's node refused an invite that was already used" },
   INVITE_EXPIRED: { exit: 1, situation: "the invite's expiry has passed" },
-  INVITE_REFUSED: { exit: 1, situation: "a steward's node refused the join request" }
+  INVITE_REFUSED: { exit: 1, situation: 'the inviting node refused the join request (a taken name, or the members refused the admission)' }
 } as const
 
 export type LedgerErrorCode = keyof typeof ERROR_CODES
@@ -99,6 +101,8 @@ export class LedgerError extends Error {
   static LEDGER_EXISTS: Factory = (m, x) => new LedgerError('LEDGER_EXISTS', m, x)
   static STORAGE: Factory = (m, x) => new LedgerError('STORAGE', m, x)
   static STORE_LOCKED: Factory = (m, x) => new LedgerError('STORE_LOCKED', m, x)
+  static STORE_MOVED: Factory = (m, x) => new LedgerError('STORE_MOVED', m, x)
+  static LEDGER_MISMATCH: Factory = (m, x) => new LedgerError('LEDGER_MISMATCH', m, x)
   static NODE_RUNNING: Factory = (m, x) => new LedgerError('NODE_RUNNING', m, x)
   static NODE_UNREACHABLE: Factory = (m, x) => new LedgerError('NODE_UNREACHABLE', m, x)
   static NODE_LOST: Factory = (m, x) => new LedgerError('NODE_LOST', m, x)

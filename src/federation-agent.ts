@@ -162,7 +162,7 @@ export class Bridge {
     const share = this.opts.periodShare ?? { num: 1, den: 2 }
     const expiresMs = Math.max(1000, Math.floor((h.expiresMs * share.num) / share.den))
     try {
-      if (!link || link.status !== 'active') throw new LedgerError('REJECTED', 'no active link', { reject: 'unknown_link' })
+      if (!link || link.status !== 'active') throw LedgerError.REJECTED('no active link', { reject: 'unknown_link' })
       await to.hold(fromHex(h.peer), convert(h.amount, link.rateNum, link.rateDen), {
         bridge: fromHex(to.account),
         ledger: from.key,

@@ -33,11 +33,11 @@ export async function listHolds(view: Hyperbee, opts: { open?: boolean } = {}): 
 /** A hold by id or unique prefix. */
 export async function findHold(view: Hyperbee, query: string): Promise<Hold> {
   const q = query.toLowerCase()
-  if (!/^[0-9a-f]{1,64}$/.test(q)) throw new LedgerError('BAD_INPUT', `a hold is named by its id or a prefix of it (hex digits), not ${JSON.stringify(query)}`)
+  if (!/^[0-9a-f]{1,64}$/.test(q)) throw LedgerError.BAD_INPUT(`a hold is named by its id or a prefix of it (hex digits), not ${JSON.stringify(query)}`)
   const found: Hold[] = []
   for await (const node of view.createReadStream(K.prefixRange(K.holdKey(q as Hex)))) found.push(holdFromJson(node.value))
-  if (found.length === 0) throw new LedgerError('UNKNOWN_HOLD', `no hold ${q}`)
-  if (found.length > 1) throw new LedgerError('AMBIGUOUS_HOLD', `${found.length} holds start with ${q}: give more of the id`)
+  if (found.length === 0) throw LedgerError.UNKNOWN_HOLD(`no hold ${q}`)
+  if (found.length > 1) throw LedgerError.AMBIGUOUS_HOLD(`${found.length} holds start with ${q}: give more of the id`)
   return found[0]
 }
 
@@ -58,12 +58,12 @@ export function parseRate(text: string): { rateNum: bigint; rateDen: bigint } {
     const places = dec[2] ?? ''
     num = BigInt(dec[1] + places)
     den = 10n ** BigInt(places.length)
-  } else throw new LedgerError('BAD_INPUT', `a rate is a fraction like 3/2 or a decimal like 1.5, not ${JSON.stringify(text)}`)
-  if (num <= 0n || den <= 0n) throw new LedgerError('BAD_INPUT', `a rate must be above 0, not ${JSON.stringify(text)}`)
+  } else throw LedgerError.BAD_INPUT(`a rate is a fraction like 3/2 or a decimal like 1.5, not ${JSON.stringify(text)}`)
+  if (num <= 0n || den <= 0n) throw LedgerError.BAD_INPUT(`a rate must be above 0, not ${JSON.stringify(text)}`)
   const g = gcd(num, den)
   num /= g
   den /= g
-  if (num > AMOUNT_MAX || den > AMOUNT_MAX) throw new LedgerError('BAD_INPUT', `the rate ${text} is too fine`)
+  if (num > AMOUNT_MAX || den > AMOUNT_MAX) throw LedgerError.BAD_INPUT(`the rate ${text} is too fine`)
   return { rateNum: num, rateDen: den }
 }
 

@@ -10,8 +10,6 @@ import {
   policyOf,
   tally,
   type ActionName,
-  type DecisionKind,
-  type DecisionMethod,
   type GovState,
   type Hex,
   type Member,
@@ -168,22 +166,6 @@ export async function listProposals(view: Hyperbee, opts: { all?: boolean } = {}
 export async function policyView(view: Hyperbee): Promise<PolicyView> {
   const gov = await readGov(view)
   return { policy: policyOf(gov), stewardDefault: !gov?.policy, indexers: gov?.indexers ?? [], activeMembers: gov?.active ?? 0 }
-}
-
-/** Who decides a kind under a policy, in words. */
-export function describeRule(policy: Policy, kind: DecisionKind): string {
-  const r = policy.rules[kind]
-  const method: Record<DecisionMethod, string> = { steward: 'a steward decides', 'no-objection': 'passes unless a member objects', majority: 'needs a majority of active members' }
-  return `${method[r.method]} (window ${formatDuration(r.windowMs)})`
-}
-
-/** 72 h, 90 min, 30 s: the largest whole unit. */
-export function formatDuration(ms: number): string {
-  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`
-  if (ms % 60_000 === 0) return `${ms / 60_000} min`
-  if (ms % 1000 === 0) return `${ms / 1000} s`
-  return `${ms} ms`
 }
 
 /**

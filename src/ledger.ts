@@ -8,31 +8,18 @@
  */
 import { EventEmitter } from 'events'
 import type { Duplex } from 'stream'
-import Autobase, { type ApplyNode, type HostCalls } from 'autobase'
+import Autobase from 'autobase'
 import Corestore from 'corestore'
 import Hyperbee from 'hyperbee'
-import b4a from 'b4a'
 import {
-  counterpartyOf,
-  evaluate,
   fromHex,
-  lookups,
-  nameKey,
-  encodeUnsigned,
-  packEntries,
-  decodeEntry,
-  splitBlock,
-  sealEntry,
   toHex,
   AMOUNT_MAX,
-  SIGNATURE_BYTES,
   keyPairMatches,
-  looksLikeKey,
   conditionOf,
   convert,
   type Hold,
   type Link,
-  type Entry,
   type EntryDraft,
   type Hex,
   type KeyPair,
@@ -40,25 +27,23 @@ import {
   type Role,
   type Invoice
 } from '../protocol/index.js'
-import { applyBlock } from './apply-block.js'
+import { applyNodes } from './ledger-apply.js'
+import { LocalWriter, type Receipt } from './local-writer.js'
+import { findInvoice, findMember, keyBytes } from './member-lookup.js'
+import { confirmedBalance, countKeys, historyOf, invoicesOf, logFrom, memberBalances, toBalance, withSnapshot, type HistoryItem, type MemberBalance } from './queries.js'
 import { watchEquivocation } from './audit/equivocation.js'
-import { BeeReaderStore, BeeStore } from './bee-store.js'
+import { BeeReaderStore } from './bee-store.js'
 import { LedgerError } from './errors.js'
 import type { LedgerEvents } from './ledger-events.js'
 import type { ReplicationStream } from './replication-stream.js'
 import { isStorageFailure, storageError, storeDir } from './storage.js'
-import { GroupCommit } from './group-commit.js'
 import { ConfirmationNudge } from './confirmation-nudge.js'
 import { Presence } from './presence.js'
 import { indexerSummary, type IndexerStatus } from './indexers.js'
 import type { EntryRecord, ViewMeta } from './records.js'
-import { invoiceFromJson, memberFromJson } from './records.js'
-import * as K from './view-keys.js'
 import { ViewCache } from './view-cache.js'
-import { gatherFederation } from './federation-apply.js'
 import { Claims } from './federation-agent.js'
 import { findHold, listHolds, listLinks, newPreimage, sealPreimage } from './federation-api.js'
-import { VerifiedSet } from './verified-set.js'
 import { membersPolicy, type Decision, type Policy } from '../protocol/index.js'
 import {
   findProposal,
@@ -76,11 +61,8 @@ import {
 const DEFAULT_NAMESPACE = 'tally'
 const DEFAULT_ACK_INTERVAL_MS = 1000
 const DEFAULT_BATCH_MAX = 256
-const APPLY_WAIT_MS = 30_000
 /** A cross-ledger payment's period on the payer's ledger unless told (the bridge's hold gets half). */
 const DEFAULT_HOLD_MS = 10 * 60_000
-/** The precheck has no entry id yet; no rule reads it before the entry is sealed. */
-const ZERO_ID = '0'.repeat(64) as Hex
 
 /** Options shared by creating, opening and joining a ledger. */
 export interface LedgerOptions {
@@ -137,30 +119,8 @@ export interface DecisionEvent extends Decision {
   index: number
 }
 
-/** A member with balances: `balance` includes pending entries, `confirmed` only quorum-signed ones. */
-export interface MemberBalance {
-  account: Hex
-  name: string
-  role: Role
-  status: Member['status']
-  balance: bigint
-  confirmed: bigint
-  creditLimit: bigint
-  maxBalance: bigint | null
-  /** What the member can still spend: creditLimit + balance (never below 0). */
-  available: bigint
-}
-
-/** An entry as the view records it, plus whether it is confirmed. */
-export interface HistoryItem extends EntryRecord {
-  confirmed: boolean
-}
-
-/** What a write returns once applied to the local view. */
-export interface Receipt {
-  id: Hex
-  record: EntryRecord
-}
+export type { MemberBalance, HistoryItem } from './queries.js'
+export type { Receipt } from './local-writer.js'
 
 /** Ledger-wide status for `tally status` and monitoring. */
 export interface LedgerStatus {
@@ -174,6 +134,7 @@ export interface LedgerStatus {
   unitCode: string | null
   decimals: number | null
   members: number
+  /** Writer cores the ledger bound to members (read from the view: the same on every node). */
   writers: number
   entries: number
   rejected: number
@@ -210,17 +171,8 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   readonly account: Hex
   private readonly ownsStore: boolean
   private readonly rootStore: Corestore
-  private readonly commit: GroupCommit
   private readonly namespace: string
-  private nextSeq = 0
-  /** Spending appended but not yet applied locally, so checks made meanwhile see it. */
-  private inflightSpend = 0n
-  /** All spending ever added to inflightSpend; a precheck compares it before and after. */
-  private spendAdded = 0n
-  /** Signatures known to verify: apply checks each entry's once, even when a reorder applies it again. */
-  private readonly verified = new VerifiedSet()
-  /** Writes waiting for their entry to be decided by the local apply. */
-  private readonly waiters = new Map<Hex, { resolve: (record: EntryRecord) => void; reject: (err: Error) => void }>()
+  private readonly writer: LocalWriter
   private cache: ViewCache | null = null
   private opening: Promise<void> | null = null
   private closing: Promise<void> | null = null
@@ -261,7 +213,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       encrypt: opts.key == null && !opts.encryptionKey,
       fastForward: opts.fastForward ?? true,
       open: (store) => new Hyperbee(store.get({ name: 'view' }), { keyEncoding: 'utf-8', valueEncoding: 'json', extension: false }),
-      apply: (nodes, view, host) => this.apply(nodes, view, host),
+      apply: (nodes, view, host) => applyNodes(nodes, view, host, this.base.key, this.writer, this.cache, (made) => this.announce(made)),
       close: (view) => view.close()
     })
     this.base.on('update', () => this.emit('update'))
@@ -271,8 +223,10 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       this.failure = this.failure ?? this.stopped(err)
       if (this.listenerCount('error') > 0) this.emit('error', this.failure)
     })
-    // The entries of one group commit go out as bundles of up to 128 (protocol/bundle.ts).
-    this.commit = new GroupCommit((entries) => this.base.append(packEntries(entries)), opts.batchMax ?? DEFAULT_BATCH_MAX)
+    this.writer = new LocalWriter(
+      { base: this.base, identity: this.identity, account: this.account, reader: () => this.reader(), appendFailed: (err) => this.appendFailed(err) },
+      opts.batchMax ?? DEFAULT_BATCH_MAX
+    )
     this.rootStore = root
     // Hypercore keeps no evidence when it finds a writer's fork; this keeps it for the auditor.
     this.stopWatching = watchEquivocation(this.store, (stored) => this.emit('equivocation', stored))
@@ -281,7 +235,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       opts.confirmNudge === false
         ? null
         : new ConfirmationNudge(
-            { base: this.base, pending: () => this.commit.pending, live: () => this.closing === null && this.failure === null },
+            { base: this.base, pending: () => this.writer.commit.pending, live: () => this.closing === null && this.failure === null },
             opts.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS
           )
     this.witnessOn = opts.witness ?? true
@@ -380,8 +334,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     }
     this.cache = new ViewCache(this.base.view)
     this.nudge?.start()
-    // Seqs must keep growing across restarts, also past entries appended here but not applied yet.
-    this.nextSeq = (await this.lastLocalSeq()) + 1
+    await this.writer.start()
     if (this.witnessOn) {
       this.on('update', () => this.scheduleWitness(0))
       this.scheduleWitness(0)
@@ -416,26 +369,6 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     } finally {
       this.witnessing = false
     }
-  }
-
-  /**
-   * The highest seq this identity wrote into the local writer core (0 if none). The core's
-   * length is no bound: a bundle holds up to 256 entries in one block. The newest entry block
-   * is the last one that is not an ack, and its last entry has the highest seq.
-   */
-  private async lastLocalSeq(): Promise<number> {
-    const core = this.base.local
-    for (let i = core.length - 1; i >= 0; i--) {
-      const value = ((await core.get(i)) as { node?: { value?: Uint8Array | null } } | null)?.node?.value
-      if (!value || value.byteLength === 0) continue
-      const split = splitBlock(value)
-      if (!split.ok) continue
-      for (let k = split.entries.length - 1; k >= 0; k--) {
-        const decoded = decodeEntry(split.entries[k])
-        if (decoded.ok && b4a.equals(decoded.entry.author, this.identity.publicKey)) return decoded.entry.seq
-      }
-    }
-    return 0
   }
 
   /** The error for a ledger that stopped while it ran: a one-line STORAGE error for a storage failure. */
@@ -510,7 +443,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   }
 
   private async doClose(): Promise<void> {
-    for (const w of [...this.waiters.values()]) w.reject(LedgerError.LEDGER_CLOSED('the ledger closed before the entry applied'))
+    this.writer.rejectAll(LedgerError.LEDGER_CLOSED('the ledger closed before the entry applied'))
     this.stopWatching()
     this.nudge?.stop()
     if (this.witnessTimer) clearTimeout(this.witnessTimer)
@@ -525,48 +458,6 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   /** Acks the confirmation nudge has appended since open (for tests and monitoring). */
   get nudges(): number {
     return this.nudge?.acks ?? 0
-  }
-
-  // ---- apply ----
-
-  private async apply(nodes: ApplyNode[], view: Hyperbee, host: HostCalls): Promise<void> {
-    this.cache?.invalidate()
-    const store = new BeeStore(view.batch())
-    const ledgerKey = this.base.key
-    const decided: EntryRecord[] = []
-    const made: DecisionEvent[] = []
-    for (const node of nodes) {
-      // An Autobase ack is null. An empty block also reaches peers as null, so the appending node
-      // must skip it too or it would decide one more entry than everyone else.
-      if (node.value === null || node.value.byteLength === 0) continue
-      for (const d of await applyBlock(store, node.value, { ledgerKey, writer: toHex(node.from.key), block: node.length - 1 }, { verifiedSet: this.verified })) {
-        if (d.interrupt !== null) {
-          await store.discard()
-          host.interrupt(d.interrupt)
-          return
-        }
-        if (this.waiters.size > 0) decided.push(d.record)
-        for (const dec of d.record.decisions ?? []) made.push({ ...dec, index: d.record.index })
-        const add = d.outcome.ok ? d.outcome.addWriter : undefined
-        if (add && !b4a.equals(fromHex(add.key), ledgerKey)) await host.addWriter(fromHex(add.key), { indexer: add.indexer })
-        // A writer past its junk limit leaves the writers (Autobase keeps its last indexer: then only its member is suspended).
-        if (d.removeWriter !== null && host.removeable(fromHex(d.removeWriter))) await host.removeWriter(fromHex(d.removeWriter))
-        // Decisions: admit a writer, make one an indexer, or demote one (Autobase keeps its last indexer).
-        for (const w of d.writers ?? []) {
-          if (w.indexer || host.removeable(fromHex(w.key))) await host.addWriter(fromHex(w.key), { indexer: w.indexer })
-        }
-      }
-    }
-    await store.flush()
-    this.cache?.invalidate()
-    for (const ev of made) {
-      const key = ev.proposal + ':' + ev.status
-      if (this.announced.has(key)) continue
-      this.announced.add(key)
-      this.emit('decision', ev)
-    }
-    // Only a notification to local writers; the view itself stays derived from the nodes alone.
-    for (const record of decided) this.waiters.get(record.id)?.resolve(record)
   }
 
   // ---- writes ----
@@ -730,7 +621,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     const payee = keyArg(opts.payee, 'payee account key')
     const bridge = await this.findMember(opts.bridge)
     const link = (await this.links()).find((l) => l.bridge === bridge.account && l.ledger === toHex(ledger) && l.status === 'active')
-    if (!link) throw new LedgerError('REJECTED', `${bridge.name} has no link to ledger ${toHex(ledger).slice(0, 8)}`, { reject: 'unknown_link' })
+    if (!link) throw LedgerError.REJECTED(`${bridge.name} has no link to ledger ${toHex(ledger).slice(0, 8)}`, { reject: 'unknown_link' })
     const preimage = newPreimage()
     const condition = conditionOf(preimage)
     const receipt = await this.hold(fromHex(bridge.account), opts.amount, {
@@ -773,139 +664,40 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   }
 
   /**
-   * Signs, checks against the local view, appends (group commit) and waits for the local apply.
-   * Throws LedgerError REJECTED with the protocol code (and `available` for overspends).
+   * Signs, checks against the local view, appends (group commit) and waits for the local apply
+   * (local-writer.ts). Throws LedgerError REJECTED with the protocol code (and `available` for overspends).
    */
   async write(draft: EntryDraft): Promise<Receipt> {
     await this.ready()
     if (!this.base.writable) throw LedgerError.NOT_WRITABLE('this node is not a writer of the ledger yet (not admitted, or not synced)')
-    const entry = {
-      seq: Number.MAX_SAFE_INTEGER, // checked with the highest seq; the real one is set at append time
-      timestamp: draft.timestamp ?? Date.now(),
-      memo: draft.memo ?? '',
-      ...draft,
-      // Last, so no draft can change them: apply trusts the signature of entries written here.
-      version: 1,
-      author: this.identity.publicKey
-    } as Entry
-    try {
-      encodeUnsigned(entry)
-    } catch (err) {
-      throw LedgerError.BAD_INPUT((err as Error).message, { cause: err })
-    }
-    const check = await this.precheck(entry)
-    // From here to push nothing awaits: seqs reach the log in the order they are given, and
-    // the spending check sees every write that passed its own check meanwhile.
-    if (check.spend > 0n) {
-      const available = check.available - (this.spendAdded - check.spendAddedAtRead)
-      if (check.spend > available) {
-        const left = available < 0n ? 0n : available
-        throw LedgerError.REJECTED(`can spend ${left}, not ${check.spend} (other payments are in flight)`, { reject: 'over_credit_limit', available: left })
-      }
-    }
-    // The view may know a higher seq than this store (an identity restored onto a new store).
-    if (check.lastSeq >= this.nextSeq) this.nextSeq = check.lastSeq + 1
-    if (draft.seq === undefined) entry.seq = this.nextSeq++
-    const sealed = sealEntry(this.base.key, entry, this.identity.secretKey)
-    // Signed here a moment ago: apply need not check it (a third of a local write's CPU time).
-    this.verified.add(VerifiedSet.key(sealed.id, sealed.block.subarray(sealed.block.byteLength - SIGNATURE_BYTES)))
-    this.inflightSpend += check.spend
-    this.spendAdded += check.spend
-    const applied = this.waitApplied(sealed.id)
-    // Awaited below only if the append succeeds; a failed append must not leave it unhandled.
-    applied.catch(() => {})
-    try {
-      try {
-        await this.commit.push(sealed.block)
-      } catch (err) {
-        this.waiters.get(sealed.id)?.reject(err as Error)
-        // The append did not complete, so the entry is not in the store.
-        if (this.closing) throw LedgerError.LEDGER_CLOSED('the ledger closed before the entry was written')
-        if (this.base.interrupted) throw LedgerError.UPGRADE_NEEDED(String(this.base.interrupted))
-        if (this.failure || isStorageFailure(err)) {
-          // Autobase stops after a failed write; every later call reports the same error.
-          this.failure = this.failure ?? this.stopped(err)
-          throw this.failure
-        }
-        throw err
-      }
-      const record = await applied
-      if (record.status === 'rejected') {
-        throw LedgerError.REJECTED(record.reason ?? String(record.code), { reject: record.code ?? undefined })
-      }
-      return { id: sealed.id, record }
-    } finally {
-      this.inflightSpend -= check.spend
+    return this.writer.write(draft)
+  }
+
+  /** Emits `decision` once per decided proposal (a reorder can apply the same decision again). */
+  private announce(made: DecisionEvent[]): void {
+    for (const ev of made) {
+      const key = ev.proposal + ':' + ev.status
+      if (this.announced.has(key)) continue
+      this.announced.add(key)
+      this.emit('decision', ev)
     }
   }
 
-  /**
-   * Runs the rules on the local view, counting spending appended but not yet applied.
-   * Returns what the entry spends and what was available when the author's record was read.
-   */
-  private async precheck(entry: Entry): Promise<{ spend: bigint; available: bigint; spendAddedAtRead: bigint; lastSeq: number }> {
-    {
-      const reader = this.reader()
-      const meta = await reader.getMeta()
-      const look = lookups(entry)
-      const invoice = look.invoice === null ? null : await reader.getInvoice(look.invoice)
-      // Captured before the read: an entry applied during it is then counted twice, never missed.
-      const inflight = this.inflightSpend
-      const spendAddedAtRead = this.spendAdded
-      const author = await reader.getMember(this.account)
-      // The same gathering as apply's (src/federation-apply.ts), so a hold is checked as it will be decided.
-      const fed = await gatherFederation(reader, entry, look, author, meta ? meta.entries : 0)
-      const cp = look.hold ? fed.counterparty : counterpartyOf(entry, invoice)
-      const seen = author ? { ...author, balance: author.balance - inflight } : null
-      const outcome = evaluate(
-        {
-          ledgerKey: toHex(this.base.key),
-          meta,
-          id: ZERO_ID,
-          writer: toHex(this.base.local.key),
-          author: seen,
-          counterparty: cp === null ? null : await reader.getMember(cp),
-          invoice,
-          nameTaken: look.name === null ? false : (await reader.accountOfName(nameKey(look.name))) !== null,
-          writerTakenBy: look.writer === null ? null : await reader.accountOfWriter(look.writer),
-          gov: await reader.getGov(),
-          proposal: look.proposal ? await reader.getProposal(look.proposal) : null,
-          position: meta ? meta.entries : 0,
-          ...fed.input
-        },
-        entry
-      )
-      if (!outcome.ok) {
-        if (outcome.code === 'author_not_writer') throw LedgerError.WRONG_IDENTITY("this identity is not the member bound to this node's writer")
-        throw LedgerError.REJECTED(outcome.reason, { reject: outcome.code, available: outcome.available })
-      }
-      const own = outcome.moves.find((m) => m.account === this.account && m.delta < 0n)
-      const available = seen ? seen.creditLimit + seen.balance : 0n
-      return { spend: own ? -own.delta : 0n, available, spendAddedAtRead, lastSeq: seen ? seen.lastSeq : 0 }
+  /** Why an append failed: the ledger closed, needs an upgrade, or its storage failed (then it has stopped). */
+  private appendFailed(err: unknown): Error {
+    if (this.closing) return LedgerError.LEDGER_CLOSED('the ledger closed before the entry was written')
+    if (this.base.interrupted) return LedgerError.UPGRADE_NEEDED(String(this.base.interrupted))
+    if (this.failure || isStorageFailure(err)) {
+      // Autobase stops after a failed write; every later call reports the same error.
+      this.failure = this.failure ?? this.stopped(err)
+      return this.failure
     }
+    return err instanceof Error ? err : new Error(String(err))
   }
 
   /** Reads the current view through the cache. */
   private reader(): BeeReaderStore {
     return new BeeReaderStore(this.cache ?? this.base.view)
-  }
-
-  /** Resolves when the local apply decides `id` (apply notifies; the view is read once only if that is slow). */
-  private waitApplied(id: Hex): Promise<EntryRecord> {
-    return new Promise<EntryRecord>((resolve, reject) => {
-      const settle = (fn: () => void) => {
-        clearTimeout(timer)
-        this.waiters.delete(id)
-        fn()
-      }
-      const timer = setTimeout(() => {
-        settle(() => reject(LedgerError.TIMEOUT(`entry ${id.slice(0, 8)} was appended but not applied here within ${APPLY_WAIT_MS} ms`)))
-      }, APPLY_WAIT_MS)
-      this.waiters.set(id, {
-        resolve: (record) => settle(() => resolve(record)),
-        reject: (err) => settle(() => reject(err))
-      })
-    })
   }
 
   // ---- reads ----
@@ -931,97 +723,37 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   /** Balances of one member (default: this one). */
   async balance(member?: string | Uint8Array): Promise<MemberBalance> {
     const m = member === undefined ? await this.self() : await this.findMember(member)
-    const snap = this.confirmedView()
-    try {
-      return toBalance(m, await confirmedBalance(snap, m.account))
-    } finally {
-      await snap.close()
-    }
+    return withSnapshot(this.confirmedView(), async (snap) => toBalance(m, await confirmedBalance(snap, m.account)))
   }
 
   /** Every member with balances, by name. */
   async members(): Promise<MemberBalance[]> {
     await this.ready()
-    const snap = this.confirmedView()
-    try {
-      const out: MemberBalance[] = []
-      for await (const node of this.base.view.createReadStream(K.prefixRange('acct/'))) {
-        const m = memberFromJson(node.value)
-        out.push(toBalance(m, await confirmedBalance(snap, m.account)))
-      }
-      return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    } finally {
-      await snap.close()
-    }
+    return withSnapshot(this.confirmedView(), (snap) => memberBalances(this.base.view, snap))
   }
 
   /** Entries touching a member (default: this one), newest first. */
   async history(member?: string | Uint8Array, opts: { limit?: number } = {}): Promise<HistoryItem[]> {
     const m = member === undefined ? await this.self() : await this.findMember(member)
-    const confirmed = await this.confirmedEntries()
-    const out: HistoryItem[] = []
-    const limit = opts.limit ?? 50
-    // Neighbouring history slots usually share a log chunk: each chunk is read once.
-    const chunks = new Map<number, Array<EntryRecord | null> | null>()
-    const recordAt = async (index: number) => {
-      const { chunk, offset } = K.logSlot(index)
-      if (!chunks.has(chunk)) chunks.set(chunk, ((await this.base.view.get(K.logKey(chunk)))?.value as Array<EntryRecord | null>) ?? null)
-      return chunks.get(chunk)?.[offset] ?? null
-    }
-    const stream = this.base.view.createReadStream(K.prefixRange(K.historyPrefix(m.account)), { reverse: true })
-    for await (const node of stream) {
-      const chunk = node.value as Array<number | null>
-      for (let i = chunk.length - 1; i >= 0 && out.length < limit; i--) {
-        const index = chunk[i]
-        if (typeof index !== 'number') continue
-        const rec = await recordAt(index)
-        if (rec) out.push({ ...rec, confirmed: index < confirmed })
-      }
-      if (out.length >= limit) break
-    }
-    return out
+    return historyOf(this.base.view, m.account, opts.limit ?? 50, await this.confirmedEntries())
   }
 
   /** Every decided entry from log position `start` on (applied and rejected), in linear order. */
   async *log(opts: { start?: number; limit?: number } = {}): AsyncIterable<HistoryItem> {
     await this.ready()
-    const confirmed = await this.confirmedEntries()
-    const start = opts.start ?? 0
-    let left = opts.limit ?? -1
-    if (left === 0) return
-    const range = { gte: K.logKey(K.logSlot(start).chunk), lt: K.prefixRange(K.LOG_PREFIX).lt }
-    for await (const node of this.base.view.createReadStream(range)) {
-      for (const rec of node.value as Array<EntryRecord | null>) {
-        if (rec === null || rec.index < start) continue
-        yield { ...rec, confirmed: rec.index < confirmed }
-        if (--left === 0) return
-      }
-    }
+    yield* logFrom(this.base.view, opts.start ?? 0, opts.limit ?? -1, await this.confirmedEntries())
   }
 
   /** How many log entries are confirmed: the entry count of the quorum-signed view. */
   private async confirmedEntries(): Promise<number> {
-    const snap = this.confirmedView()
-    try {
-      const meta = await new BeeReaderStore(snap).getMeta()
-      return meta ? meta.entries : 0
-    } finally {
-      await snap.close()
-    }
+    return withSnapshot(this.confirmedView(), async (snap) => (await new BeeReaderStore(snap).getMeta())?.entries ?? 0)
   }
 
   /** Invoices, optionally only pending ones or those naming a member. */
   async invoices(opts: { status?: Invoice['status']; member?: string } = {}): Promise<Invoice[]> {
     await this.ready()
     const who = opts.member === undefined ? null : (await this.findMember(opts.member)).account
-    const out: Invoice[] = []
-    for await (const node of this.base.view.createReadStream(K.prefixRange('inv/'))) {
-      const inv = invoiceFromJson(node.value)
-      if (opts.status && inv.status !== opts.status) continue
-      if (who && inv.payer !== who && inv.payee !== who) continue
-      out.push(inv)
-    }
-    return out
+    return invoicesOf(this.base.view, opts.status ?? null, who)
   }
 
   /**
@@ -1052,15 +784,11 @@ export class Ledger extends EventEmitter<LedgerEvents> {
 
   async status(): Promise<LedgerStatus> {
     const meta = await this.meta()
-    const snap = this.confirmedView()
-    let confirmed: ViewMeta | null = null
-    try {
-      confirmed = await new BeeReaderStore(snap).getMeta()
-    } finally {
-      await snap.close()
-    }
-    let members = 0
-    for await (const _ of this.base.view.createReadStream(K.prefixRange('acct/'))) members++
+    const confirmed = await withSnapshot(this.confirmedView(), (snap) => new BeeReaderStore(snap).getMeta())
+    const members = await countKeys(this.base.view, 'acct/')
+    // Writers the ledger bound (from the view, so every node counts the same; Autobase's own
+    // active-writer set depends on what each node has loaded).
+    const writers = await countKeys(this.base.view, 'writer/')
     const summary = await this.indexers()
     return {
       key: toHex(this.base.key),
@@ -1073,7 +801,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       unitCode: meta?.unitCode ?? null,
       decimals: meta?.decimals ?? null,
       members,
-      writers: this.base.activeWriters?.size ?? 0,
+      writers,
       entries: meta?.entries ?? 0,
       rejected: meta?.rejected ?? 0,
       stateHash: meta?.stateHash ?? null,
@@ -1106,83 +834,33 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   }
 
   /**
-   * Finds a member. A full account key (64 hex digits, or 32 bytes) means that account and
-   * nothing else; so does hex of 8 or more digits, as a unique account prefix (no name can be
-   * such hex: protocol/names.ts). Anything else is a name (compared by skeleton: case, accents
-   * and look-alike letters ignored), or a unique prefix of a name or an account.
+   * Finds a member by account key, name, or unique prefix of either (member-lookup.ts).
    * Throws UNKNOWN_MEMBER or AMBIGUOUS_MEMBER listing the candidates.
    */
   async findMember(query: string | Uint8Array): Promise<Member> {
     await this.ready()
-    const reader = this.reader()
-    if (typeof query !== 'string') {
-      const account = toHex(keyBytes(query, 'account'))
-      const m = await reader.getMember(account)
-      if (!m) throw LedgerError.UNKNOWN_MEMBER(`no member has the account ${account}`, { candidates: [] })
-      return m
-    }
-    const q = String(query).trim()
-    if (q === '') throw LedgerError.BAD_INPUT('a member name or key is needed')
-    const lower = q.toLowerCase()
-    if (/^[0-9a-f]{64}$/.test(lower)) {
-      const m = await reader.getMember(lower as Hex)
-      if (m) return m
-      throw LedgerError.UNKNOWN_MEMBER(`no member has the account ${lower}`, { candidates: [] })
-    }
-    const keyLike = looksLikeKey(q)
-    const all: Member[] = []
-    for await (const node of this.base.view.createReadStream(K.prefixRange('acct/'))) all.push(memberFromJson(node.value))
-    if (!keyLike) {
-      const byName = await reader.accountOfName(nameKey(q))
-      // A short hex name (say "cafe") that is also the start of another member's key is ambiguous, not the name.
-      const prefixOfOther = /^[0-9a-f]+$/.test(lower) && all.some((m) => m.account !== byName && m.account.startsWith(lower))
-      if (byName && !prefixOfOther) return (await reader.getMember(byName))!
-    }
-    all.sort((a, b) => (nameKey(a.name) < nameKey(b.name) ? -1 : 1)) // candidates listed by name, as people look for them
-    const skeleton = nameKey(q)
-    const matches = all.filter((m) => m.account.startsWith(lower) || (!keyLike && nameKey(m.name).startsWith(skeleton)))
-    if (matches.length === 1) return matches[0]
-    const candidates = (matches.length ? matches : all).map((m) => ({ name: m.name, account: m.account }))
-    if (matches.length === 0) {
-      throw LedgerError.UNKNOWN_MEMBER(`no member matches ${JSON.stringify(q)}; members: ${candidates.map((c) => c.name).join(', ') || 'none'}`, { candidates })
-    }
-    throw LedgerError.AMBIGUOUS_MEMBER(`${JSON.stringify(q)} matches ${candidates.map((c) => `${c.name} (${c.account.slice(0, 8)})`).join(', ')}`, { candidates })
+    return findMember(this.base.view, this.reader(), query)
   }
 
-  /** Finds an invoice by id or unique id prefix. */
+  /** Finds an invoice by id or unique id prefix: UNKNOWN_INVOICE, AMBIGUOUS_INVOICE. */
   async findInvoice(query: string): Promise<Invoice> {
     await this.ready()
-    const q = String(query).trim().toLowerCase()
-    if (!/^[0-9a-f]{4,64}$/.test(q)) throw LedgerError.BAD_INPUT(`not an invoice id: ${JSON.stringify(query)} (hex, at least 4 characters)`)
-    const found: Invoice[] = []
-    for await (const node of this.base.view.createReadStream(K.prefixRange('inv/' + q), { limit: 2 })) found.push(invoiceFromJson(node.value))
-    if (found.length === 0) throw LedgerError.UNKNOWN_INVOICE(`no invoice ${q}`)
-    if (found.length > 1) throw LedgerError.AMBIGUOUS_INVOICE(`invoice id prefix ${q} is ambiguous; give more characters`)
-    return found[0]
+    return findInvoice(this.base.view, query)
   }
 
   /** Group commit counters: batches appended and blocks in them. */
   get commitStats(): { batches: number; blocks: number; pending: number } {
-    return { batches: this.commit.batches, blocks: this.commit.blocks, pending: this.commit.pending }
+    return { batches: this.writer.commit.batches, blocks: this.writer.commit.blocks, pending: this.writer.commit.pending }
   }
-}
-
-function keyBytes(key: Uint8Array | string, what: string): Uint8Array {
-  if (typeof key !== 'string') {
-    if (key.byteLength !== 32) throw LedgerError.BAD_INPUT(`${what} key must be 32 bytes`)
-    return key
-  }
-  if (!/^[0-9a-f]{64}$/i.test(key)) throw LedgerError.BAD_INPUT(`${what} key must be 64 hex characters`)
-  return fromHex(key.toLowerCase())
 }
 
 /** A 32-byte key given as bytes or 64 hex digits. */
 function keyArg(key: Uint8Array | string, what: string): Uint8Array {
   if (typeof key === 'string') {
-    if (!/^[0-9a-fA-F]{64}$/.test(key)) throw new LedgerError('BAD_INPUT', `a ${what} is 64 hex digits, not ${JSON.stringify(key)}`)
+    if (!/^[0-9a-fA-F]{64}$/.test(key)) throw LedgerError.BAD_INPUT(`a ${what} is 64 hex digits, not ${JSON.stringify(key)}`)
     return fromHex(key.toLowerCase())
   }
-  if (!(key instanceof Uint8Array) || key.byteLength !== 32) throw new LedgerError('BAD_INPUT', `a ${what} is 32 bytes`)
+  if (!(key instanceof Uint8Array) || key.byteLength !== 32) throw LedgerError.BAD_INPUT(`a ${what} is 32 bytes`)
   return key
 }
 
@@ -1191,24 +869,3 @@ function checkAmountArg(amount: bigint): bigint {
   if (amount > AMOUNT_MAX) throw LedgerError.REJECTED(`amount ${amount} is over ${AMOUNT_MAX}`, { reject: 'amount_too_large' })
   return amount
 }
-
-async function confirmedBalance(snap: Hyperbee, account: Hex): Promise<bigint> {
-  const node = await snap.get(K.memberKey(account))
-  return node ? memberFromJson(node.value).balance : 0n
-}
-
-function toBalance(m: Member, confirmed: bigint): MemberBalance {
-  const available = m.creditLimit + m.balance
-  return {
-    account: m.account,
-    name: m.name,
-    role: m.role,
-    status: m.status,
-    balance: m.balance,
-    confirmed,
-    creditLimit: m.creditLimit,
-    maxBalance: m.maxBalance,
-    available: available < 0n ? 0n : available
-  }
-}
-

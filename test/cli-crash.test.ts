@@ -31,7 +31,7 @@ test('cli crash - SIGKILL during trading, offline and concurrent commands, resta
   const bootstrap = boot.stdout.split('\n')[0]
   await Promise.all(['alpha', 'beta'].map((c) => tally(c, ['init', '--name', c])))
   await tally('alpha', ['ledger', 'create', '--name', 'Crash Exchange', '--unit', 'CTC', '--credit-limit', '1000', '--bootstrap', bootstrap])
-  await procs.start('alpha', ['--dir', dir('alpha'), 'up'], /^online/)
+  await procs.start('alpha', ['--dir', dir('alpha'), 'up'], /^announced/)
   const code = (await tally('alpha', ['invite'])).code
   await tally('beta', ['join', code, '--bootstrap', bootstrap, '--timeout', '60'])
   let beta = await procs.start('beta', ['--dir', dir('beta'), 'up'], /^online/)

@@ -20,7 +20,7 @@ async function until(cond: () => Promise<boolean>, what: string, ms = CONVERGE_M
   }
 }
 
-test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every node converges; bad input changes nothing', { timeout: 150_000 }, async (t) => {
+test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every node converges; bad input changes nothing', { timeout: 300_000 }, async (t) => {
   const started = Date.now()
   const root = tmpdir(t)
   const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' } })
@@ -35,7 +35,7 @@ test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every 
   const created = await tally('alpha', ['ledger', 'create', '--name', 'E2E Exchange', '--unit', 'CTC', '--credit-limit', '100'])
   t.is(created.steward.name, 'alpha')
   t.is(created.creditLimit, 10000)
-  const alphaNode = await procs.start('alpha', ['--dir', dir('alpha'), 'up', '--bootstrap', bootstrap], /^online/)
+  const alphaNode = await procs.start('alpha', ['--dir', dir('alpha'), 'up', '--bootstrap', bootstrap], /^announced/)
   t.comment(`alpha up after ${Math.round((Date.now() - started) / 1000)} s`)
 
   // While `up` runs, the node has the store: a command that works now went through its socket.

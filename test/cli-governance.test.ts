@@ -67,6 +67,7 @@ test('cli governance - move to member decisions, propose, vote, object, withdraw
   await refused(t, () => ballot(cc, 'vote', { id: st.id, choice: 'no' }), 'REJECTED', /already passed/)
 
   const sus = await propose(cc, { action: 'suspend', target: 'alpha', reason: 'test' })
+  await until(async () => (await b.ledger.proposal(sus.id).catch(() => null)) !== null, 'beta sees it', () => b.ledger.update())
   await refused(t, () => ballot(cb, 'withdraw', { id: sus.id }), 'REJECTED', /did not propose/)
   t.is((await ballot(cc, 'withdraw', { id: sus.id })).proposal.status, 'withdrawn')
 

@@ -58,6 +58,8 @@ test('confirmation - an indexer cut off from the others does not ack its own hea
   await alpha.admit({ account: beta.identity.publicKey, writer: beta.writerKey, name: 'beta', indexer: true })
   await until(async () => beta.writable && (await beta.self().catch(() => null)) !== null, 'beta admitted', () => beta.update())
   await converge([alpha, beta])
+  // Beta indexes once its promotion is confirmed; before that alpha alone is the quorum.
+  await until(async () => (await alpha.status()).indexers.length === 2 && beta.base.ackable, 'beta indexing', () => Promise.all([alpha.update(), beta.update()]))
   cut()
   await alpha.transfer('beta', 1_00n, { memo: 'offline' })
   const core = alpha.base.local.length

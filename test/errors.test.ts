@@ -5,6 +5,7 @@
 import test from 'brittle'
 import fs from 'fs'
 import { spawnSync } from 'child_process'
+import dgram from 'dgram'
 import path from 'path'
 import {
   Ledger,
@@ -166,13 +167,16 @@ test('errors - NODE_UNREACHABLE: a socket path that cannot be connected to', asy
   await failsWith(t, callNode(path.join(file, 'node.sock'), 'status', {}), 'NODE_UNREACHABLE')
 })
 
-test('errors - BIND_FAILED: `tally bootstrap` on an address this machine does not have (--json, exit 1)', async (t) => {
-  // 192.0.2.1 is TEST-NET-1 (RFC 5737): never a local address, so the bind fails. In a child
-  // process: after a failed bind udx keeps the event loop alive, and the CLI exits regardless.
+test('errors - BIND_FAILED: `tally bootstrap` on a UDP port already taken (--json, exit 1)', async (t) => {
+  const udp = dgram.createSocket('udp4')
+  await new Promise<void>((resolve) => udp.bind(0, resolve))
+  t.teardown(() => udp.close(), { order: 0 })
+  const port = udp.address().port
+  // In a child process: after a failed bind udx keeps the event loop alive, and the CLI exits regardless.
   const bin = new URL('../../bin/tally.js', import.meta.url).pathname
-  const r = spawnSync(process.execPath, [bin, '--dir', tmpdir(t), '--json', 'bootstrap', '--host', '192.0.2.1', '--port', '49737'], { encoding: 'utf8', timeout: 60_000 })
-  t.is(r.status, 1)
-  t.is(JSON.parse(r.stderr).error.code, 'BIND_FAILED', r.stderr.trim())
+  const r = spawnSync(process.execPath, [bin, '--dir', tmpdir(t), '--json', 'bootstrap', '--host', '192.0.2.1', '--port', String(port)], { encoding: 'utf8', timeout: 60_000 })
+  t.is(r.status, 1, r.stderr.trim())
+  t.is(JSON.parse(r.stderr || '{}').error?.code, 'BIND_FAILED', r.stderr.trim())
 })
 
 test('errors - UNKNOWN_PROPOSAL: a vote on an id no proposal has', async (t) => {

@@ -27,7 +27,7 @@ test('pack - a strict TypeScript project installs the tarball, compiles the READ
   const packed = await packLibrary(dir)
 
   t.comment(`package: ${packed.files.length} files, ${packed.size} bytes packed, ${packed.unpackedSize} unpacked`)
-  for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/tally.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/cli/main.js', 'dist/protocol/index.d.ts', 'types/holepunch/corestore.d.ts', 'docs/api.md']) {
+  for (const f of ['LICENSE', 'README.md', 'package.json', 'bin/tally.js', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/cli/main.js', 'dist/protocol/index.d.ts', 'types/holepunch/corestore.d.ts', 'docs/api.md', 'web/index.html', 'web/js/main.js']) {
     t.ok(packed.files.includes(f), `the package has ${f}`)
   }
   const stray = packed.files.filter((f) => /^(test|bench|\.ci|\.github|dist\/test|dist\/bench|dist\/examples|scripts)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') && !f.endsWith('.d.ts'))

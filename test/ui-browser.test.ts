@@ -58,6 +58,11 @@ async function refreshCharts(page: Page): Promise<void> {
   await page.evaluate(() => new Promise((r) => setTimeout(r, 1500)))
 }
 
+/** Finds and clicks in one turn of the page: a live update may redraw a list between a find and a click. */
+async function clickNow(page: Page, selector: string): Promise<void> {
+  await page.$eval(selector, (el) => (el as HTMLElement).click())
+}
+
 async function fillForm(page: Page, form: string, values: Record<string, string>): Promise<void> {
   for (const [field, value] of Object.entries(values)) {
     const sel = `#${form}-${field}`
@@ -156,7 +161,7 @@ test('ui browser - two nodes: members and balances, pay from the form, overspend
   const inv = await tally('beta', ['invoice', 'alpha', '10', '--memo', 'bookkeeping'])
   await page.waitForSelector(`#invoices li[data-invoice="${inv.id}"] button[data-action=accept]`, { timeout: WAIT_MS })
   t.pass('the invoice appears on the page without a reload')
-  await page.click(`#invoices li[data-invoice="${inv.id}"] button[data-action=accept]`)
+  await clickNow(page, `#invoices li[data-invoice="${inv.id}"] button[data-action=accept]`)
   await waitText(page, '#my-balance', /−95\.00 CTC/)
   await waitText(page, '#invoices', /No pending invoices/)
   t.pass('accepted: paid, and no longer pending')
@@ -185,10 +190,19 @@ test('ui browser - two nodes: members and balances, pay from the form, overspend
   const network = await textOf(page, '#network')
   t.ok(/Peers connected1/.test(network), 'one peer connected: ' + network)
   t.ok(/confirmed/.test(network) && /pending/.test(network), 'confirmed vs pending entries shown')
+  t.ok(/Indexers1 of 1 reachable, 1 needed to confirm\. alpha \(this node\): reachable/.test(network), 'which indexers are reachable')
   t.ok(await page.evaluate(() => typeof (window as any).Chart === 'function'), 'Chart.js served by the node loaded')
   t.ok(await page.$eval('#chart-flows', (c) => (c as HTMLCanvasElement).width > 0), 'the flows chart is drawn')
 
+  // Governance: beta proposes under member decisions; alpha's page shows it live and votes from its button.
+  t.is(await textOf(page, '#proposals'), 'No open proposals.', 'no open proposals at first')
+  await tally('alpha', ['propose', 'policy', '--decisions', 'members', '--window', '1h'])
+  const proposed = await tally('beta', ['propose', 'steward', 'beta', '--reason', 'to share the work'])
+  const item = `#proposals li[data-proposal="${proposed.id}"]`
+  await page.waitForSelector(`${item} button[data-action=vote]`, { timeout: WAIT_MS })
+  t.ok(/steward beta · proposed by beta/.test(await textOf(page, item)), 'the proposal appears live: ' + (await textOf(page, item)))
   if (process.env.TALLY_UI_SCREENSHOT) {
+    // With an open proposal on the page: the README's screenshots.
     await page.$eval('#f-text', (el) => ((el as HTMLInputElement).value = ''))
     await page.$eval('#f-text', (el) => el.dispatchEvent(new Event('input')))
     await page.screenshot({ path: path.join(process.env.TALLY_UI_SCREENSHOT, 'ui.png'), fullPage: true })
@@ -201,6 +215,23 @@ test('ui browser - two nodes: members and balances, pay from the form, overspend
     await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'light' }])
     await page.setViewport({ width: 1200, height: 900 })
   }
+  await clickNow(page, `${item} button[aria-label^="Vote no"]`)
+  await page.waitForFunction((sel: string) => !document.querySelector(sel) || /you voted no/.test(document.querySelector(sel)!.textContent ?? ''), { timeout: WAIT_MS }, item)
+  const decided = await tally('alpha', ['proposals', '--all'])
+  const ballotNow = decided.proposals.find((p: any) => p.id === proposed.id)
+  t.is(ballotNow.ballots.find((b: any) => b.name === 'alpha')?.yes, false, "alpha's no vote, cast from the page, is on the ledger")
+
+  // Accessible and phone-sized: every field has a label; at 390 px nothing but the tables' own scroll boxes is wider than the window.
+  t.alike(await page.$$eval('input, select', (els) => els.filter((e) => (e as HTMLInputElement).labels?.length === 0).map((e) => e.id)), [], 'every field has a label')
+  await page.setViewport({ width: 390, height: 844 })
+  const wide = await page.evaluate(() =>
+    [...document.querySelectorAll('body *')]
+      .filter((el) => !el.closest('.scroll') && el.getBoundingClientRect().right > window.innerWidth + 1)
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className ? '.' + String(el.className).replace(/ /g, '.') : ''}`)
+  )
+  t.alike(wide, [], 'no sideways scrolling on a phone-sized window')
+  await page.setViewport({ width: 1200, height: 900 })
+
   t.alike(pageErrors, [], 'no script errors on the page')
 
   // Without the token, the page refuses to work and says what to do.

@@ -13,7 +13,8 @@ import { DataDir, InviteBook, toHex, type NodeContext } from '../src/index.js'
 import { PayKeys } from '../src/node/pay-keys.js'
 import { passesSoftLimit, parsePercent, softLimit } from '../src/soft-limit.js'
 import { UiServer, WEB_DIR } from '../src/ui/server.js'
-import { addMember, createPeer, tmpdir, until, type Peer } from './helpers/index.js'
+import { propose } from '../cli/commands/propose.js'
+import { addMember, connect, converge, createPeer, tmpdir, until, type Peer } from './helpers/index.js'
 
 interface Answer {
   status: number
@@ -89,9 +90,13 @@ test('ui server - the API on a real ledger: summary, pay, refusals by field, sof
   t.alike(summary.json.me.softLimit, { percent: 80, threshold: '-8000', reached: false })
   t.ok(/default-src 'none'/.test(String(summary.headers['content-security-policy'])), 'a strict content security policy')
 
-  const paid = await post('/api/pay', { member: 'beta', amount: '25', memo: 'web design' })
+  const paid = await post('/api/pay', { member: 'beta', amount: '25', memo: 'web design', key: 'ui-test-1' })
   t.is(paid.status, 200, 'paid')
   t.is(paid.json.balance, '-2500')
+  const again = await post('/api/pay', { member: 'beta', amount: '25', memo: 'web design', key: 'ui-test-1' })
+  t.is(again.status, 200, 'the same payment sent again (a double click, a lost answer)')
+  t.is(again.json.repeated, true, 'is found already made')
+  t.is((await alpha.ledger.balance()).balance, -2500n, 'and paid once')
 
   const refusals: Array<[unknown, string, RegExp]> = [
     [{ member: 'beta', amount: '1000' }, 'amount', /overspend: cannot pay 1000\.00 CTC; 75\.00 CTC is available/],
@@ -141,6 +146,15 @@ test('ui server - the API on a real ledger: summary, pay, refusals by field, sof
   const accepted = await post('/api/accept', { id: inv.id.slice(0, 12) })
   t.is(accepted.status, 200, 'accepted through the API')
   t.is(accepted.json.invoice.status, 'accepted')
+  const mine = await post('/api/invoice', { member: 'beta', amount: '5', memo: 'catering' })
+  t.is(mine.status, 200, 'an invoice from the form')
+  const cancelled = await post('/api/cancel', { id: mine.json.id })
+  t.is(cancelled.json.invoice.status, 'cancelled', 'and cancelled by its author')
+  const theirs = await beta.ledger.invoice(alpha.ledger.account, 700n, { memo: 'too much' })
+  await until(async () => (await get('/api/summary')).json.invoices.invoices.some((i: any) => i.id === theirs.id), 'the second invoice at alpha', () => alpha.ledger.update())
+  const declined = await post('/api/decline', { id: theirs.id })
+  t.is(declined.json.invoice.status, 'declined', 'an invoice to alpha declined')
+  t.is((await post('/api/invoice', { member: 'beta', amount: 'ten' })).json.error.field, 'amount', "an invoice's bad amount is refused by the field")
   const unknown = await post('/api/decline', { id: 'ffffffff' })
   t.is(unknown.status, 422)
   t.is(unknown.json.error.field, 'id')
@@ -202,4 +216,44 @@ test('ui page - the page code never turns strings into HTML (member names and me
     for (const word of ['innerHTML', 'outerHTML', 'insertAdjacentHTML', 'document.write', 'eval(', 'new Function', ' on' + 'click=', '<script>']) if (text.includes(word)) bad.push(`${f} uses ${word}`)
   }
   t.alike(bad, [])
+})
+
+test('ui server - proposals: open ones in the summary; vote and object from the page; a wrong id is refused by the field', { timeout: 120_000 }, async (t) => {
+  const alpha = await createPeer(t, 'alpha')
+  const beta = await addMember(t, alpha, 'beta')
+  const gamma = await addMember(t, alpha, 'gamma')
+  t.teardown(connect(beta.ledger, gamma.ledger), { order: 5 })
+  const ui = await serve(t, alpha)
+  const [cb, cc] = await Promise.all([serve(t, beta), serve(t, gamma)]).then((s) => s.map((x) => x.ctx))
+  const origin = `http://127.0.0.1:${ui.port}`
+  const headers = { 'x-tally-token': ui.auth.token, origin, 'content-type': 'application/json' }
+  const get = (p: string) => request(origin + p, { headers: { 'x-tally-token': ui.auth.token } })
+  const post = (p: string, body: unknown) => request(origin + p, { method: 'POST', headers, body: JSON.stringify(body) })
+
+  t.alike((await get('/api/summary')).json.proposals, [], 'no open proposals at first')
+  await propose(ui.ctx, { action: 'policy', decisions: 'members', window: '1h' })
+  await converge([alpha.ledger, beta.ledger, gamma.ledger])
+
+  const st = await propose(cb, { action: 'steward', target: 'gamma', reason: 'runs the books' })
+  await until(async () => (await get('/api/summary')).json.proposals.some((p: any) => p.id === st.id), 'the proposal on alpha', () => alpha.ledger.update())
+  const shown = (await get('/api/summary')).json.proposals.find((p: any) => p.id === st.id)
+  t.is(shown.proposerName, 'beta')
+  t.is(shown.targetName, 'gamma')
+  t.is(shown.yes, 1, "the proposer's own yes")
+  const voted = await post('/api/vote', { id: st.id, choice: 'yes' })
+  t.is(voted.status, 200, 'alpha votes yes from the page')
+  t.is(voted.json.proposal.status, 'passed', '2 yes of 3: passed')
+  t.absent((await get('/api/summary')).json.proposals.some((p: any) => p.id === st.id), 'and it leaves the open list')
+
+  const sus = await propose(cc, { action: 'suspend', target: 'beta', reason: 'test' })
+  await until(async () => (await get('/api/summary')).json.proposals.some((p: any) => p.id === sus.id), 'the second proposal on alpha', () => alpha.ledger.update())
+  const objected = await post('/api/object', { id: sus.id, reason: 'we have not talked about it' })
+  t.is(objected.status, 200, 'alpha objects from the page')
+  t.alike(objected.json.proposal.ballots.find((b: any) => b.name === 'alpha'), { account: alpha.ledger.account, name: 'alpha', yes: false, reason: 'we have not talked about it' }, 'an objection is a no under majority')
+
+  const bad = await post('/api/vote', { id: 'ffffffff', choice: 'yes' })
+  t.is(bad.status, 422)
+  t.is(bad.json.error.code, 'UNKNOWN_PROPOSAL')
+  t.is(bad.json.error.field, 'id')
+  t.is((await post('/api/vote', { id: sus.id, choice: 'maybe' })).status, 422, 'a vote is yes or no')
 })

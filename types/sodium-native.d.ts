@@ -23,6 +23,11 @@ declare module 'sodium-native' {
     crypto_box_seal_open(m: Buf, c: Buf, pk: Buf, sk: Buf): boolean
     crypto_sign_ed25519_pk_to_curve25519(x25519pk: Buf, ed25519pk: Buf): void
     crypto_sign_ed25519_sk_to_curve25519(x25519sk: Buf, ed25519sk: Buf): void
+    crypto_secretbox_KEYBYTES: number
+    crypto_secretbox_NONCEBYTES: number
+    crypto_secretbox_MACBYTES: number
+    crypto_secretbox_easy(c: Buf, m: Buf, n: Buf, k: Buf): void
+    crypto_secretbox_open_easy(m: Buf, c: Buf, n: Buf, k: Buf): boolean
   }
   export default sodium
 }

@@ -67,7 +67,7 @@ export async function audit(opts: AuditCommandOptions): Promise<AuditCommandResu
     const text = exportReport(report, format)
     if (opts.out !== undefined) {
       try {
-        await fs.writeFile(opts.out, text)
+        await fs.writeFile(opts.out, text, { mode: 0o600 }) // every balance and memo: owner-only, like the data dir
       } catch (err) {
         throw LedgerError.STORAGE(`cannot write ${opts.out}: ${(err as Error).message}`, { cause: err })
       }

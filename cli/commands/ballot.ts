@@ -1,5 +1,5 @@
 /** vote, object and withdraw: the three answers to a proposal, one shape. */
-import type { Hex } from '../../protocol/index.js'
+import type { Hex } from '../../protocol/types.js'
 import { LedgerError } from '../../src/errors.js'
 import type { ProposalView } from '../../src/governance-api.js'
 import type { NodeContext } from '../../src/node/context.js'

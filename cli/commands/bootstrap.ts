@@ -14,7 +14,7 @@ const DEFAULT_LAN_PORT = 49737
 /**
  * Runs a HyperDHT bootstrap node (with two more DHT nodes, see startPrivateDht) for a private
  * network until SIGINT/SIGTERM. Its first line on
- * stdout is `HOST:PORT`, what the others pass as --bootstrap.
+ * stdout is `HOST:PORT`, what the others pass as --bootstrap (with --json, a JSON line with it).
  */
 export async function bootstrap(env: CliEnv, opts: BootstrapOpts): Promise<void> {
   const host = opts.host ?? DEFAULT_HOST
@@ -24,7 +24,8 @@ export async function bootstrap(env: CliEnv, opts: BootstrapOpts): Promise<void>
   const { startPrivateDht } = await import('../../src/network/bootstrap.js')
   const dht = await startPrivateDht({ host, port })
   const address = dht.address
-  env.out(address)
+  if (env.json) env.out(JSON.stringify({ event: 'listening', address, host: dht.host, port: dht.port }))
+  else env.out(address)
   env.log(`DHT bootstrap node running; others use --bootstrap ${address}; Ctrl-C stops it`)
   await new Promise<void>((resolve) => {
     if (env.signal.aborted) resolve()

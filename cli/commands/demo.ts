@@ -84,7 +84,18 @@ export async function demo(env: CliEnv, opts: DemoOpts): Promise<DemoResult> {
     const over = await procs.run(['--dir', dirs.beta, 'pay', 'gamma', '500'])
     say(`   beta tries to pay gamma 500.00: refused (exit ${over.code}): ${over.stderr.trim().replace(/^tally: /, '')}`)
 
-    say('7. waiting for the three nodes to converge...')
+    abort()
+    say('7. a decision by the members:')
+    await tally('alpha', ['propose', 'policy', '--decisions', 'members', '--window', '30s'])
+    say('   alpha, the steward, hands decisions to the members (passes at once: the steward decides that)  (tally propose policy)')
+    await until(async () => (await tally('beta', ['policy'])).stewardDefault === false, 'the policy to reach beta', env)
+    const proposed = await tally('beta', ['propose', 'indexer', 'gamma', '--reason', 'always-on server'])
+    say(`   beta proposes gamma as an indexer (proposal ${proposed.id.slice(0, 8)}, majority of 3 needed)  (tally propose indexer gamma)`)
+    await until(async () => (await tally('gamma', ['proposals'])).proposals.some((p: any) => p.id === proposed.id), 'the proposal to reach gamma', env)
+    const voted = await tally('gamma', ['vote', proposed.id.slice(0, 12), 'yes'])
+    say(`   gamma votes yes: ${voted.proposal.status} (${voted.proposal.reason})  (tally vote ID yes)`)
+
+    say('8. waiting for the three nodes to converge...')
     let statuses: any[] = []
     await until(
       async () => {
@@ -114,7 +125,7 @@ export async function demo(env: CliEnv, opts: DemoOpts): Promise<DemoResult> {
     const balances = Object.fromEntries(
       COOPS.map((c, i) => [c, Object.fromEntries(lists[i].members.map((m: any) => [m.name, BigInt(m.balance)]))])
     ) as Record<Coop, Record<string, bigint>>
-    say(`\n8. balances (${unit}) as each node sees them:`)
+    say(`\n9. balances (${unit}) as each node sees them:`)
     const names = Object.keys(balances.alpha).sort()
     say(
       table(
@@ -132,10 +143,10 @@ export async function demo(env: CliEnv, opts: DemoOpts): Promise<DemoResult> {
 
     const zero = COOPS.every((c) => sum(balances[c]) === 0n)
     const agree = COOPS.every((c) => names.every((n) => balances[c][n] === balances.alpha[n]) && Object.keys(balances[c]).length === names.length)
-    say(`\n9. audit check: balances sum to zero on every node: ${zero ? 'yes' : 'NO'}; all nodes agree: ${agree ? 'yes' : 'NO'}`)
+    say(`\n10. audit check: balances sum to zero on every node: ${zero ? 'yes' : 'NO'}; all nodes agree: ${agree ? 'yes' : 'NO'}`)
     if (!zero || !agree) throw new Error('internal error: the audit check failed: balances do not sum to zero or the nodes disagree')
 
-    say('10. stopping the nodes and the bootstrap  (SIGTERM = Ctrl-C)')
+    say('11. stopping the nodes and the bootstrap  (SIGTERM = Ctrl-C)')
     for (const c of [...COOPS].reverse()) await procs.stop(nodes[c]!)
     await procs.stop(boot)
     const seconds = Math.round((Date.now() - started) / 100) / 10
@@ -148,7 +159,7 @@ export async function demo(env: CliEnv, opts: DemoOpts): Promise<DemoResult> {
 }
 
 async function startNode(procs: TallyProcesses, coop: Coop, dir: string, bootstrap: string): Promise<LongRunning> {
-  return procs.start(coop, ['--dir', dir, 'up', '--bootstrap', bootstrap], /^online/)
+  return procs.start(coop, ['--dir', dir, 'up', '--bootstrap', bootstrap], /^announced/)
 }
 
 async function until(cond: () => Promise<boolean>, what: string, env: CliEnv, timeoutMs = CONVERGE_TIMEOUT_MS): Promise<void> {
@@ -168,7 +179,7 @@ export const demoCommand: StandaloneCommand<DemoOpts, DemoResult> = {
   name: 'demo',
   scope: 'standalone',
   longRunning: true,
-  summary: 'three co-ops on a private loopback network: invite, trade, sync, audit',
+  summary: 'three co-ops on a private loopback network: invite, trade, decide, sync, audit',
   flags: { keep: { type: 'boolean', help: 'keep the three data dirs (printed at the end)' } },
   examples: ['npm run demo', 'tally demo --keep'],
   run: demo,

@@ -23,6 +23,7 @@ import { statusCommand } from './status.js'
 import { limitsCommand } from './limits.js'
 import { auditCommand } from './audit.js'
 import { demoCommand } from './demo.js'
+import { restoreCommand } from './restore.js'
 import { proposeCommand } from './propose.js'
 import { proposalsCommand } from './proposals.js'
 import { objectCommand, voteCommand, withdrawCommand } from './ballot.js'
@@ -54,5 +55,6 @@ export const COMMANDS: CommandSpec[] = [
   withdrawCommand,
   policyCommand,
   auditCommand,
+  restoreCommand,
   demoCommand
 ]

@@ -50,8 +50,9 @@ export const invoicesCommand: LedgerCommand<{ all?: boolean }, InvoicesResult> =
     r.invoices.length === 0
       ? 'no pending invoices'
       : table(
+          // FROM pays TO, as in `history`: the invoice's payer, then the member who asked for it.
           ['ID', 'FROM', 'TO', 'AMOUNT', 'STATUS', 'MEMO'],
-          r.invoices.map((i) => [i.id.slice(0, 12), i.payee.name, i.payer.name, money(i.amount, r.decimals), i.status, i.memo]),
+          r.invoices.map((i) => [i.id.slice(0, 12), i.payer.name, i.payee.name, money(i.amount, r.decimals), i.status, i.memo]),
           ['left', 'left', 'left', 'right', 'left', 'left']
         )
 }

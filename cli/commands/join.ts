@@ -84,7 +84,9 @@ export async function join(env: CliEnv, opts: JoinOpts): Promise<JoinResult> {
 function progressLine(p: JoinProgress): string {
   switch (p.phase) {
     case 'pairing':
-      return `asking the steward's node to answer invite ${short(p.inviteId)} (it must be running \`tally up\`)...`
+      return `asking the inviting member's node to answer invite ${short(p.inviteId)} (it must be running \`tally up\`)...`
+    case 'waiting':
+      return 'no answer yet: where the members decide admissions, your admission is proposed and the answer comes once they decide; waiting (Ctrl-C stops, `tally join` again resumes)...'
     case 'paired':
       return `accepted as ${p.role === 'auditor' ? 'an auditor' : 'a member'} of ledger ${short(p.key)}; syncing...`
     case 'syncing':

@@ -6,7 +6,7 @@ import type { Hex } from '../../protocol/types.js'
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields, money } from '../output.js'
 import { durationArg, type Who } from '../values.js'
-import { formatDuration } from '../../src/governance-api.js'
+import { formatDuration } from '../proposal-text.js'
 
 export interface LedgerCreateOpts {
   name?: string

@@ -1,4 +1,5 @@
-import { membersPolicy, stewardPolicy, type ActionName, type Policy } from '../../protocol/index.js'
+import { membersPolicy, stewardPolicy, type Policy } from '../../protocol/policy.js'
+import type { ActionName } from '../../protocol/governance-types.js'
 import type { Hex } from '../../protocol/types.js'
 import { LedgerError } from '../../src/errors.js'
 import type { ProposalInput, ProposalView } from '../../src/governance-api.js'

@@ -97,16 +97,16 @@ export const statusCommand: LedgerCommand<Record<string, never>, StatusResult> =
     ])
 }
 
-/** "beta (this node), gamma connected, alpha away, last seen 10:42:07Z; 2 of 3 reachable, 2 confirm". */
+/** "alpha (away, last seen 10:42:07Z), beta (this node), gamma (connected); 2 of 3 reachable, 2 needed to confirm". */
 function indexerLine(r: StatusResult): string {
   const each = r.indexers.map((i) => {
     const who = i.name ?? short(i.writer)
     if (i.self) return `${who} (this node)`
     if (i.reachable === null) return who
-    if (i.reachable) return `${who} connected`
-    return i.lastSeen ? `${who} away, last seen ${i.lastSeen.slice(11, 19)}Z` : `${who} not seen`
+    if (i.reachable) return `${who} (connected)`
+    return i.lastSeen ? `${who} (away, last seen ${i.lastSeen.slice(11, 19)}Z)` : `${who} (not seen)`
   })
   const count = r.reachableIndexers === null ? 'reachability known to a running node (`tally up`)' : `${r.reachableIndexers} of ${r.indexers.length} reachable`
   const warn = r.reachableIndexers !== null && r.reachableIndexers < r.quorum ? ': too few to confirm new entries' : ''
-  return `${each.join(', ') || '-'}; ${count}, ${r.quorum} confirm${warn}`
+  return `${each.join(', ') || '-'}; ${count}, ${r.quorum} needed to confirm${warn}`
 }

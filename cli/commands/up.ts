@@ -57,11 +57,14 @@ export async function up(env: CliEnv, opts: UpOpts): Promise<void> {
   }
   node.on('peers', onPeers)
   onPeers() // connected while starting
-  const online = () => emit('online', `online: announced on the ledger's topic (${network})`)
-  const offline = (err: Error) => emit('offline', `offline: cannot reach the network (${displayText(err.message)}); local commands still work`, { message: err.message })
+  const announced = () => emit('announced', `announced: on the ledger's topic (${network}); looking for peers`)
+  const online = () => emit('online', `online: reached ${node.peers} peer${node.peers === 1 ? '' : 's'}`, { peers: node.peers })
+  const offline = (err: Error) => emit('offline', `offline: ${displayText(err.message)}; local commands still work`, { message: err.message })
+  node.on('announced', announced)
   node.on('online', online)
   node.on('offline', offline)
-  if (node.online) online() // announced while this was starting
+  if (node.announced) announced() // announced while this was starting
+  if (node.online) online()
   else if (node.networkError) offline(node.networkError)
   node.on('admitted', (ev: AdmittedEvent) => {
     const e = displayValue(ev)

@@ -52,6 +52,8 @@ export async function startPrivateDht(opts: PrivateDhtOptions = {}): Promise<Pri
     nodes.push(first)
     await first.fullyBootstrapped()
     const bound = first.address().port
+    // Given a port that is taken, dht-rpc binds the next free one: a bootstrap nobody is told about.
+    if (port !== 0 && bound !== port) throw new Error(`port ${port} is in use (another bootstrap or program has it)`)
     const bootstrap = [{ host, port: bound }]
     while (nodes.length < (opts.nodes ?? PRIVATE_DHT_NODES)) {
       const node = new HyperDHT({ ephemeral: false, firewalled: false, bootstrap, ...(loopback ? { host } : {}) })

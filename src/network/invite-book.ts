@@ -35,7 +35,14 @@ export interface InviteRecord {
    */
   grant: { data: string; signature: string }
   /** Who used it, once used. */
-  used: { at: number; account: Hex; writer: Hex; name: string } | null
+  used: {
+    at: number
+    account: Hex
+    writer: Hex
+    name: string
+    /** When the members decide admissions: the admit proposal this use made (the keys go out once it passes). */
+    proposal?: Hex | null
+  } | null
 }
 
 interface BookFile {

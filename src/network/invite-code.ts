@@ -41,7 +41,8 @@ export function encodeInviteCode(invite: Uint8Array): string {
  * INVITE_EXPIRED for one whose expiry has passed (`now` in ms).
  */
 export function decodeInviteCode(code: string, now = Date.now()): DecodedInviteCode {
-  const text = String(code).trim()
+  // z-base-32 has one case; a code a phone or mail client capitalized is the same code.
+  const text = String(code).trim().toLowerCase()
   const bad = (why: string) => LedgerError.BAD_INPUT(`not a valid invite code (${why}): ask the steward for a new one`)
   if (text === '') throw bad('it is empty')
   if (!/^[ybndrfg8ejkmcpqxot1uwisza345h769]+$/.test(text)) throw bad('it has characters an invite code never has')
@@ -52,6 +53,8 @@ export function decodeInviteCode(code: string, now = Date.now()): DecodedInviteC
     throw bad('it does not decode')
   }
   if (bytes.byteLength <= CHECKSUM_BYTES) throw bad('it is too short')
+  // The last character carries unused bits: a code edited there decodes to the same bytes. Only the code as issued passes.
+  if (z32.encode(bytes) !== text) throw bad('it was edited: it is not the code as issued')
   const invite = bytes.subarray(0, bytes.byteLength - CHECKSUM_BYTES)
   if (!b4a.equals(checksum(invite), bytes.subarray(bytes.byteLength - CHECKSUM_BYTES))) throw bad('the checksum does not match: mistyped, cut short or forged')
   let decoded

@@ -29,6 +29,7 @@ import { downloadView } from './view-sync.js'
 export const DEFAULT_PAIRING_POLL_MS = 3000
 export const DEFAULT_INVITE_EXPIRES_MS = 24 * 60 * 60 * 1000
 export const DEFAULT_JOIN_TIMEOUT_MS = 10 * 60 * 1000
+export const DEFAULT_JOIN_RETRY_MS = 10_000
 const ROLE_MEMBER = 'member'
 const ROLE_AUDITOR = 'auditor'
 /** blind-pairing deny statuses. */
@@ -48,10 +49,16 @@ export interface IssueOptions {
   now?: number
 }
 
+/** Whether the policy in force gives admissions to the members (not to a steward). */
+async function membersAdmit(ledger: Ledger): Promise<boolean> {
+  return (await ledger.policy()).policy.rules.admit.method !== 'steward'
+}
+
 /** Creates a one-time invite code for `ledger` and records it in `book`. Stewards only. */
 export async function issueInvite(ledger: Ledger, book: InviteBook, opts: IssueOptions = {}): Promise<{ code: string; record: InviteRecord }> {
   const self = await ledger.self()
-  if (self.role !== 'steward') throw LedgerError.REJECTED(`${self.name} is not a steward: only stewards can invite`, { reject: 'not_steward' })
+  // Where the members decide admissions, any member may invite: using the code proposes the admission.
+  if (self.role !== 'steward' && !(await membersAdmit(ledger))) throw LedgerError.REJECTED(`${self.name} is not a steward: only stewards can invite`, { reject: 'not_steward' })
   const now = opts.now ?? Date.now()
   const ttl = opts.expiresInMs ?? DEFAULT_INVITE_EXPIRES_MS
   const expires = ttl > 0 ? now + ttl : 0
@@ -79,6 +86,15 @@ export interface AdmittedEvent {
   account: Hex
   role: JoinRole
 }
+/** The members decide admissions: a code was used and the admission proposed. */
+export interface ProposedEvent {
+  inviteId: Hex
+  name: string
+  account: Hex
+  proposal: Hex
+  /** The proposer's clock plus the window (informational: SPEC.md §11 says when a window passes). */
+  deadline: number
+}
 export interface RefusedEvent {
   inviteId: Hex
   reason: string
@@ -89,6 +105,8 @@ export interface RefusedEvent {
 export interface InviteHostEvents {
   /** A joiner used a valid invite and was admitted (or, for an auditor invite, given the keys). */
   admitted: [event: AdmittedEvent]
+  /** The members decide admissions: the code's use became an admit proposal; the keys go out once it passes. */
+  proposed: [event: ProposedEvent]
   /** A request was refused: a used or expired invite, a bad signature, a taken name. */
   refused: [event: RefusedEvent]
 }
@@ -149,8 +167,11 @@ export class InviteHost extends EventEmitter<InviteHostEvents> {
     const account = toHex(join.account)
     const writer = toHex(join.writer)
     if (record.used) {
-      // The same candidate asking again (its answer was lost) gets the same answer.
-      if (record.used.account === account && record.used.writer === writer) return this.confirm(request, record)
+      // The same candidate asking again: the same answer, or, while the members decide, the decision so far.
+      if (record.used.account === account && record.used.writer === writer) {
+        if (record.used.proposal) return this.decided(request, record, record.used.proposal)
+        return this.confirm(request, record)
+      }
       request.deny({ status: DENY_USED })
       return this.refused({ inviteId, name: join.name, reason: `invite already used by ${record.used.name}` })
     }
@@ -162,6 +183,7 @@ export class InviteHost extends EventEmitter<InviteHostEvents> {
     if (this.busy.has(inviteId)) return // another request with this code is being answered; it decides
     this.busy.add(inviteId)
     try {
+      if (!record.auditor && (await membersAdmit(this.ledger))) return await this.propose(request, record, join, now)
       // Burn the invite before anything is appended: a crash now wastes it, never lets it be used twice.
       await this.book.markUsed(inviteId, { at: now, account, writer, name: join.name })
       if (!record.auditor) {
@@ -186,6 +208,49 @@ export class InviteHost extends EventEmitter<InviteHostEvents> {
     }
   }
 
+  /**
+   * The members decide admissions: append an admit proposal and give no answer yet. The candidate
+   * asks again from time to time; `decided` answers once the proposal is decided. No key goes out before.
+   */
+  private async propose(request: MemberRequest, record: InviteRecord, join: { account: Uint8Array; writer: Uint8Array; name: string }, now: number): Promise<void> {
+    const inviteId = record.id
+    const used = { at: now, account: toHex(join.account), writer: toHex(join.writer), name: join.name }
+    await this.book.markUsed(inviteId, { ...used, proposal: null })
+    let proposal: Hex
+    try {
+      const receipt = await this.ledger.propose({
+        action: 'admit',
+        account: join.account,
+        writer: join.writer,
+        name: join.name,
+        creditLimit: record.creditLimit === null ? undefined : BigInt(record.creditLimit)
+      })
+      proposal = receipt.id
+    } catch (err) {
+      if (err instanceof LedgerError && err.code === 'REJECTED') await this.book.unmark(inviteId)
+      request.deny({ status: DENY_REJECTED })
+      return this.refused({ inviteId, name: join.name, reason: (err as Error).message })
+    }
+    await this.book.markUsed(inviteId, { ...used, proposal })
+    const p = await this.ledger.proposal(proposal)
+    this.emit('proposed', { inviteId, name: join.name, account: used.account, proposal, deadline: p.deadline } satisfies ProposedEvent)
+    // No answer: blind-pairing drops an unanswered request and the candidate sends a fresh one later.
+    request.deny({ status: 0 })
+  }
+
+  /** Answers a candidate whose admission the members are deciding: the keys once passed, a refusal once refused. */
+  private async decided(request: MemberRequest, record: InviteRecord, proposal: Hex): Promise<void> {
+    const p = await this.ledger.proposal(proposal).catch(() => null)
+    if (p === null || p.status === 'open') return request.deny({ status: 0 }) // not decided (or not applied here) yet
+    if (p.status === 'passed') {
+      this.confirm(request, record)
+      this.emit('admitted', { inviteId: record.id, name: record.used!.name, account: record.used!.account, role: ROLE_MEMBER } satisfies AdmittedEvent)
+      return
+    }
+    request.deny({ status: p.status === 'expired' ? DENY_EXPIRED : DENY_REJECTED })
+    this.refused({ inviteId: record.id, name: record.used!.name, reason: `the members' decision: ${p.status}${p.reason ? ` (${p.reason})` : ''}` })
+  }
+
   private confirm(request: MemberRequest, record: InviteRecord): void {
     request.confirm({
       key: this.ledger.key,
@@ -202,6 +267,8 @@ export class InviteHost extends EventEmitter<InviteHostEvents> {
 /** Progress of a join, for a display. */
 export type JoinProgress =
   | { phase: 'pairing'; inviteId: Hex }
+  /** No answer yet: the inviting node may be offline, or the members are deciding the admission it proposed. */
+  | { phase: 'waiting'; inviteId: Hex }
   | { phase: 'paired'; key: Hex; role: JoinRole }
   | { phase: 'syncing'; entries: number; members: number; writable: boolean }
   | { phase: 'ready'; entries: number }
@@ -213,6 +280,8 @@ export interface JoinOptions extends SwarmOptions {
   /** The member name to ask for. */
   name: string
   code: string
+  /** How often to ask again while no answer came (default 10 s): where the members decide, the answer comes after their decision. */
+  retryMs?: number
   /** blind-pairing poll interval, ms (default 3 s). */
   pollMs?: number
   /** Give up after this long, ms (default 10 min). */
@@ -271,7 +340,11 @@ export async function joinByInvite(opts: JoinOptions): Promise<Joined> {
   }
   try {
     opts.onProgress?.({ phase: 'pairing', inviteId: decoded.id })
-    const result = await pair(pairing, decoded.invite, userData, deadline - Date.now(), opts.signal)
+    let waiting = false
+    const result = await pair(pairing, decoded.invite, userData, deadline - Date.now(), opts.retryMs ?? DEFAULT_JOIN_RETRY_MS, opts.signal, () => {
+      if (!waiting) opts.onProgress?.({ phase: 'waiting', inviteId: decoded.id })
+      waiting = true
+    })
     const role: JoinRole = result.data !== null && b4a.toString(result.data) === ROLE_AUDITOR ? ROLE_AUDITOR : ROLE_MEMBER
     await opts.onKeys?.({ key: result.key, encryptionKey: result.encryptionKey, role })
     opts.onProgress?.({ phase: 'paired', key: toHex(result.key), role })
@@ -287,24 +360,45 @@ export async function joinByInvite(opts: JoinOptions): Promise<Joined> {
   }
 }
 
-function pair(pairing: BlindPairing, invite: Uint8Array, userData: Uint8Array, timeoutMs: number, signal?: AbortSignal): Promise<PairingResult> {
+function pair(pairing: BlindPairing, invite: Uint8Array, userData: Uint8Array, timeoutMs: number, retryMs: number, signal?: AbortSignal, onWaiting?: () => void): Promise<PairingResult> {
   return new Promise((resolve, reject) => {
     let done = false
-    const candidate = pairing.addCandidate({ invite, userData, onadd: (result) => finish(null, result) })
-    candidate.request.on('rejected', (err: any) => finish(refusal(err)))
+    let candidate: ReturnType<BlindPairing['addCandidate']> | null = ask()
+    // Where the members decide admissions, the inviting node proposes and answers only once they
+    // have decided; blind-pairing drops an unanswered request, so ask again with a fresh one (one
+    // candidate per ledger at a time: the old one is closed first).
+    const retry = setInterval(() => {
+      const old = candidate
+      if (old === null) return
+      candidate = null
+      old
+        .close()
+        .catch(() => {})
+        .then(() => {
+          if (done) return
+          candidate = ask()
+          onWaiting?.()
+        })
+    }, retryMs)
     const timer = setTimeout(
-      () => finish(LedgerError.TIMEOUT(`no steward's node answered within ${Math.round(timeoutMs / 1000)} s: check that the steward's node is running (\`tally up\`) on the same network (--bootstrap), and that the code is the one it issued`)),
+      () => finish(LedgerError.TIMEOUT(`no answer within ${Math.round(timeoutMs / 1000)} s: check that the inviting member's node is running (\`tally up\`) on the same network (--bootstrap) and that the code is the one it issued; where the members decide admissions, they may still be deciding (\`tally join\` again resumes)`)),
       Math.max(0, timeoutMs)
     )
     const onAbort = () => finish(LedgerError.INTERRUPTED('join interrupted before a steward answered'))
     signal?.addEventListener('abort', onAbort, { once: true })
     if (signal?.aborted) onAbort()
+    function ask() {
+      const c = pairing.addCandidate({ invite, userData, onadd: (result) => finish(null, result) })
+      c.request.on('rejected', (err: any) => finish(refusal(err)))
+      return c
+    }
     function finish(err: Error | null, result?: PairingResult) {
       if (done) return
       done = true
       clearTimeout(timer)
+      clearInterval(retry)
       signal?.removeEventListener('abort', onAbort)
-      candidate.close().catch(() => {})
+      candidate?.close().catch(() => {})
       if (err) reject(err)
       else resolve(result!)
     }
@@ -318,7 +412,8 @@ function refusal(err: any): LedgerError {
     case 'INVITE_EXPIRED':
       return LedgerError.INVITE_EXPIRED('this invite has expired: ask the steward for a new one')
     case 'PAIRING_REJECTED':
-      return LedgerError.INVITE_REFUSED('the steward\'s node refused this join request (is the name already taken, or this identity already a member?)')
+      // blind-pairing carries no reason beyond "rejected"; the inviting node's `tally up` logs the exact one.
+      return LedgerError.INVITE_REFUSED("the inviting node refused this join request: the members refused the admission, or the name is taken or too like a member's, or this identity is already a member (the inviting node's `tally up` log says which)")
     default:
       return LedgerError.INVITE_REFUSED(`the steward's answer could not be read: ${err?.message ?? err}`)
   }

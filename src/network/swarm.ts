@@ -58,15 +58,7 @@ export function createSwarm(opts: SwarmOptions = {}): { swarm: Hyperswarm; owned
   const limits = opts.maxPeers === undefined ? {} : { maxPeers: opts.maxPeers }
   if (opts.maxPeers !== undefined && !(Number.isInteger(opts.maxPeers) && opts.maxPeers >= 1)) throw LedgerError.BAD_INPUT(`maxPeers must be a whole number of at least 1, got ${opts.maxPeers}`)
   if (opts.dht) return { swarm: new Hyperswarm({ dht: opts.dht, ...limits }), owned: true }
-  const bootstrap = opts.bootstrap
-  if (bootstrap && bootstrap.length > 0) {
-    // On loopback nothing is behind a NAT. Left to assume "firewalled", a new node's first
-    // connection to each peer stalled for 13-36 s across processes here (the server side never
-    // completed it) before a retry got through; told it is not, joins take 0.1-0.2 s.
-    const loopback = bootstrap.every((b) => isLoopback(b.host))
-    const dht = new HyperDHT({ bootstrap, ...(loopback ? { host: '127.0.0.1', firewalled: false } : {}) })
-    return { swarm: new Hyperswarm({ dht, ...limits }), owned: true }
-  }
+  if (opts.bootstrap && opts.bootstrap.length > 0) return { swarm: new Hyperswarm({ dht: createDht(opts.bootstrap), ...limits }), owned: true }
   return { swarm: new Hyperswarm(limits), owned: true }
 }
 
@@ -76,6 +68,32 @@ export interface ReplicatorEvents {
   connection: [peers: number]
   /** A peer's connection closed; `peers` is the count now. */
   disconnection: [peers: number]
+}
+
+/** A DHT node for `bootstrap` (default: the public HyperDHT's). */
+export function createDht(bootstrap?: BootstrapNode[]): HyperDHT {
+  if (!bootstrap || bootstrap.length === 0) return new HyperDHT()
+  // On loopback nothing is behind a NAT. Left to assume "firewalled", a new node's first
+  // connection to each peer stalled for 13-36 s across processes here (the server side never
+  // completed it) before a retry got through; told it is not, joins take 0.1-0.2 s.
+  const loopback = bootstrap.every((b) => isLoopback(b.host))
+  return new HyperDHT({ bootstrap, ...(loopback ? { host: '127.0.0.1', firewalled: false } : {}) })
+}
+
+/**
+ * A DHT node that reached its bootstrap, or null (after destroying it) when none answered. A
+ * node that bootstraps alone never recovers: it learns no address of its own to announce (its
+ * port stays 0), so peers find it and cannot connect, and it finds nobody; so a caller retries
+ * with a new node instead (TallyNode).
+ */
+export async function bootstrappedDht(bootstrap?: BootstrapNode[]): Promise<HyperDHT | null> {
+  const dht = createDht(bootstrap)
+  try {
+    await dht.fullyBootstrapped()
+  } catch {}
+  if (dht.nodes.length > 0) return dht
+  await dht.destroy({ force: true }).catch(() => {})
+  return null
 }
 
 /**
@@ -105,7 +123,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       })
       this.ledger.replicate(conn)
       // Tells the other side which member's node this is (for `tally status`: indexers reachable).
-      announcePresence(conn, { identity: this.ledger.identity, writerKey: this.ledger.writerKey, discoveryKey: this.ledger.discoveryKey, presence: this.ledger.presence })
+      announcePresence(conn, { identity: this.ledger.identity, writerKey: this.ledger.writerKey, discoveryKey: this.ledger.discoveryKey, encryptionKey: this.ledger.encryptionKey, presence: this.ledger.presence })
       this.emit('connection', this.connections.size)
     })
   }

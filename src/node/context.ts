@@ -4,10 +4,11 @@
  */
 import { loadIdentity, type Identity } from '../identity.js'
 import { Ledger } from '../ledger.js'
-import { openStore } from '../storage.js'
+import { openStore, storedLedgerKey } from '../storage.js'
 import { InviteBook } from '../network/invite-book.js'
 import { PayKeys } from './pay-keys.js'
-import { fromHex } from '../../protocol/index.js'
+import { fromHex, toHex } from '../../protocol/index.js'
+import { LedgerError } from '../errors.js'
 import type { DataDir, LedgerConfig } from './data-dir.js'
 
 /** Facts only a running node knows. */
@@ -54,6 +55,13 @@ export async function openContext(dir: DataDir, opts: OpenOptions = {}): Promise
   const store = await openStore(dir.storeDir)
   let ledger: Ledger
   try {
+    const bound = await storedLedgerKey(store)
+    if (bound !== null && toHex(bound) !== config.key) {
+      throw new LedgerError(
+        'LEDGER_MISMATCH',
+        `${dir.ledgerFile} names ledger ${config.key.slice(0, 16)}..., but the store in ${dir.storeDir} holds ledger ${toHex(bound).slice(0, 16)}...: ledger.json was edited or comes from another data dir; put back the key ${toHex(bound)}`
+      )
+    }
     ledger = await Ledger.open({
       store,
       identity,

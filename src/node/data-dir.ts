@@ -87,6 +87,8 @@ export class DataDir {
   async ensure(): Promise<void> {
     try {
       await fs.mkdir(this.root, { recursive: true, mode: 0o700 })
+      // mkdir leaves an existing dir's mode as it was: the keys and the socket in it are the owner's only.
+      if (process.platform !== 'win32') await fs.chmod(this.root, 0o700)
     } catch (err: any) {
       throw LedgerError.STORAGE(`cannot create the data dir ${this.root}: ${err.message}`, { cause: err })
     }

@@ -5,13 +5,17 @@
 import { EventEmitter } from 'events'
 import path from 'path'
 import type HyperDHT from 'hyperdht'
-import { Replicator, parseBootstrap, type BootstrapNode } from '../network/swarm.js'
+import { Replicator, bootstrappedDht, parseBootstrap, type BootstrapNode } from '../network/swarm.js'
 import { InviteHost, DEFAULT_PAIRING_POLL_MS, type AdmittedEvent, type RefusedEvent } from '../network/invites.js'
-import { NodeService } from './service.js'
 import { ViewSync } from '../network/view-sync.js'
+import { NodeService } from './service.js'
 import { openContext, type NodeContext, type NodeInfo } from './context.js'
 import type { DataDir } from './data-dir.js'
 import type { NodeRequest } from './wire.js'
+
+/** Waits between attempts to reach an unreachable DHT bootstrap: doubling from the first to the last. */
+const RETRY_FIRST_MS = 2000
+const RETRY_MAX_MS = 30_000
 
 export interface TallyNodeOptions {
   dir: DataDir
@@ -24,13 +28,17 @@ export interface TallyNodeOptions {
   /** How often to look for join requests on the DHT, ms (default 3 s). */
   pollMs?: number
   ackIntervalMs?: number
+  /** First wait before trying an unreachable bootstrap again, ms (default 2 s; doubles up to 30 s). */
+  retryMs?: number
 }
 
 /** The events a TallyNode emits, with their arguments. */
 export interface TallyNodeEvents {
-  /** Announced on the ledger's topic. */
-  online: []
-  /** Announcing failed (no network, a bad bootstrap); local commands are still served. */
+  /** Announced on the ledger's topic (no peer may have been reached yet). */
+  announced: []
+  /** A peer was reached (again); `peers` is the count now. */
+  online: [peers: number]
+  /** The DHT bootstrap does not answer (the node keeps trying), or announcing failed; local commands are still served. */
   offline: [err: Error]
   /** The number of connected peers changed. */
   peers: [count: number]
@@ -39,8 +47,9 @@ export interface TallyNodeEvents {
 }
 
 /**
- * Emits 'online' once announced on the ledger's topic, 'offline' (Error) if that failed, 'peers'
- * (count), 'admitted' (AdmittedEvent), 'refused' (RefusedEvent).
+ * Emits 'announced' once on the ledger's topic, 'online' when a peer is reached (again),
+ * 'offline' (Error) while the DHT bootstrap does not answer (it keeps trying), 'peers' (count),
+ * 'admitted' (AdmittedEvent), 'refused' (RefusedEvent).
  *
  * @example
  * const node = await TallyNode.start({ dir, handler })
@@ -48,38 +57,40 @@ export interface TallyNodeEvents {
  */
 export class TallyNode extends EventEmitter<TallyNodeEvents> {
   private closing: Promise<void> | null = null
-  /** Whether the node has announced itself on the ledger's topic. */
+  /** Whether a peer is connected now: "online" means a peer was reached, not only the DHT. */
   online = false
-  /** Why announcing failed, if it did. */
+  /** Whether the node has announced itself on the ledger's topic. */
+  announced = false
+  /** Why the network cannot be reached now, if it cannot. */
   networkError: Error | null = null
+  /** Set once a DHT node bootstrapped. */
+  private replicator: Replicator | null = null
+  private invites: InviteHost | null = null
+  /** Keeps the whole view on disk, so commands run after the node stops find it (view-sync.ts). */
+  private readonly viewSync: ViewSync
+  private connecting: Promise<void> | null = null
+  private wake: (() => void) | null = null
 
   private constructor(
     readonly ctx: NodeContext & { close(): Promise<void> },
-    readonly replicator: Replicator,
-    readonly invites: InviteHost,
-    readonly service: NodeService
+    readonly service: NodeService,
+    private readonly network: { dht?: HyperDHT; bootstrap?: BootstrapNode[]; pollMs: number; retryMs: number }
   ) {
     super()
     this.viewSync = new ViewSync(ctx.ledger)
   }
 
-  /** Keeps the whole view on disk, so commands run after the node stops find it (view-sync.ts). */
-  private readonly viewSync: ViewSync
-
   static async start(opts: TallyNodeOptions): Promise<TallyNode> {
     const ctx = await openContext(opts.dir, opts.ackIntervalMs === undefined ? {} : { ackIntervalMs: opts.ackIntervalMs })
-    let replicator: Replicator | null = null
+    let node: TallyNode | null = null
     try {
       const bootstrapText = opts.bootstrap ? opts.bootstrap.map((b) => `${b.host}:${b.port}`).join(',') : ctx.config.bootstrap
       const bootstrap = opts.bootstrap ?? (ctx.config.bootstrap ? parseBootstrap(ctx.config.bootstrap) : undefined)
-      replicator = new Replicator(ctx.ledger, opts.dht ? { dht: opts.dht } : bootstrap ? { bootstrap } : {})
-      const invites = new InviteHost(ctx.ledger, replicator.swarm, ctx.invites, { pollMs: opts.pollMs ?? DEFAULT_PAIRING_POLL_MS })
-      let node: TallyNode | null = null
       const info: NodeInfo = {
         pid: process.pid,
         startedAt: Date.now(),
         get peers() {
-          return replicator!.peers
+          return node?.peers ?? 0
         },
         bootstrap: opts.dht ? null : (bootstrapText ?? null),
         invitesChanged: () => node?.answerInvites()
@@ -88,42 +99,84 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
       const socketPath = opts.dir.socketPath
       const outside = !socketPath.startsWith(opts.dir.root + path.sep) && process.platform !== 'win32'
       const service = new NodeService(socketPath, (req) => opts.handler(nodeCtx, req), { privateDir: outside })
-      node = new TallyNode({ ...ctx, node: info, close: ctx.close }, replicator, invites, service)
-      replicator.on('connection', (n: number) => node!.emit('peers', n))
-      replicator.on('disconnection', (n: number) => node!.emit('peers', n))
-      invites.on('admitted', (e: AdmittedEvent) => node!.emit('admitted', e))
-      invites.on('refused', (e: RefusedEvent) => node!.emit('refused', e))
-      // Serve local commands at once: they need no network. Announcing on the topic can take a
-      // while, or never finish without a network; the node says when it is online.
+      node = new TallyNode({ ...ctx, node: info, close: ctx.close }, service, {
+        ...(opts.dht ? { dht: opts.dht } : {}),
+        ...(bootstrap ? { bootstrap } : {}),
+        pollMs: opts.pollMs ?? DEFAULT_PAIRING_POLL_MS,
+        retryMs: opts.retryMs ?? RETRY_FIRST_MS
+      })
+      // Serve local commands at once: they need no network. Reaching the DHT can take a while,
+      // or wait for a bootstrap that is down; the node keeps trying and says when it is online.
       await service.listen()
-      node.answerInvites()
-      const joined = node
-      replicator.join().then(
-        () => {
-          joined.online = true
-          if (joined.closing === null) joined.emit('online')
-        },
-        (err: Error) => {
-          joined.networkError = err
-          if (joined.closing === null) joined.emit('offline', err)
-        }
-      )
+      node.connecting = node.connect()
       return node
     } catch (err) {
-      if (replicator) await replicator.close().catch(() => {})
+      node?.viewSync.close()
       await ctx.close()
       throw err
+    }
+  }
+
+  /** Reaches the DHT (retrying while its bootstrap does not answer), then replicates and announces. */
+  private async connect(): Promise<void> {
+    let waitMs = this.network.retryMs
+    let dht: HyperDHT | null = this.network.dht ?? null
+    while (dht === null) {
+      dht = await bootstrappedDht(this.network.bootstrap)
+      if (this.closing !== null) {
+        await dht?.destroy({ force: true }).catch(() => {})
+        return
+      }
+      if (dht !== null) break
+      const where = this.network.bootstrap ? this.network.bootstrap.map((b) => `${b.host}:${b.port}`).join(',') : 'the public HyperDHT'
+      this.networkError = new Error(`no DHT bootstrap node answers (${where}); trying again in ${Math.round(waitMs / 1000)} s`)
+      this.emit('offline', this.networkError)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, waitMs)
+        this.wake = () => {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+      this.wake = null
+      if (this.closing !== null) return
+      waitMs = Math.min(RETRY_MAX_MS, waitMs * 2)
+    }
+    this.networkError = null
+    const replicator = new Replicator(this.ctx.ledger, { dht })
+    this.replicator = replicator
+    this.invites = new InviteHost(this.ctx.ledger, replicator.swarm, this.ctx.invites, { pollMs: this.network.pollMs })
+    const onCount = (n: number) => {
+      const online = n > 0
+      this.emit('peers', n)
+      if (online !== this.online) {
+        this.online = online
+        if (online && this.closing === null) this.emit('online', n)
+      }
+    }
+    replicator.on('connection', onCount)
+    replicator.on('disconnection', onCount)
+    this.invites.on('admitted', (e: AdmittedEvent) => this.emit('admitted', e))
+    this.invites.on('refused', (e: RefusedEvent) => this.emit('refused', e))
+    this.answerInvites()
+    try {
+      await replicator.join()
+      this.announced = true
+      if (this.closing === null) this.emit('announced')
+    } catch (err) {
+      this.networkError = err as Error
+      if (this.closing === null) this.emit('offline', err as Error)
     }
   }
 
   /** Starts answering join requests once there is an open invite (polling the DHT costs a lookup every few seconds). */
   answerInvites(): void {
     const now = Date.now()
-    if (this.ctx.invites.list().some((r) => r.used === null && (r.expires === 0 || r.expires > now))) this.invites.start()
+    if (this.invites && this.ctx.invites.list().some((r) => r.used === null && (r.expires === 0 || r.expires > now))) this.invites.start()
   }
 
   get peers(): number {
-    return this.replicator.peers
+    return this.replicator?.peers ?? 0
   }
 
   /** Stops in order: swarm, invite host, socket (letting running commands finish), ledger, store. */
@@ -134,8 +187,11 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
 
   private async doClose(): Promise<void> {
     this.viewSync.close()
-    await this.replicator.close()
-    await this.invites.close()
+    this.wake?.()
+    // Still looking for a bootstrap: let that attempt end (it sees `closing` and stops there).
+    if (this.replicator === null) await this.connecting?.catch(() => {})
+    if (this.replicator) await this.replicator.close()
+    if (this.invites) await this.invites.close()
     await this.service.close()
     await this.ctx.close()
   }

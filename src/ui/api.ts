@@ -3,12 +3,13 @@
  * local service, by command name, so the page shows exactly what the CLI shows and is refused
  * exactly as the CLI is) and answers JSON, amounts as decimal strings of minor units.
  *
- * GET  /api/summary          status, your balance (with the soft-limit line), every member, pending invoices
+ * GET  /api/summary          status, your balance (with the soft-limit line), every member, pending invoices, open proposals
  * GET  /api/history?member=  entries touching a member (default: you), newest first
  * GET  /api/flows            totals paid between each pair of members
- * POST /api/pay              {member, amount, memo, confirm}: asks for confirmation past the soft limit
+ * POST /api/pay              {member, amount, memo, key, confirm}: asks for confirmation past the soft limit
  * POST /api/invoice          {member, amount, memo}
  * POST /api/accept|decline|cancel  {id}
+ * POST /api/vote             {id, choice: yes|no, reason};  /api/object {id, reason};  /api/withdraw {id}
  */
 import type { IncomingMessage } from 'http'
 import { formatAmount, parseAmount } from '../../protocol/amount.js'
@@ -54,6 +55,9 @@ export class UiApi {
         if (route === 'pay') return await this.pay(body)
         if (route === 'invoice') return ok(await this.call('invoice', { member: text(body.member), amount: text(body.amount), memo: text(body.memo) }))
         if (route === 'accept' || route === 'decline' || route === 'cancel') return ok(await this.call(route, { id: text(body.id) }))
+        if (route === 'vote') return ok(await this.call('vote', { id: text(body.id), choice: text(body.choice), reason: text(body.reason) }))
+        if (route === 'object') return ok(await this.call('object', { id: text(body.id), reason: text(body.reason) }))
+        if (route === 'withdraw') return ok(await this.call('withdraw', { id: text(body.id) }))
       }
       return fail(404, { code: 'NOT_FOUND', message: `no such API route: ${req.method} ${url.pathname}`, field: null })
     } catch (err) {
@@ -62,14 +66,15 @@ export class UiApi {
   }
 
   private async summary(): Promise<unknown> {
-    const [status, me, members, invoices] = await Promise.all([
+    const [status, me, members, invoices, proposals] = await Promise.all([
       this.call('status', {}),
       this.call('balance', {}).catch(() => null),
       this.call('members', {}).catch(() => null),
-      this.call('invoices', {}).catch(() => null)
+      this.call('invoices', {}).catch(() => null),
+      this.call('proposals', {}).catch(() => null)
     ])
     const soft = me ? softLimit(me.balance, me.creditLimit, this.warnAt) : null
-    return { status, me: me && { ...me, softLimit: soft }, members, invoices, warnAt: this.warnAt }
+    return { status, me: me && { ...me, softLimit: soft }, members, invoices, proposals: proposals && proposals.proposals, warnAt: this.warnAt }
   }
 
   private async history(q: URLSearchParams): Promise<unknown> {
@@ -102,7 +107,10 @@ export class UiApi {
   }
 
   private async pay(body: Record<string, unknown>): Promise<ApiAnswer> {
-    const opts = { member: text(body.member), amount: text(body.amount), memo: text(body.memo) }
+    // The page sends an idempotency key per payment it means to make, so a retry (a double click, a
+    // request whose answer was lost) pays once: the pay command keeps the keys (PayKeys).
+    const opts: Record<string, string> = { member: text(body.member), amount: text(body.amount), memo: text(body.memo) }
+    if (typeof body.key === 'string' && body.key !== '') opts.key = body.key
     if (body.confirm !== true) {
       const me = await this.call('balance', {})
       let amount: bigint | null = null
@@ -150,7 +158,7 @@ function failure(err: unknown): ApiAnswer {
 
 function fieldOf(code: string, reject: string | undefined, message: string): string | null {
   if (code === 'UNKNOWN_MEMBER' || code === 'AMBIGUOUS_MEMBER') return 'member'
-  if (code === 'UNKNOWN_INVOICE' || code === 'AMBIGUOUS_INVOICE') return 'id'
+  if (code === 'UNKNOWN_INVOICE' || code === 'AMBIGUOUS_INVOICE' || code === 'UNKNOWN_PROPOSAL' || code === 'AMBIGUOUS_PROPOSAL') return 'id'
   if (code === 'REJECTED') {
     if (reject === 'over_credit_limit' || reject === 'over_max_balance' || reject === 'amount_not_positive' || reject === 'amount_too_large') return 'amount'
     if (reject === 'self_transfer' || reject === 'unknown_member' || reject === 'counterparty_not_active') return 'member'

@@ -1,7 +1,7 @@
 /**
  * Live updates for the page, as server-sent events. The node may run in another process (`tally
  * up`), so the server watches it the one way it can: it asks for `status` every so often and,
- * when the entries, the confirmed entries, the peers or the state hash change, sends a `change`
+ * when the entries, the confirmed entries, the peers, the indexers reached or the state hash change, sends a `change`
  * event to every open page, which then fetches what it shows again.
  */
 import type { ServerResponse } from 'http'
@@ -75,6 +75,7 @@ export class LiveEvents {
         pendingEntries: s.pendingEntries,
         stateHash: s.stateHash,
         peers: node.peers ?? null,
+        reachableIndexers: s.reachableIndexers ?? null,
         members: s.members
       })
     } catch (err: any) {

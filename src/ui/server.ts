@@ -1,8 +1,8 @@
 /**
  * `tally ui`'s web server: 127.0.0.1 only, the page's static files (web/ in the package, and
  * Chart.js from node_modules: no CDN), the API (api.ts) and the event stream (events.ts), every
- * request checked by UiAuth first. The URL it gives carries the per-run token in its fragment-free
- * query, which the page moves to sessionStorage and out of the address bar.
+ * request checked by UiAuth first. The URL it gives carries the per-run token as a query parameter,
+ * which the page moves to sessionStorage and out of the address bar.
  */
 import fs from 'fs/promises'
 import http from 'http'

@@ -22,7 +22,9 @@ declare module 'hyperdht' {
     ready(): Promise<void>
     fullyBootstrapped(): Promise<void>
     address(): { host: string; port: number }
-    destroy(): Promise<void>
+    destroy(opts?: { force?: boolean }): Promise<void>
+    /** Nodes in the routing table (empty when no bootstrap node answered). */
+    readonly nodes: { length: number }
     static bootstrapper(port: number, host: string, opts?: any): HyperDHT
   }
 }

@@ -42,25 +42,38 @@ async function submit(form, button, run, onDone) {
   }
 }
 
+/** An idempotency key for one payment: the node pays once per key, however often the request is sent. */
+function newKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  return 'ui-' + [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
+}
+
 export function setupForms(client, refresh) {
   const payForm = byId('pay-form')
+  // One key per payment meant: kept across a retry or a "pay anyway", new once it is paid or the form changes.
+  let payKey = null
+  payForm.addEventListener('input', () => (payKey = null))
   const payButton = payForm.querySelector('button[type=submit]')
   const confirmBox = byId('pay-confirm')
   const hideConfirm = () => (confirmBox.hidden = true)
   const paid = (r) => {
+    payKey = null
     payForm.reset()
     byId('pay-done').textContent = `Paid ${r.payee.name} ${money(r.amount, r.decimals)} ${r.unit}. Your balance: ${money(r.balance, r.decimals)} ${r.unit} (pending confirmation).`
     refresh()
   }
-  const pay = (confirm) =>
-    submit('pay', payButton, () => client.post('pay', { ...values('pay'), confirm }), paid).then(() => {})
+  const body = (confirm) => {
+    payKey = payKey || newKey()
+    return { ...values('pay'), key: payKey, confirm }
+  }
+  const pay = (confirm) => submit('pay', payButton, () => client.post('pay', body(confirm)), paid)
 
   payForm.addEventListener('submit', (ev) => {
     ev.preventDefault()
     clear('pay')
     hideConfirm()
     payButton.disabled = true
-    client.post('pay', { ...values('pay'), confirm: false }).then(paid, (err) => {
+    client.post('pay', body(false)).then(paid, (err) => {
       showError('pay', err)
       if (err.code === 'SOFT_LIMIT') {
         confirmBox.hidden = false

@@ -75,6 +75,52 @@ function renderSummary(s) {
   }
   if (s.members) renderMembers(s.members, st.account)
   if (s.invoices) renderInvoices(s.invoices)
+  if (s.members) renderProposals(s.proposals, st.account, s.members)
+}
+
+/** A proposal's action in words ("limits gamma: credit limit 300.00 CTC"); names are text, never HTML. */
+function describe(p, u) {
+  const a = p.action
+  const who = p.targetName || ''
+  if (a.action === 'admit') return `admit ${a.name}, credit limit ${money(a.creditLimit, u.decimals)} ${u.unit}`
+  if (a.action === 'limits') return `limits of ${who}: credit limit ${money(a.creditLimit, u.decimals)} ${u.unit}, max balance ${a.maxBalance === null ? 'none' : `${money(a.maxBalance, u.decimals)} ${u.unit}`}`
+  if (a.action === 'policy') return `policy: decisions by ${a.policy.rules.admit.method === 'steward' ? 'the stewards' : 'the members'}`
+  return `${a.action} ${who}`
+}
+
+function renderProposals(list, myAccount, u) {
+  const box = byId('proposals')
+  if (!Array.isArray(list) || list.length === 0) {
+    fill(box, h('li', { class: 'muted' }, Array.isArray(list) ? 'No open proposals.' : 'Proposals are not available on this node.'))
+    return
+  }
+  fill(box, list.map((p) => {
+    const text = describe(p, u)
+    const mine = p.ballots.find((b) => b.account === myAccount)
+    const act = (route, label, body, cls) =>
+      h('button', { type: 'button', class: cls, dataset: { action: route }, 'aria-label': `${label}: ${text}`, onclick: (ev) => answerProposal(route, { id: p.id, ...body }, ev.currentTarget) }, label)
+    const buttons = [act('vote', 'Vote yes', { choice: 'yes' }, ''), act('vote', 'Vote no', { choice: 'no' }, 'secondary'), act('object', 'Object', {}, 'secondary')]
+    if (p.proposer === myAccount) buttons.push(act('withdraw', 'Withdraw', {}, 'secondary'))
+    return h('li', { dataset: { proposal: p.id } },
+      h('div', {},
+        h('p', {}, h('strong', {}, text), ` · proposed by ${p.proposerName}`),
+        h('p', { class: 'muted small' }, `${p.method}: yes ${p.yes}, no ${p.no} of ${p.active} members${mine ? ` · you voted ${mine.yes ? 'yes' : 'no'}` : ''} · window ends about ${when(p.deadline)}`)),
+      h('div', { class: 'actions' }, buttons))
+  }))
+}
+
+async function answerProposal(route, body, button) {
+  const error = byId('proposals-error')
+  error.textContent = ''
+  button.disabled = true
+  try {
+    await client.post(route, body)
+    refresh()
+  } catch (err) {
+    error.textContent = err.message
+  } finally {
+    button.disabled = false
+  }
 }
 
 function renderNetwork(st) {
@@ -84,12 +130,21 @@ function renderNetwork(st) {
     ['Entries', `${st.entries}: ${st.confirmedEntries} confirmed, ${st.pendingEntries} pending`],
     ['Rejected', String(st.rejected)],
     ['Members', `${st.members} (${st.writers} writers)`],
+    ['Indexers', indexersLine(st)],
     ['This node', `${st.role}${st.indexer ? ', indexer (signs confirmations)' : ''}${st.writable ? '' : ', read only'}`],
     ['Network', n.bootstrap ? `bootstrap ${n.bootstrap}` : 'public HyperDHT'],
     ['State hash', st.stateHash ? st.stateHash.slice(0, 16) + '…' : '–'],
     ['Confirmed hash', st.confirmedStateHash ? st.confirmedStateHash.slice(0, 16) + '…' : '–']
   ]
   fill(byId('network'), rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))
+}
+
+/** Which indexers (the nodes whose signatures confirm entries) this node reaches now, and whether a quorum is reachable. */
+function indexersLine(st) {
+  if (!Array.isArray(st.indexers)) return '–'
+  const each = st.indexers.map((i) => `${i.name || i.writer.slice(0, 8)}${i.self ? ' (this node)' : ''}: ${i.reachable === null ? '?' : i.reachable ? 'reachable' : 'away'}`)
+  const count = st.reachableIndexers === null || st.reachableIndexers === undefined ? '' : `${st.reachableIndexers} of ${st.indexers.length} reachable, ${st.quorum} needed to confirm. `
+  return count + each.join('; ')
 }
 
 function renderMembers(m, myAccount) {
@@ -145,7 +200,10 @@ function renderHistory() {
     if (text && !e.memo.toLowerCase().includes(text)) return false
     return true
   })
+  // An answer to an invoice shows the invoice's memo when it has none of its own.
+  const invoiceMemo = new Map(hist.entries.filter((e) => e.type === 'invoice').map((e) => [e.id, e.memo]))
   fill(byId('history').tBodies[0], rows.map((e) => {
+    const about = !e.memo && e.invoice ? invoiceMemo.get(e.invoice) : null
     const s = e.status === 'rejected' ? 'rejected' : e.confirmed ? 'confirmed' : 'pending'
     // Money moved by this entry, from the member's side; an invoice moves nothing until accepted.
     const moves = e.amount !== null && e.status === 'applied' && (e.type === 'transfer' || e.type === 'accept')
@@ -157,7 +215,7 @@ function renderHistory() {
       h('td', {}, e.payee?.name || ''),
       h('td', { class: 'num ' + (signed === null ? 'muted' : signClass(signed)) }, signed !== null ? money(signed, d) : e.amount !== null ? money(e.amount, d) : ''),
       h('td', {}, h('span', { class: `tag ${s}`, title: e.reason || null }, s === 'rejected' ? `rejected: ${e.code}` : s)),
-      h('td', {}, e.memo))
+      h('td', {}, e.memo || (about ? h('span', { class: 'muted' }, `re: ${about}`) : '')))
   }))
   byId('history-empty').hidden = rows.length > 0
 }

@@ -1,0 +1,58 @@
+/**
+ * Autobase's `apply` for a Ledger: runs the apply pipeline (apply-block.ts) on each block of a
+ * batch of nodes, makes the host calls the outcomes ask for (add or remove a writer, stop for an
+ * upgrade, change writers a decision names), flushes the view batch once, and tells local writes
+ * and the Ledger (its `decision` events) what was decided.
+ */
+import type { ApplyNode, HostCalls } from 'autobase'
+import type Hyperbee from 'hyperbee'
+import b4a from 'b4a'
+import { fromHex, toHex } from '../protocol/index.js'
+import { applyBlock } from './apply-block.js'
+import { BeeStore } from './bee-store.js'
+import type { EntryRecord } from './records.js'
+import type { DecisionEvent } from './ledger.js'
+import type { LocalWriter } from './local-writer.js'
+import type { ViewCache } from './view-cache.js'
+
+export async function applyNodes(
+  nodes: ApplyNode[],
+  view: Hyperbee,
+  host: HostCalls,
+  ledgerKey: Uint8Array,
+  writer: LocalWriter,
+  cache: ViewCache | null,
+  onDecisions: (made: DecisionEvent[]) => void
+): Promise<void> {
+  cache?.invalidate()
+  const store = new BeeStore(view.batch())
+  const decided: EntryRecord[] = []
+  const made: DecisionEvent[] = []
+  for (const node of nodes) {
+    // An Autobase ack is null. An empty block also reaches peers as null, so the appending node
+    // must skip it too or it would decide one more entry than everyone else.
+    if (node.value === null || node.value.byteLength === 0) continue
+    for (const d of await applyBlock(store, node.value, { ledgerKey, writer: toHex(node.from.key), block: node.length - 1 }, { verifiedSet: writer.verified })) {
+      if (d.interrupt !== null) {
+        await store.discard()
+        host.interrupt(d.interrupt)
+        return
+      }
+      if (writer.waiting) decided.push(d.record)
+      for (const dec of d.record.decisions ?? []) made.push({ ...dec, index: d.record.index })
+      const add = d.outcome.ok ? d.outcome.addWriter : undefined
+      if (add && !b4a.equals(fromHex(add.key), ledgerKey)) await host.addWriter(fromHex(add.key), { indexer: add.indexer })
+      // A writer past its junk limit leaves the writers (Autobase keeps its last indexer: then only its member is suspended).
+      if (d.removeWriter !== null && host.removeable(fromHex(d.removeWriter))) await host.removeWriter(fromHex(d.removeWriter))
+      // Decisions: admit a writer, make one an indexer, or demote one (Autobase keeps its last indexer).
+      for (const w of d.writers ?? []) {
+        if (w.indexer || host.removeable(fromHex(w.key))) await host.addWriter(fromHex(w.key), { indexer: w.indexer })
+      }
+    }
+  }
+  await store.flush()
+  cache?.invalidate()
+  onDecisions(made)
+  // Only a notification to local writes; the view itself stays derived from the nodes alone.
+  writer.decided(decided)
+}

@@ -1,0 +1,85 @@
+/**
+ * Where the members decide admissions, using an invite code proposes the admission: the inviting
+ * node gives the candidate no answer (and no key) until the members have decided, then the keys,
+ * or a refusal. docs/member-invites.md has the rest of the design (any member's node answering).
+ */
+import test from 'brittle'
+import path from 'path'
+import createTestnet, { type Testnet } from 'hyperdht/testnet.js'
+import { Ledger, Replicator } from '../src/index.js'
+import { InviteBook } from '../src/network/invite-book.js'
+import { InviteHost, issueInvite, joinByInvite, type JoinProgress, type ProposedEvent } from '../src/network/invites.js'
+import { generateKeyPair } from '../protocol/index.js'
+import { failsWith, makeStore, tmpdir, until, type T } from './helpers/index.js'
+
+const POLL_MS = 300
+const WINDOW_MS = 2000
+
+async function inviter(t: T, testnet: Testnet, ledger: Ledger) {
+  const replicator = new Replicator(ledger, { dht: testnet.createNode() })
+  t.teardown(() => replicator.close(), { order: 1 })
+  const book = new InviteBook(path.join(tmpdir(t), 'invites.json'))
+  await book.load()
+  const host = new InviteHost(ledger, replicator.swarm, book, { pollMs: POLL_MS })
+  t.teardown(() => host.close(), { order: 0 })
+  host.start()
+  await replicator.join()
+  return { book, host }
+}
+
+function candidate(t: T, testnet: Testnet, code: string, name: string) {
+  const store = makeStore(t)
+  const progress: JoinProgress[] = []
+  let keys = 0
+  const joining = joinByInvite({
+    store,
+    identity: generateKeyPair(),
+    name,
+    code,
+    dht: testnet.createNode(),
+    pollMs: POLL_MS,
+    retryMs: 1000,
+    timeoutMs: 90_000,
+    ledger: { ackIntervalMs: 50 },
+    onProgress: (p) => progress.push(p),
+    onKeys: () => void keys++
+  })
+  joining.then((j) => t.teardown(() => j.close(), { order: 0 })).catch(() => {})
+  return { joining, progress, keys: () => keys }
+}
+
+test('member invites - a code proposes the admission; the keys go out once it passes, and not when a member objects', { timeout: 240_000 }, async (t) => {
+  const testnet = await createTestnet(3)
+  t.teardown(() => testnet.destroy(), { order: 60 })
+  const alpha = await Ledger.create({ store: makeStore(t), identity: generateKeyPair(), name: 'Co-ops', unitCode: 'CTC', memberName: 'alpha', creditLimit: 100_00n, ackIntervalMs: 50, decisions: 'members', windowMs: WINDOW_MS })
+  t.teardown(() => alpha.close(), { order: 10 })
+  const { book, host } = await inviter(t, testnet, alpha)
+  const proposed: ProposedEvent[] = []
+  host.on('proposed', (e) => proposed.push(e))
+
+  // Beta: no member objects within the window, so the admission passes and beta gets the keys.
+  const { code } = await issueInvite(alpha, book)
+  const beta = candidate(t, testnet, code, 'beta')
+  await until(() => proposed.length === 1, 'the admission proposed', undefined, 60_000)
+  t.is(beta.keys(), 0, 'no key while the members decide')
+  const joined = await beta.joining
+  t.ok(joined.ledger.writable, 'beta joined once the admission passed')
+  t.is((await joined.ledger.self()).name, 'beta', 'as beta')
+  t.is((await joined.ledger.self()).role, 'member')
+  const betaBook = new InviteBook(path.join(tmpdir(t), 'beta-invites.json'))
+  await betaBook.load()
+  t.ok((await issueInvite(joined.ledger, betaBook)).code, 'beta, not a steward, may invite: the members decide admissions')
+  const decided = await alpha.proposal(proposed[0].proposal)
+  t.is(decided.status, 'passed', 'by the proposal the code made')
+  t.ok(beta.progress.some((p) => p.phase === 'waiting'), 'join said it was waiting for an answer')
+
+  // Gamma: beta objects, the admission is refused, and gamma never receives a key.
+  const second = await issueInvite(alpha, book)
+  const gamma = candidate(t, testnet, second.code, 'gamma')
+  await until(() => proposed.length === 2, 'the second admission proposed', undefined, 60_000)
+  await until(async () => (await joined.ledger.proposals()).some((p) => p.id === proposed[1].proposal), 'beta sees the proposal', () => joined.ledger.update(), 30_000)
+  await joined.ledger.object(proposed[1].proposal, { reason: 'we have not met them' })
+  await failsWith(t, gamma.joining, 'INVITE_REFUSED', /refused/)
+  t.is(gamma.keys(), 0, 'gamma never received the ledger key or the encryption key')
+  t.is((await alpha.proposal(proposed[1].proposal)).status, 'refused', 'the proposal was refused by the objection')
+})
