@@ -7,11 +7,13 @@
 import type Hyperbee from 'hyperbee'
 import sodium from 'sodium-native'
 import b4a from 'b4a'
-import { AMOUNT_MAX, PREIMAGE_BYTES, SEALED_BYTES, type Hex, type Hold, type Link, type Member } from '../protocol/index.js'
+import { PREIMAGE_BYTES, SEALED_BYTES, type Hex, type Hold, type Link, type Member } from '../protocol/index.js'
 import { BeeReaderStore } from './bee-store.js'
 import { LedgerError } from './errors.js'
 import { holdFromJson, linkFromJson } from './federation-records.js'
 import * as K from './view-keys.js'
+
+export { parseRate } from './federation-rate.js'
 
 /** Every link the ledger knows (all bridges), in key order. */
 export async function listLinks(view: Hyperbee): Promise<Link[]> {
@@ -39,37 +41,6 @@ export async function findHold(view: Hyperbee, query: string): Promise<Hold> {
   if (found.length === 0) throw LedgerError.UNKNOWN_HOLD(`no hold ${q}`)
   if (found.length > 1) throw LedgerError.AMBIGUOUS_HOLD(`${found.length} holds start with ${q}: give more of the id`)
   return found[0]
-}
-
-/**
- * A rate as an exact fraction: "3/2", "1.5" or "2". Amounts on the other side are rounded down
- * (protocol `convert`), so a rate is never a float.
- */
-export function parseRate(text: string): { rateNum: bigint; rateDen: bigint } {
-  const t = text.trim()
-  let num: bigint
-  let den: bigint
-  const frac = /^(\d{1,16})\/(\d{1,16})$/.exec(t)
-  const dec = /^(\d{1,16})(?:\.(\d{1,12}))?$/.exec(t)
-  if (frac) {
-    num = BigInt(frac[1])
-    den = BigInt(frac[2])
-  } else if (dec) {
-    const places = dec[2] ?? ''
-    num = BigInt(dec[1] + places)
-    den = 10n ** BigInt(places.length)
-  } else throw LedgerError.BAD_INPUT(`a rate is a fraction like 3/2 or a decimal like 1.5, not ${JSON.stringify(text)}`)
-  if (num <= 0n || den <= 0n) throw LedgerError.BAD_INPUT(`a rate must be above 0, not ${JSON.stringify(text)}`)
-  const g = gcd(num, den)
-  num /= g
-  den /= g
-  if (num > AMOUNT_MAX || den > AMOUNT_MAX) throw LedgerError.BAD_INPUT(`the rate ${text} is too fine`)
-  return { rateNum: num, rateDen: den }
-}
-
-function gcd(a: bigint, b: bigint): bigint {
-  while (b !== 0n) [a, b] = [b, a % b]
-  return a
 }
 
 /** A fresh random preimage (the payer's node makes one per payment). */
