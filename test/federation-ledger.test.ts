@@ -7,7 +7,13 @@ import test from 'brittle'
 import createTestnet from 'hyperdht/testnet.js'
 import b4a from 'b4a'
 import { Bridge, Ledger, LedgerError, Replicator, audit, exportReport, generateKeyPair, type Hold } from '../src/index.js'
-import { addMember, createPeer, failsWith, makeStore, until, type Peer, type T } from './helpers/index.js'
+import { addMember, createPeer, failsWith, makeStore, tmpdir, until, type Peer, type T } from './helpers/index.js'
+import { payOrAcross } from '../cli/commands/pay.js'
+import type { PayAcrossResult } from '../cli/commands/pay-across.js'
+import { DataDir } from '../src/node/data-dir.js'
+import { InviteBook } from '../src/network/invite-book.js'
+import { PayKeys } from '../src/node/pay-keys.js'
+import type { NodeContext } from '../src/node/context.js'
 
 type Testnet = Awaited<ReturnType<typeof createTestnet>>
 
@@ -164,4 +170,44 @@ test('federation - AMBIGUOUS_HOLD: an id prefix two holds share', { timeout: 300
     seen.set(receipt.id[0], receipt.id)
   }
   t.fail('17 ids with distinct first digits')
+})
+
+async function contextOf(t: T, peer: Peer): Promise<NodeContext> {
+  const dir = new DataDir(tmpdir(t))
+  const invites = new InviteBook(dir.invitesFile)
+  await invites.load()
+  return {
+    dir,
+    identity: { ...peer.identity, name: peer.name, account: b4a.toString(peer.identity.publicKey, 'hex') as any },
+    config: { version: 1, key: b4a.toString(peer.ledger.key, 'hex') as any, encryptionKey: null, role: 'member', bootstrap: null },
+    ledger: peer.ledger,
+    invites,
+    payKeys: new PayKeys(dir.payKeysFile),
+    node: null
+  }
+}
+
+test('federation - tally pay KEY@LEDGER: quote, pay, outcome (completed; then released with the bridge stopped)', { timeout: 300_000 }, async (t) => {
+  const testnet = await createTestnet(3)
+  t.teardown(() => testnet.destroy(), { order: 60 })
+  const f = await federation(t, testnet)
+  const ctx = await contextOf(t, f.payer)
+  const target = b4a.toString(f.payee.identity.publicKey, 'hex') + '@b'
+  const done = (await payOrAcross(ctx, { member: target, amount: '30', expires: '2m' })) as PayAcrossResult
+  t.is(done.type, 'across')
+  t.is(done.amountThere, 45_00n, 'the quote at 3/2')
+  t.is(done.outcome, 'completed', done.reason)
+  await until(async () => (await balance(f.stewardB.ledger, f.payee.ledger)) === 45_00n, 'the payee is paid on B', () => f.stewardB.ledger.update(), 120_000)
+  f.bridge.stop()
+  await f.bridgeA.swarm.close()
+  await f.bridgeA.ledger.close()
+  const expired = (await payOrAcross(ctx, { member: target, amount: '10', expires: '3s' })) as PayAcrossResult
+  t.is(expired.outcome, 'released', expired.reason)
+  t.is(await balance(f.payer.ledger, f.payer.ledger), -30_00n, 'only the first payment left the payer')
+  try {
+    await payOrAcross(ctx, { member: 'beta@b', amount: '1' })
+    t.fail('a name before @ was taken')
+  } catch (err) {
+    t.is((err as LedgerError).code, 'BAD_INPUT', 'a member of another ledger is named by its key')
+  }
 })
