@@ -37,6 +37,8 @@ export interface BenchParams {
     idleMs: number
     /** Hyperswarm maxPeers of each node (null: Hyperswarm's default, 64). */
     maxPeers: number | null
+    /** Admit every member in one go instead of one after another. */
+    admitTogether: boolean
   }
   /** Recovery: 5 nodes, 3 indexers; `payments` per node per stage; a stage not confirmed within `timeoutMs` counts as stalled. */
   recovery: { payments: number; timeoutMs: number }

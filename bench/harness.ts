@@ -54,6 +54,7 @@ export interface BenchOptions {
   networkIdleMs?: number
   networkAckIntervalMs?: number
   networkMaxPeers?: number | null
+  networkAdmitTogether?: boolean
 }
 
 export interface BenchResult {
@@ -103,7 +104,8 @@ export function resolveParams(o: BenchOptions): BenchParams {
       // A full mesh without a cap; with one, whom a node ends up connected to is up to Hyperswarm.
       meshPeers: o.networkMaxPeers ? 2 : Infinity,
       idleMs: o.networkIdleMs ?? (quick ? 5000 : 10_000),
-      maxPeers: o.networkMaxPeers ?? null
+      maxPeers: o.networkMaxPeers ?? null,
+      admitTogether: o.networkAdmitTogether ?? false
     },
     // Uses the network phase's ack interval (the Ledger's default, 1 s).
     recovery: { payments: quick ? 10 : 20, timeoutMs: 180_000 }
@@ -173,7 +175,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
       targets: judgeTargets(partial),
       converged: (convergence ?? []).every((c) => c.converged),
       profile: opts.profile ? readProfiles(opts.profile, spawned.map((n) => n.label)) : null,
-      notes: notes(params, audit, catchup, convergence)
+      notes: [...notes(params, audit, catchup, convergence), ...networkNotes(network)]
     }
   } finally {
     // Phases close their nodes; this only ends any that a failure left running.
@@ -209,6 +211,17 @@ function notes(params: BenchParams, audit: BenchReport['audit'], catchup: BenchR
   if (audit && !audit.available) out.push(`audit figure missing: ${audit.reason}.`)
   for (const c of convergence ?? []) if (c.stalledRuns) out.push(`with ${c.peers} peers, quorum confirmation stalled in ${c.stalledRuns} of ${c.equal.runs.length} runs (the peers agreed, but their signed length stopped short; see stalls in the JSON).`)
   for (const c of catchup ?? []) if (!c.fastForwarded) out.push(`at ${c.entries} entries a joining peer did not fast-forward in every run; its "fast-forward" time is a replay.`)
+  return out
+}
+
+function networkNotes(network: BenchReport['network']): string[] {
+  const out: string[] = []
+  for (const n of network ?? []) {
+    for (const [what, l] of [['steady', n.steady], ['burst', n.burst]] as const) {
+      if (l.notApplied || l.notConfirmed) out.push(`network, ${n.nodes} nodes, ${n.indexers} indexers, ${what}: ${l.notApplied} of ${l.payments} payments not applied and ${l.notConfirmed} not confirmed on every node in time (a write that timed out on its own node counts as not applied).`)
+    }
+    if (n.load.start > 4) out.push(`network, ${n.nodes} nodes: load average ${n.load.start}-${n.load.end} on ${os.cpus().length} cores during the run; its figures include waiting for the CPU.`)
+  }
   return out
 }
 

@@ -105,11 +105,12 @@ export interface AuditResult {
 export interface PayResult {
   /** The paying member's account (hex) and the entry's seq: other nodes report per-author seqs. */
   account: string
+  /** -1 when the write timed out before it applied on the paying node (then `appliedAt` is null). */
   seq: number
   /** Just before `Ledger.transfer` was called. */
   calledAt: number
   /** When the write resolved: applied to the paying node's own view. */
-  appliedAt: number
+  appliedAt: number | null
 }
 
 /** A node's CPU time and memory now (process.cpuUsage, process.memoryUsage, resourceUsage). */
@@ -122,6 +123,8 @@ export interface Usage {
   heapUsedBytes: number
   /** Swarm connections now (0 before join). */
   peers: number
+  /** RocksDB's counters since the store opened (read and write batches, keys), when reachable. */
+  storage: { readBatches: number; gets: number; writeBatches: number; puts: number } | null
 }
 
 /**

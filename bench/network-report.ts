@@ -46,13 +46,13 @@ function latencyCells(l: LatencyFigures): string {
 }
 
 /** The network table: one row per node and indexer count. */
-export function networkMarkdown(network: NetworkFigures[] | null, config: { payments: number; rate: number; ackIntervalMs: number; maxPeers: number | null }): string[] {
+export function networkMarkdown(network: NetworkFigures[] | null, config: { payments: number; rate: number; ackIntervalMs: number; maxPeers: number | null; admitTogether: boolean }): string[] {
   if (!network || network.length === 0) return []
   const lines: string[] = []
   lines.push('')
   lines.push(
     `Network: every node its own process, store and swarm on the loopback DHT (all sharing this machine's cores); ackInterval ${fmt(config.ackIntervalMs)} ms; ` +
-      `${config.payments} payments at ${config.rate}/s from rotating payers, then a burst of one payment per node; maxPeers ${config.maxPeers ?? "Hyperswarm's default"}. ` +
+      `${config.payments} payments at ${config.rate}/s from rotating payers, then a burst of one payment per node; maxPeers ${config.maxPeers ?? "Hyperswarm's default"}; members admitted ${config.admitTogether ? 'all at once' : 'one after another'}. ` +
       'Latencies from the call on the paying node until applied (confirmed) on every node, p50 / p95 in seconds. CPU per node: the median over the nodes; CPU per entry is from the first payment until all were confirmed, and in brackets less the idle CPU over as long; idle CPU with the max in brackets.'
   )
   lines.push('')

@@ -4,6 +4,7 @@
  * Started by node-handle.ts with `child_process.fork(node.js, [JSON NodeInit])`.
  */
 import fs from 'fs'
+import inspector from 'inspector'
 import path from 'path'
 import { Ledger, LedgerError, Replicator, fromHex, generateKeyPair, toHex } from '../src/index.js'
 import { packEntries, sealEntry, type Entry } from '../protocol/index.js'
@@ -284,7 +285,13 @@ const handlers: Handlers = {
 
   async admit(a) {
     const l = requireLedger()
-    // Concurrent admits share one group commit.
+    // Concurrent admits share one group commit. On a machine this busy the local apply can take
+    // longer than a write waits for it (TIMEOUT): the entry is appended and applies later, and the
+    // caller waits for the member anyway (waitMember).
+    const timedOut = (err: unknown) => {
+      if (err instanceof LedgerError && err.code === 'TIMEOUT') return
+      throw err
+    }
     await Promise.all(
       a.members.map((m) =>
         l.admit({
@@ -292,7 +299,7 @@ const handlers: Handlers = {
           writer: m.writer ? fromHex(m.writer) : generateKeyPair().publicKey,
           name: m.name,
           indexer: m.indexer ?? false
-        })
+        }).catch(timedOut)
       )
     )
     return { entries: (await l.meta())?.entries ?? 0 }
@@ -473,13 +480,19 @@ const handlers: Handlers = {
   async pay(a) {
     const l = requireLedger()
     const calledAt = now()
-    const receipt = await l.transfer(a.payee, a.amount, { memo: 'network bench' })
-    const appliedAt = now()
-    return { account: l.account, seq: receipt.record.seq, calledAt, appliedAt }
+    try {
+      const receipt = await l.transfer(a.payee, a.amount, { memo: 'network bench' })
+      return { account: l.account, seq: receipt.record.seq, calledAt, appliedAt: now() }
+    } catch (err) {
+      // Not applied even here within the write's wait: reported, and counted as never applied.
+      if (err instanceof LedgerError && err.code === 'TIMEOUT') return { account: l.account, seq: -1, calledAt, appliedAt: null }
+      throw err
+    }
   },
 
   async track(a) {
     const l = requireLedger()
+    await windowProfile(a.on)
     tracking = a.on
     if (trackTimer) clearInterval(trackTimer)
     trackTimer = a.on ? setInterval(onTrack, WATCH_POLL_MS) : null
@@ -491,7 +504,10 @@ const handlers: Handlers = {
   async cpu() {
     const u = process.cpuUsage()
     const m = process.memoryUsage()
-    return { at: now(), cpuMs: (u.user + u.system) / 1000, rssBytes: m.rss, maxRssBytes: maxRssBytes(), heapUsedBytes: m.heapUsed, peers: replicator?.peers ?? 0 }
+    // RocksDB's own counters (Corestore storage -> RocksDB state): reads and writes per entry.
+    const stats = (ledger?.store as any)?.storage?.db?._state?.stats ?? null
+    const storage = stats ? { readBatches: stats.readBatches, gets: stats.gets, writeBatches: stats.writeBatches, puts: stats.puts } : null
+    return { at: now(), cpuMs: (u.user + u.system) / 1000, rssBytes: m.rss, maxRssBytes: maxRssBytes(), heapUsedBytes: m.heapUsed, peers: replicator?.peers ?? 0, storage }
   },
 
   async usage() {
@@ -507,6 +523,30 @@ const handlers: Handlers = {
     if (ledger) await ledger.close()
     fs.rmSync(init.dir, { recursive: true, force: true })
     return { maxRssBytes: maxRssBytes() }
+  }
+}
+
+/**
+ * With TALLY_BENCH_WINDOW_PROFILE=DIR, a CPU profile of only the time this node was tracked (the
+ * network phase's payments), as DIR/<label>.window.cpuprofile: where the cost per entry goes,
+ * without start-up and admissions.
+ */
+let profiler: inspector.Session | null = null
+async function windowProfile(on: boolean): Promise<void> {
+  const dir = process.env.TALLY_BENCH_WINDOW_PROFILE
+  if (!dir) return
+  const post = (method: string, params?: object) => new Promise<any>((resolve, reject) => profiler!.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))))
+  if (on && profiler === null) {
+    profiler = new inspector.Session()
+    profiler.connect()
+    await post('Profiler.enable')
+    await post('Profiler.start')
+  } else if (!on && profiler !== null) {
+    const { profile } = await post('Profiler.stop')
+    profiler.disconnect()
+    profiler = null
+    fs.mkdirSync(dir, { recursive: true })
+    fs.writeFileSync(path.join(dir, init.label.replace(/[^a-zA-Z0-9._-]+/g, '_') + '.window.cpuprofile'), JSON.stringify(profile))
   }
 }
 

@@ -23,6 +23,7 @@ const HELP = `Usage: npm run bench -- [flags]
   --rate R           network phase: steady payments per second across the network (default 3)
   --ack-interval MS  network phase: Autobase ack interval (default 1000, the Ledger's default)
   --max-peers N      network phase: Hyperswarm maxPeers per node (default: Hyperswarm's, 64)
+  --admit-together   network phase: admit every member at once instead of one after another
   --verbose          show the node processes' output
   --help             this text
 
@@ -104,6 +105,9 @@ export function parseArgs(argv: string[]): BenchOptions & { help?: boolean } {
         break
       case '--max-peers':
         o.networkMaxPeers = int(value(i++, flag), flag)
+        break
+      case '--admit-together':
+        o.networkAdmitTogether = true
         break
       case '--verbose':
         o.verbose = true

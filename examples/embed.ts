@@ -36,7 +36,7 @@ export async function main(log: (line: string) => void = console.log): Promise<{
   s1.pipe(s2).pipe(s1)
 
   await alpha.admit({ account: betaKeys.publicKey, writer: beta.writerKey, name: 'beta' })
-  while (!beta.writable || (await beta.self().catch(() => null)) === null) await beta.update()
+  await beta.waitWritable({ timeoutMs: 30_000 }) // until beta has synced its admission and may write
 
   await beta.transfer('alpha', 120_00n, { memo: 'web design, March' })
   const inv = await alpha.invoice('beta', 30_00n, { memo: 'hosting' })

@@ -14,9 +14,11 @@ import * as K from './view-keys.js'
  * nothing else; so does hex of 8 or more digits, as a unique account prefix (no name can be
  * such hex: protocol/names.ts). Anything else is a name (compared by skeleton: case, accents
  * and look-alike letters ignored), or a unique prefix of a name or an account.
- * Throws UNKNOWN_MEMBER or AMBIGUOUS_MEMBER listing the candidates.
+ * Throws UNKNOWN_MEMBER or AMBIGUOUS_MEMBER listing the candidates, and NOT_SYNCED before the genesis is here.
  */
 export async function findMember(view: Hyperbee, reader: BeeReaderStore, query: string | Uint8Array): Promise<Member> {
+  // Before the genesis arrives no member is known here: that is "not synced", not "no such member".
+  if ((await reader.getMeta()) === null) throw LedgerError.NOT_SYNCED('this node has not synced the ledger yet (no genesis here), so it knows no members: wait for it (`ledger.waitWritable()`)')
   if (typeof query !== 'string') {
     const account = toHex(keyBytes(query, 'account'))
     const m = await reader.getMember(account)

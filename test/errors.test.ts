@@ -34,6 +34,9 @@ test('errors - NOT_SYNCED: no genesis here yet', async (t) => {
   const b = await openPeer(t, a.ledger, 'beta')
   await failsWith(t, b.ledger.self(), 'NOT_SYNCED')
   await failsWith(t, b.ledger.admit({ account: generateKeyPair().publicKey, writer: generateKeyPair().publicKey, name: 'x' }), 'NOT_SYNCED')
+  // The README's mistake in issue 15: paying a member before the ledger synced said UNKNOWN_MEMBER, "members: none".
+  await failsWith(t, b.ledger.transfer('alpha', 1n), 'NOT_SYNCED')
+  await failsWith(t, b.ledger.balance('alpha'), 'NOT_SYNCED')
 })
 
 test('errors - NOT_MEMBER and NOT_WRITABLE: synced but not admitted', async (t) => {

@@ -30,3 +30,44 @@ test('swarm - parseBootstrap reads host:port lists and refuses typos', async (t)
   await t.exception(async () => parseBootstrap('localhost'), /HOST:PORT/)
   await t.exception(async () => parseBootstrap('h:99999'), /HOST:PORT/)
 })
+
+test('swarm - with maxPeers 1 each node dials one peer, and entries still reach every node through the others', { timeout: 180_000 }, async (t) => {
+  const testnet = await createTestnet(3)
+  t.teardown(() => testnet.destroy(), { order: 60 })
+  const a = await createPeer(t, 'alpha')
+  const others = [await openPeer(t, a.ledger, 'beta'), await openPeer(t, a.ledger, 'gamma'), await openPeer(t, a.ledger, 'delta')]
+  const replicators: Replicator[] = []
+  // One after another, as nodes come up: each later one dials one of those already there.
+  for (const p of [a, ...others]) {
+    const r = new Replicator(p.ledger, { dht: testnet.createNode(), maxPeers: 1 })
+    t.teardown(() => r.close(), { order: 0 })
+    await r.join()
+    if (replicators.length > 0) await r.waitForPeers(1, 60_000)
+    replicators.push(r)
+  }
+  t.comment(`connected: ${replicators.map((r) => r.peers).join(', ')}`)
+  await a.ledger.admit({ account: others[0].identity.publicKey, writer: others[0].ledger.writerKey, name: 'beta' })
+  await a.ledger.admit({ account: others[1].identity.publicKey, writer: others[1].ledger.writerKey, name: 'gamma' })
+  await a.ledger.admit({ account: others[2].identity.publicKey, writer: others[2].ledger.writerKey, name: 'delta' })
+  for (const p of others) await until(async () => p.ledger.writable && (await p.ledger.self().catch(() => null)) !== null, `${p.name} admitted`, () => p.ledger.update(), 60_000)
+  t.comment('admitted')
+  await others[2].ledger.transfer('beta', 5_00n)
+  await others[0].ledger.transfer('gamma', 2_00n)
+  await converge([a.ledger, ...others.map((p) => p.ledger)], 90_000)
+  t.is((await others[0].ledger.balance('beta')).balance, 3_00n, 'beta got delta\'s payment and paid gamma')
+  const connections = replicators.reduce((sum, r) => sum + r.peers, 0) / 2
+  t.ok(connections < 6, `fewer connections than a full mesh of 4 (6): ${connections}`)
+  t.is(replicators[3].peers, 1, 'the last node dialled one peer and no one dialled it')
+})
+
+test('swarm - maxPeers must be a whole number of at least 1', async (t) => {
+  const a = await createPeer(t, 'alpha')
+  for (const bad of [0, -1, 1.5, NaN]) {
+    try {
+      new Replicator(a.ledger, { bootstrap: [{ host: '127.0.0.1', port: 1 }], maxPeers: bad })
+      t.fail(`maxPeers ${bad} accepted`)
+    } catch (err: any) {
+      t.is(err.code, 'BAD_INPUT', `maxPeers ${bad}: BAD_INPUT`)
+    }
+  }
+})
