@@ -65,10 +65,10 @@ export interface GovernanceHost {
 
 function keyArg(key: Uint8Array | string, what: string): Uint8Array {
   if (typeof key !== 'string') {
-    if (key.byteLength !== 32) throw new LedgerError('BAD_INPUT', `${what} key must be 32 bytes`)
+    if (key.byteLength !== 32) throw LedgerError.BAD_INPUT(`${what} key must be 32 bytes`)
     return key
   }
-  if (!/^[0-9a-f]{64}$/i.test(key)) throw new LedgerError('BAD_INPUT', `${what} key must be 64 hex characters`)
+  if (!/^[0-9a-f]{64}$/i.test(key)) throw LedgerError.BAD_INPUT(`${what} key must be 64 hex characters`)
   return fromHex(key.toLowerCase())
 }
 
@@ -76,7 +76,7 @@ const ACTIONS: ReadonlySet<ActionName> = new Set(['admit', 'limits', 'suspend', 
 
 /** The wire action for a friendly proposal; checks arguments, finds members. */
 export async function proposalAction(host: GovernanceHost, input: ProposalInput, defaults: { creditLimit: bigint; maxBalance: bigint | null }): Promise<ProposalAction> {
-  if (!input || !ACTIONS.has(input.action)) throw new LedgerError('BAD_INPUT', `unknown proposal action ${JSON.stringify((input as any)?.action)}; one of ${[...ACTIONS].join(', ')}`)
+  if (!input || !ACTIONS.has(input.action)) throw LedgerError.BAD_INPUT(`unknown proposal action ${JSON.stringify((input as any)?.action)}; one of ${[...ACTIONS].join(', ')}`)
   switch (input.action) {
     case 'admit':
       return {
@@ -103,7 +103,7 @@ export async function proposalAction(host: GovernanceHost, input: ProposalInput,
 /** Finds a proposal by id or unique id prefix. */
 export async function findProposal(view: Hyperbee, query: string): Promise<Proposal> {
   const q = String(query).trim().toLowerCase()
-  if (!/^[0-9a-f]{4,64}$/.test(q)) throw new LedgerError('BAD_INPUT', `not a proposal id: ${JSON.stringify(query)} (hex, at least 4 characters)`)
+  if (!/^[0-9a-f]{4,64}$/.test(q)) throw LedgerError.BAD_INPUT(`not a proposal id: ${JSON.stringify(query)} (hex, at least 4 characters)`)
   const found: Proposal[] = []
   for await (const node of view.createReadStream(K.prefixRange(K.proposalKey(q as Hex)), { limit: 2 })) found.push(proposalFromJson(node.value))
   if (found.length === 0) throw LedgerError.UNKNOWN_PROPOSAL(`no proposal ${q}`)

@@ -509,7 +509,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
 
   /** Votes yes or no on an open proposal (id or unique prefix); a later vote replaces this one until the decision. */
   async vote(id: string, choice: 'yes' | 'no' | boolean, opts: { memo?: string } = {}): Promise<Receipt> {
-    if (choice !== 'yes' && choice !== 'no' && typeof choice !== 'boolean') throw new LedgerError('BAD_INPUT', `a vote is yes or no, not ${JSON.stringify(choice)}`)
+    if (choice !== 'yes' && choice !== 'no' && typeof choice !== 'boolean') throw LedgerError.BAD_INPUT(`a vote is yes or no, not ${JSON.stringify(choice)}`)
     const p = await findProposal(this.base.view, id)
     return this.write({ type: 'vote', proposal: fromHex(p.id), yes: choice === 'yes' || choice === true, memo: opts.memo ?? '' })
   }

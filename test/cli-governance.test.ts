@@ -38,7 +38,7 @@ async function refused(t: any, fn: () => Promise<unknown>, code: string, pattern
   }
 }
 
-test('cli governance - move to member decisions, propose, vote, object, withdraw, list; the audit lists the decisions', async (t) => {
+test('cli governance - move to member decisions, propose, vote, object, withdraw, list; the audit lists the decisions', { timeout: 180_000 }, async (t) => {
   const a = await createPeer(t, 'alpha')
   const b = await addMember(t, a, 'beta')
   const c = await addMember(t, a, 'gamma')

@@ -55,7 +55,7 @@ function interleave(lists: Act[][], shuffle: number[]): number[] {
   return bag
 }
 
-test('property - a decision is the same under any causal reordering when each member casts one vote', async (t) => {
+test('property - a decision is the same under any causal reordering when each member casts one vote', { timeout: 180_000 }, async (t) => {
   let runs = 0
   await fc.assert(
     fc.asyncProperty(
@@ -77,7 +77,7 @@ test('property - a decision is the same under any causal reordering when each me
   t.ok(runs >= 40)
 })
 
-test('property - with windows, every peer deciding the same linear order reaches the same state hash', async (t) => {
+test('property - with windows, every peer deciding the same linear order reaches the same state hash', { timeout: 180_000 }, async (t) => {
   await fc.assert(
     fc.asyncProperty(
       fc.constantFrom<DecisionMethod>('majority', 'no-objection', 'steward'),
@@ -95,7 +95,7 @@ test('property - with windows, every peer deciding the same linear order reaches
   t.pass()
 })
 
-test('property - no single member decides alone what the policy gives the members', async (t) => {
+test('property - no single member decides alone what the policy gives the members', { timeout: 180_000 }, async (t) => {
   await fc.assert(
     fc.asyncProperty(
       fc.constantFrom<DecisionMethod>('majority', 'no-objection'),
@@ -124,7 +124,7 @@ test('property - no single member decides alone what the policy gives the member
   t.pass()
 })
 
-test('property - suspended members never count: votes from them are refused and earlier ones drop out', async (t) => {
+test('property - suspended members never count: votes from them are refused and earlier ones drop out', { timeout: 180_000 }, async (t) => {
   await fc.assert(
     fc.asyncProperty(fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), async (yes) => {
       const { L, ms } = await membersLedger(NAMES, policyWith('majority'))

@@ -30,7 +30,7 @@ export async function ballot(ctx: NodeContext, type: BallotType, opts: BallotOpt
   let receipt
   if (type === 'vote') {
     const choice = String(opts.choice ?? '').toLowerCase()
-    if (choice !== 'yes' && choice !== 'no') throw new LedgerError('BAD_INPUT', `vote yes or no, got ${JSON.stringify(opts.choice ?? '')}`)
+    if (choice !== 'yes' && choice !== 'no') throw LedgerError.BAD_INPUT(`vote yes or no, got ${JSON.stringify(opts.choice ?? '')}`)
     receipt = await ctx.ledger.vote(p.id, choice, { memo: opts.reason ?? '' })
   } else if (type === 'object') receipt = await ctx.ledger.object(p.id, { reason: opts.reason ?? '' })
   else receipt = await ctx.ledger.withdraw(p.id)

@@ -53,10 +53,10 @@ export async function ledgerCreate(env: CliEnv, opts: LedgerCreateOpts): Promise
   ])
   const bootstrap = opts.bootstrap === undefined ? null : (parseBootstrap(opts.bootstrap), opts.bootstrap)
   const decisions = opts.decisions ?? 'steward'
-  if (decisions !== 'members' && decisions !== 'steward') throw new LedgerError('BAD_INPUT', `--decisions must be members or steward, got ${JSON.stringify(decisions)}`)
-  if (decisions === 'steward' && opts.objectionWindow !== undefined) throw new LedgerError('BAD_INPUT', '--objection-window needs --decisions members')
+  if (decisions !== 'members' && decisions !== 'steward') throw LedgerError.BAD_INPUT(`--decisions must be members or steward, got ${JSON.stringify(decisions)}`)
+  if (decisions === 'steward' && opts.objectionWindow !== undefined) throw LedgerError.BAD_INPUT('--objection-window needs --decisions members')
   const windowMs = decisions === 'steward' ? null : opts.objectionWindow === undefined ? 72 * 3_600_000 : durationArg(opts.objectionWindow, '--objection-window')
-  if (windowMs === 0) throw new LedgerError('BAD_INPUT', '--objection-window must be at least 1s')
+  if (windowMs === 0) throw LedgerError.BAD_INPUT('--objection-window must be at least 1s')
   const identity = await loadIdentity(env.dir.identityFile)
   if (await env.dir.hasLedger()) throw LedgerError.LEDGER_EXISTS(`${env.dir.root} already has a ledger; use another --dir for another ledger`)
   const store = await openStore(env.dir.storeDir)

@@ -34,12 +34,12 @@ export async function propose(ctx: NodeContext, opts: ProposeOpts): Promise<Prop
   assertWriter(ctx)
   const meta = await ledgerMeta(ctx.ledger)
   const action = String(opts.action ?? '') as ActionName
-  if (!ACTIONS.includes(action)) throw new LedgerError('BAD_INPUT', `propose what? one of ${ACTIONS.join(', ')}; got ${JSON.stringify(opts.action ?? '')}`)
+  if (!ACTIONS.includes(action)) throw LedgerError.BAD_INPUT(`propose what? one of ${ACTIONS.join(', ')}; got ${JSON.stringify(opts.action ?? '')}`)
   const target = opts.target === undefined ? '' : String(opts.target)
   let input: ProposalInput
   if (action === 'admit') {
-    if (!target) throw new LedgerError('BAD_INPUT', 'propose admit needs the new member\'s NAME (invites normally propose admits: `tally invite`)')
-    if (!opts.account || !opts.writer) throw new LedgerError('BAD_INPUT', 'propose admit needs --account KEY and --writer KEY (both 64 hex characters)')
+    if (!target) throw LedgerError.BAD_INPUT('propose admit needs the new member\'s NAME (invites normally propose admits: `tally invite`)')
+    if (!opts.account || !opts.writer) throw LedgerError.BAD_INPUT('propose admit needs --account KEY and --writer KEY (both 64 hex characters)')
     input = {
       action,
       name: target,
@@ -51,9 +51,9 @@ export async function propose(ctx: NodeContext, opts: ProposeOpts): Promise<Prop
   } else if (action === 'policy') {
     input = { action, policy: policyArg(opts) }
   } else {
-    if (!target) throw new LedgerError('BAD_INPUT', `propose ${action} needs a MEMBER (name or account key prefix)`)
+    if (!target) throw LedgerError.BAD_INPUT(`propose ${action} needs a MEMBER (name or account key prefix)`)
     if (action === 'limits') {
-      if (opts.creditLimit === undefined) throw new LedgerError('BAD_INPUT', 'propose limits needs --credit-limit AMOUNT')
+      if (opts.creditLimit === undefined) throw LedgerError.BAD_INPUT('propose limits needs --credit-limit AMOUNT')
       const m = await ctx.ledger.findMember(target)
       const maxBalance = opts.maxBalance === undefined ? m.maxBalance : opts.maxBalance === 'none' ? null : amountArg(opts.maxBalance, meta, '--max-balance')
       input = { action, member: m.account, creditLimit: amountArg(opts.creditLimit, meta, '--credit-limit'), maxBalance }
@@ -67,9 +67,9 @@ export async function propose(ctx: NodeContext, opts: ProposeOpts): Promise<Prop
 /** --decisions members|steward, --window DURATION, --rate N: the policy a `propose policy` asks for. */
 export function policyArg(opts: { decisions?: string; window?: string; rate?: string }): Policy {
   const decisions = opts.decisions ?? 'members'
-  if (decisions !== 'members' && decisions !== 'steward') throw new LedgerError('BAD_INPUT', `--decisions must be members or steward, got ${JSON.stringify(decisions)}`)
+  if (decisions !== 'members' && decisions !== 'steward') throw LedgerError.BAD_INPUT(`--decisions must be members or steward, got ${JSON.stringify(decisions)}`)
   const windowMs = opts.window === undefined ? undefined : durationArg(opts.window, '--window')
-  if (windowMs === 0) throw new LedgerError('BAD_INPUT', '--window must be at least 1s')
+  if (windowMs === 0) throw LedgerError.BAD_INPUT('--window must be at least 1s')
   const ratePerHour = opts.rate === undefined ? 0 : countArg(opts.rate, '--rate', 0, 1_000_000)
   if (decisions === 'steward') return { ...stewardPolicy(), ratePerHour }
   return membersPolicy({ windowMs, ratePerHour })
