@@ -138,7 +138,8 @@ const role = {
   }
 }
 
-export const key = c.fixed32
+/** 32-byte keys. Typed out, so the published declarations name no compact-encoding type it does not export. */
+export const key: { preencode(state: State, k: Uint8Array): void; encode(state: State, k: Uint8Array): void; decode(state: State): Uint8Array } = c.fixed32
 
 /** The body fields of each type, in wire order. */
 function body(state: State, e: Entry, op: 'preencode' | 'encode'): void {
