@@ -21,6 +21,7 @@ import {
 import type { Entry, EntryType, Role, SignedEntry } from './types.js'
 import { assertNever } from './types.js'
 import { decodeGovernanceBody, governanceBody, isGovernanceEntry, isGovernanceType } from './governance-codec.js'
+import { decodeFederationBody, federationBody, isFederationEntry, isFederationType } from './federation-codec.js'
 
 /** Wire numbers of entry types. Never reuse a number. */
 export const TYPE_CODES: Record<EntryType, number> = {
@@ -39,7 +40,11 @@ export const TYPE_CODES: Record<EntryType, number> = {
   vote: 13,
   object: 14,
   withdraw: 15,
-  tick: 16
+  tick: 16,
+  link: 20,
+  hold: 21,
+  fulfil: 22,
+  release: 23
 }
 const TYPE_NAMES = new Map<number, EntryType>(Object.entries(TYPE_CODES).map(([k, v]) => [v, k as EntryType]))
 
@@ -182,6 +187,7 @@ function body(state: State, e: Entry, op: 'preencode' | 'encode'): void {
       return
     default:
       if (isGovernanceEntry(e)) return governanceBody(state, e, op)
+      if (isFederationEntry(e)) return federationBody(state, e, op)
       assertNever(e)
   }
 }
@@ -224,6 +230,7 @@ function decodeBody(state: State, type: EntryType): Record<string, unknown> {
       return {}
     default:
       if (isGovernanceType(type)) return decodeGovernanceBody(state, type)
+      if (isFederationType(type)) return decodeFederationBody(state, type)
       return assertNever(type)
   }
 }

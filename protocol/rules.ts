@@ -6,6 +6,8 @@
 import { AMOUNT_MAX, WRITER_JUNK_MAX } from './constants.js'
 import { toHex } from './hex.js'
 import { checkName, nameSkeleton } from './names.js'
+import { decideFederation, SUSPENDED_MAY } from './federation.js'
+import { isFederationEntry } from './federation-codec.js'
 import type {
   Entry,
   Hex,
@@ -50,6 +52,13 @@ export function lookups(entry: Entry): Lookups {
       return { ...none, invoice: toHex(entry.invoice) }
     case 'leave':
       return none
+    case 'link':
+      return { ...none, link: { bridge: toHex(entry.author), ledger: toHex(entry.ledger) } }
+    case 'hold':
+      return { ...none, counterparty: toHex(entry.payee), link: { bridge: toHex(entry.bridge), ledger: toHex(entry.ledger) } }
+    case 'fulfil':
+    case 'release':
+      return { ...none, hold: toHex(entry.hold) }
     default:
       return assertNever(entry)
   }
@@ -60,6 +69,14 @@ export function counterpartyOf(entry: Entry, invoice: Invoice | null): Hex | nul
   if (entry.type === 'accept' || entry.type === 'decline') return invoice ? invoice.payee : null
   if (entry.type === 'cancel') return invoice ? invoice.payer : null
   return lookups(entry).counterparty
+}
+
+/** For fulfil and release the counterparty is the other party of the hold, known once the hold is read. */
+export function holdCounterparty(author: Hex, hold: { payer: Hex; payee: Hex } | null): Hex | null {
+  if (hold === null) return null
+  if (author === hold.payee) return hold.payer
+  if (author === hold.payer) return hold.payee
+  return null
 }
 
 /** Names are unique by skeleton (protocol/names.ts): case, accents and look-alike letters of other scripts ignored. */
@@ -161,6 +178,10 @@ function decide(input: RuleInput, entry: Exclude<Entry, { type: 'genesis' }>, au
     return reject('author_not_active', `${author.name} is ${author.status}`)
   }
   if (isGovernanceEntry(entry)) return decideGovernance(input, entry, author)
+  if (isFederationEntry(entry)) {
+    if (author.status === 'suspended' && !SUSPENDED_MAY.has(entry.type)) return reject('author_not_active', `${author.name} is ${author.status}`)
+    return decideFederation(input, entry, author)
+  }
   // The 0.1 entries a steward writes directly, for kinds the policy gives the members.
   const kind = directKind(entry.type)
   if (kind !== null && policyOf(input.gov).rules[kind].method !== 'steward') {
@@ -186,7 +207,7 @@ function decide(input: RuleInput, entry: Exclude<Entry, { type: 'genesis' }>, au
     case 'leave':
       return leave(author)
     default:
-      return assertNever(entry)
+      return assertNever(entry as never)
   }
 }
 

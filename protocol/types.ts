@@ -4,6 +4,7 @@
  */
 import type { GovernanceEntry, GovState, Proposal } from './governance-types.js'
 import type { Policy } from './policy.js'
+import type { FederationEntry, Hold, Link } from './federation-types.js'
 
 /** Lower-case hex of a 32-byte key or hash. Branded so an id is never mistaken for a name. */
 export type Hex = string & { readonly __brand: 'Hex' }
@@ -31,6 +32,10 @@ export type EntryType =
   | 'object'
   | 'withdraw'
   | 'tick'
+  | 'link'
+  | 'hold'
+  | 'fulfil'
+  | 'release'
 
 /** Role of a member: stewards admit members and set limits. */
 export type Role = 'member' | 'steward'
@@ -140,6 +145,7 @@ export type Entry =
   | SuspendEntry
   | LeaveEntry
   | GovernanceEntry
+  | FederationEntry
 
 /** An entry with the author's signature over its signing bytes. */
 export type SignedEntry = Entry & { signature: Uint8Array }
@@ -239,6 +245,19 @@ export type RejectCode =
   | 'proposal_closed'
   | 'not_proposer'
   | 'rate_limited'
+  | 'self_link'
+  | 'bad_rate'
+  | 'unknown_link'
+  | 'not_link_party'
+  | 'over_capacity'
+  | 'too_many_holds'
+  | 'unknown_hold'
+  | 'not_hold_payee'
+  | 'not_hold_party'
+  | 'hold_closed'
+  | 'hold_expired'
+  | 'hold_not_expired'
+  | 'wrong_preimage'
 
 /** A rejection with its code and, for an overspend, what was available. */
 export interface Rejection {
@@ -268,6 +287,10 @@ export interface Effect {
   proposal?: Proposal
   /** A new policy (the charter). */
   policy?: Policy
+  /** A link announced or changed, or whose held sum moved (federation). */
+  link?: Link
+  /** A hold created or closed (federation). */
+  hold?: Hold
   /** Chained into the state hash after the members (governance entries: what they did). */
   note?: string
 }
@@ -299,6 +322,18 @@ export interface RuleInput {
   proposal?: Proposal | null
   /** The entry's log position (meta.entries before it). */
   position?: number
+  /** For federation entries: the author's clock after this entry (time.ts). */
+  clock?: number
+  /** For federation entries: the number of active members. */
+  active?: number
+  /** For a hold: the link it names; for fulfil and release: the hold's link. */
+  link?: Link | null
+  /** For fulfil and release: the hold it names. */
+  hold?: Hold | null
+  /** For fulfil and release: the current records of members whose witness of the hold's period has passed. */
+  witnesses?: Member[]
+  /** For a hold: how many holds are open. */
+  openHolds?: number
 }
 
 /** Keys the caller must look up before calling the rules. */
@@ -309,6 +344,10 @@ export interface Lookups {
   writer: Hex | null
   /** The proposal a vote, objection or withdrawal names. */
   proposal?: Hex | null
+  /** For a hold: the link it names (bridge and other ledger). */
+  link?: { bridge: Hex; ledger: Hex } | null
+  /** For fulfil and release: the hold it names. */
+  hold?: Hex | null
 }
 
 export function assertNever(x: never): never {

@@ -33,6 +33,7 @@ import type { StateStore } from './state-store.js'
 import { ruleInput } from './rule-input.js'
 import { VerifiedSet } from './verified-set.js'
 import { GovTx, type WriterCall } from './governance-apply.js'
+import { applyFederation } from './federation-apply.js'
 
 /** Where a block came from. */
 export interface BlockContext {
@@ -233,6 +234,8 @@ async function finish(
   // Every authenticated entry moves its author's clock, which may close a window; then open proposals are settled.
   const author = entry && (outcome.ok || outcome.author) ? await store.getMember(toHex(entry.author)) : null
   if (author !== null && author.writer === ctx.writer) await tx.witness(author)
+  // Links and holds are written, then the author's time witnesses the open holds' periods (SPEC.md §12).
+  await applyFederation(store, outcome, author !== null && author.writer === ctx.writer ? author : null)
   const settled = await tx.settle(record.index, stateHash)
   decisions.push(...settled.decisions)
   if (decisions.length > 0) record.decisions = decisions
@@ -289,6 +292,15 @@ function moneyFields(entry: Entry | null, outcome: Outcome, invoice: Invoice | n
     case 'set-limits':
     case 'suspend':
       return { account: toHex(entry.account) }
+    case 'hold':
+      return { payer: author, payee: toHex(entry.payee), amount: entry.amount.toString(), ...(outcome.ok ? { hold: outcome.hold!.id } : {}) }
+    case 'fulfil':
+    case 'release':
+      return outcome.ok && outcome.hold
+        ? { payer: outcome.hold.payer, payee: outcome.hold.payee, amount: outcome.hold.amount.toString(), hold: outcome.hold.id }
+        : { hold: toHex(entry.hold) }
+    case 'link':
+      return { account: toHex(entry.ledger) }
     default:
       return {}
   }

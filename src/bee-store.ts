@@ -5,7 +5,8 @@
  * payments among eight members writes each member once, not 64 times, and 4-5 log chunks.
  */
 import type { BeeReader, HyperbeeBatch } from 'hyperbee'
-import type { GovState, Hex, Invoice, Member, Proposal } from '../protocol/index.js'
+import type { FedState, GovState, Hex, Hold, Invoice, Link, Member, Proposal } from '../protocol/index.js'
+import { holdFromJson, holdToJson, linkFromJson, linkToJson } from './federation-records.js'
 import { invoiceFromJson, invoiceToJson, memberFromJson, memberToJson, metaFromJson, metaToJson } from './records.js'
 import { govFromJson, govToJson, proposalFromJson, proposalToJson } from './governance-records.js'
 import type { EntryRecord, ViewMeta } from './records.js'
@@ -48,6 +49,29 @@ export class BeeReaderStore {
   async getProposal(id: Hex): Promise<Proposal | null> {
     const j = await this.read(K.proposalKey(id))
     return j && proposalFromJson(j)
+  }
+  async getLink(bridge: Hex, ledger: Hex): Promise<Link | null> {
+    const j = await this.read(K.linkKey(bridge, ledger))
+    return j && linkFromJson(j)
+  }
+  async getHold(id: Hex): Promise<Hold | null> {
+    const j = await this.read(K.holdKey(id))
+    return j && holdFromJson(j)
+  }
+  async getFed(): Promise<FedState> {
+    return (await this.read(K.FED_KEY)) ?? { open: [] }
+  }
+  /** Every member record (BeeStore adds the ones written in its apply). */
+  async listMembers(): Promise<Member[]> {
+    const out: Member[] = []
+    for await (const node of this.bee.createReadStream(K.prefixRange('acct/'))) out.push(memberFromJson(node.value))
+    return out
+  }
+  /** Every link this ledger knows, in key order. */
+  async listLinks(): Promise<Link[]> {
+    const out: Link[] = []
+    for await (const node of this.bee.createReadStream(K.prefixRange(K.LINK_PREFIX))) out.push(linkFromJson(node.value))
+    return out
   }
   async getEntry(index: number): Promise<EntryRecord | null> {
     const { chunk, offset } = K.logSlot(index)
@@ -109,7 +133,7 @@ export class BeeStore extends BeeReaderStore implements StateStore {
   async putProposal(proposal: Proposal): Promise<void> {
     await this.write(K.proposalKey(proposal.id), proposalToJson(proposal))
   }
-  async listMembers(): Promise<Member[]> {
+  override async listMembers(): Promise<Member[]> {
     const out = new Map<string, Member>()
     for await (const node of this.batch.createReadStream(K.prefixRange('acct/'))) out.set(node.key as string, memberFromJson(node.value))
     for (const [key, value] of this.cache) if (key.startsWith('acct/') && value) out.set(key, memberFromJson(value as any))
@@ -123,6 +147,15 @@ export class BeeStore extends BeeReaderStore implements StateStore {
     ;(await this.chunk<number>(K.historyKey(account, chunk), offset))[offset] = index
   }
 
+  async putLink(link: Link): Promise<void> {
+    await this.write(K.linkKey(link.bridge, link.ledger), linkToJson(link))
+  }
+  async putHold(hold: Hold): Promise<void> {
+    await this.write(K.holdKey(hold.id), holdToJson(hold))
+  }
+  async putFed(fed: FedState): Promise<void> {
+    await this.write(K.FED_KEY, fed)
+  }
   /** A chunk (log or history) to fill in place until flush; `offset` is the slot about to be set. */
   private async chunk<V>(key: string, offset: number): Promise<V[]> {
     if (this.dirty.has(key)) return this.cache.get(key) as V[]

@@ -20,6 +20,8 @@ export const ERROR_CODES = {
   AMBIGUOUS_INVOICE: { exit: 1, situation: 'an invoice id prefix matches several invoices' },
   UNKNOWN_PROPOSAL: { exit: 1, situation: 'no proposal has that id or id prefix' },
   AMBIGUOUS_PROPOSAL: { exit: 1, situation: 'a proposal id prefix matches several proposals' },
+  UNKNOWN_HOLD: { exit: 1, situation: 'no hold (conditional transfer) has that id or id prefix' },
+  AMBIGUOUS_HOLD: { exit: 1, situation: 'a hold id prefix matches several holds' },
   UNKNOWN_INVITE: { exit: 1, situation: 'no invite with that id in the invite book' },
   LEDGER_CLOSED: { exit: 1, situation: 'a call on a ledger after close() (or a write the close overtook)' },
   UPGRADE_NEEDED: { exit: 1, situation: 'a peer wrote an entry version this build cannot read' },
@@ -85,6 +87,8 @@ export class LedgerError extends Error {
   static AMBIGUOUS_INVOICE: Factory = (m, x) => new LedgerError('AMBIGUOUS_INVOICE', m, x)
   static UNKNOWN_PROPOSAL: Factory = (m, x) => new LedgerError('UNKNOWN_PROPOSAL', m, x)
   static AMBIGUOUS_PROPOSAL: Factory = (m, x) => new LedgerError('AMBIGUOUS_PROPOSAL', m, x)
+  static UNKNOWN_HOLD: Factory = (m, x) => new LedgerError('UNKNOWN_HOLD', m, x)
+  static AMBIGUOUS_HOLD: Factory = (m, x) => new LedgerError('AMBIGUOUS_HOLD', m, x)
   static UNKNOWN_INVITE: Factory = (m, x) => new LedgerError('UNKNOWN_INVITE', m, x)
   static LEDGER_CLOSED: Factory = (m, x) => new LedgerError('LEDGER_CLOSED', m, x)
   static UPGRADE_NEEDED: Factory = (m, x) => new LedgerError('UPGRADE_NEEDED', m, x)

@@ -21,6 +21,7 @@ import {
 import { BeeReaderStore } from './bee-store.js'
 import { LedgerError } from './errors.js'
 import { proposalFromJson } from './governance-records.js'
+import { nextHoldTick } from './federation-api.js'
 import * as K from './view-keys.js'
 import { keyBytes } from './member-lookup.js'
 
@@ -169,11 +170,12 @@ export async function policyView(view: Hyperbee): Promise<PolicyView> {
  */
 export async function nextTick(view: Hyperbee, account: Hex, now: number): Promise<number | null> {
   const gov = await readGov(view)
-  if (!gov || gov.open.length === 0) return null
   const reader = new BeeReaderStore(view)
   const self = await reader.getMember(account)
   if (!self || self.status !== 'active') return null
-  let next: number | null = null
+  // Open holds' periods are witnessed the same way (SPEC.md §12).
+  let next: number | null = await nextHoldTick(reader, self, now)
+  if (!gov || gov.open.length === 0) return next
   for (const id of gov.open) {
     const p = await reader.getProposal(id)
     if (!p) continue

@@ -16,6 +16,10 @@ import {
   toHex,
   AMOUNT_MAX,
   keyPairMatches,
+  conditionOf,
+  convert,
+  type Hold,
+  type Link,
   type EntryDraft,
   type Hex,
   type KeyPair,
@@ -38,6 +42,8 @@ import { Presence } from './presence.js'
 import { indexerSummary, type IndexerStatus } from './indexers.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import { ViewCache } from './view-cache.js'
+import { Claims } from './federation-agent.js'
+import { findHold, listHolds, listLinks, newPreimage, sealPreimage } from './federation-api.js'
 import { membersPolicy, type Decision, type Policy } from '../protocol/index.js'
 import {
   findProposal,
@@ -55,6 +61,8 @@ import {
 const DEFAULT_NAMESPACE = 'tally'
 const DEFAULT_ACK_INTERVAL_MS = 1000
 const DEFAULT_BATCH_MAX = 256
+/** A cross-ledger payment's period on the payer's ledger unless told (the bridge's hold gets half). */
+const DEFAULT_HOLD_MS = 10 * 60_000
 
 /** Options shared by creating, opening and joining a ledger. */
 export interface LedgerOptions {
@@ -78,6 +86,8 @@ export interface LedgerOptions {
   confirmNudge?: boolean
   /** Append a `tick` when this member's clock can witness an open proposal's window (default true; SPEC.md §11). */
   witness?: boolean
+  /** Fulfil holds toward this member whose preimage was sealed to it (default true; SPEC.md §12, src/federation-agent.ts). */
+  claim?: boolean
 }
 
 /** Everything `Ledger.create` needs beyond LedgerOptions. */
@@ -178,6 +188,8 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   private readonly witnessOn: boolean
   private witnessTimer: ReturnType<typeof setTimeout> | null = null
   private witnessing = false
+  /** Fulfils holds sealed to this member (src/federation-agent.ts); null when turned off. */
+  readonly claims: Claims | null
   /** Decisions already announced (a reorder can apply the same decision again). */
   private readonly announced = new Set<string>()
   /** Ticks this node has appended since open (for tests and monitoring). */
@@ -227,6 +239,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
             opts.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS
           )
     this.witnessOn = opts.witness ?? true
+    this.claims = opts.claim === false ? null : new Claims(this)
   }
 
   /**
@@ -326,6 +339,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
       this.on('update', () => this.scheduleWitness(0))
       this.scheduleWitness(0)
     }
+    this.claims?.start()
   }
 
   /**
@@ -433,6 +447,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     this.stopWatching()
     this.nudge?.stop()
     if (this.witnessTimer) clearTimeout(this.witnessTimer)
+    this.claims?.stop()
     try {
       await this.base.close()
     } finally {
@@ -538,6 +553,87 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   async transfer(payee: string | Uint8Array, amount: bigint, opts: { memo?: string } = {}): Promise<Receipt> {
     const m = await this.findMember(payee)
     return this.write({ type: 'transfer', payee: fromHex(m.account), amount: checkAmountArg(amount), memo: opts.memo ?? '' })
+  }
+
+  // ---- federation (protocol/SPEC.md §12; src/federation-api.ts, src/federation-bridge.ts) ----
+
+  /** Announces or changes this member's link to another ledger (its key); capacity 0 withdraws it. */
+  async link(ledger: Uint8Array | string, opts: { name: string; rate?: { rateNum: bigint; rateDen: bigint }; capacity: bigint; memo?: string }): Promise<Receipt> {
+    const rate = opts.rate ?? { rateNum: 1n, rateDen: 1n }
+    return this.write({ type: 'link', ledger: keyArg(ledger, 'ledger key'), name: opts.name, rateNum: rate.rateNum, rateDen: rate.rateDen, capacity: opts.capacity, memo: opts.memo ?? '' })
+  }
+
+  /** Every link this ledger knows, with its bridge. */
+  async links(): Promise<Link[]> {
+    await this.ready()
+    return listLinks(this.base.view)
+  }
+
+  /** Holds, oldest first; `open` keeps those still held. */
+  async holds(opts: { open?: boolean } = {}): Promise<Hold[]> {
+    await this.ready()
+    return listHolds(this.base.view, opts)
+  }
+
+  /** One hold by id or unique prefix. */
+  async getHold(id: string): Promise<Hold> {
+    await this.ready()
+    return findHold(this.base.view, id)
+  }
+
+  /** Holds `amount` toward `payee` on a link (low level: `payAcross` and the bridge build the arguments). */
+  async hold(payee: string | Uint8Array, amount: bigint, opts: { bridge: string | Uint8Array; ledger: Uint8Array | string; condition: Uint8Array; peer: Uint8Array; sealed: Uint8Array; expiresMs: number; memo?: string }): Promise<Receipt> {
+    const m = await this.findMember(payee)
+    const bridge = typeof opts.bridge === 'string' ? fromHex((await this.findMember(opts.bridge)).account) : opts.bridge
+    return this.write({
+      type: 'hold',
+      payee: fromHex(m.account),
+      amount: checkAmountArg(amount),
+      bridge,
+      ledger: keyArg(opts.ledger, 'ledger key'),
+      condition: opts.condition,
+      peer: opts.peer,
+      sealed: opts.sealed,
+      expiresMs: opts.expiresMs,
+      memo: opts.memo ?? ''
+    })
+  }
+
+  /** Fulfils a hold toward this member with its preimage: the held amount is paid to it. */
+  async fulfil(hold: string, preimage: Uint8Array): Promise<Receipt> {
+    const h = await this.getHold(hold)
+    return this.write({ type: 'fulfil', hold: fromHex(h.id), preimage })
+  }
+
+  /** Releases a hold: its payer's amount goes back (the payee at any time, the payer once its period passed). */
+  async release(hold: string): Promise<Receipt> {
+    const h = await this.getHold(hold)
+    return this.write({ type: 'release', hold: fromHex(h.id) })
+  }
+
+  /**
+   * Pays `payee` (an account key on the other ledger) through `bridge`'s link to that ledger: holds
+   * `amount` toward the bridge with a fresh condition whose preimage is sealed to the payee. The
+   * bridge's node carries it on; the payee's node fulfils; the bridge's fulfilment settles here.
+   */
+  async payAcross(opts: { bridge: string | Uint8Array; ledger: Uint8Array | string; payee: Uint8Array | string; amount: bigint; expiresMs?: number; memo?: string }): Promise<{ receipt: Receipt; condition: Hex; amountThere: bigint; link: Link }> {
+    const ledger = keyArg(opts.ledger, 'ledger key')
+    const payee = keyArg(opts.payee, 'payee account key')
+    const bridge = await this.findMember(opts.bridge)
+    const link = (await this.links()).find((l) => l.bridge === bridge.account && l.ledger === toHex(ledger) && l.status === 'active')
+    if (!link) throw LedgerError.REJECTED(`${bridge.name} has no link to ledger ${toHex(ledger).slice(0, 8)}`, { reject: 'unknown_link' })
+    const preimage = newPreimage()
+    const condition = conditionOf(preimage)
+    const receipt = await this.hold(fromHex(bridge.account), opts.amount, {
+      bridge: fromHex(bridge.account),
+      ledger,
+      condition,
+      peer: payee,
+      sealed: sealPreimage(preimage, payee),
+      expiresMs: opts.expiresMs ?? DEFAULT_HOLD_MS,
+      memo: opts.memo
+    })
+    return { receipt, condition: toHex(condition), amountThere: convert(opts.amount, link.rateNum, link.rateDen), link }
   }
 
   /** Asks `payer` for `amount` minor units; the invoice id is the receipt's id. */
@@ -761,6 +857,16 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   get commitStats(): { batches: number; blocks: number; pending: number } {
     return { batches: this.writer.commit.batches, blocks: this.writer.commit.blocks, pending: this.writer.commit.pending }
   }
+}
+
+/** A 32-byte key given as bytes or 64 hex digits. */
+function keyArg(key: Uint8Array | string, what: string): Uint8Array {
+  if (typeof key === 'string') {
+    if (!/^[0-9a-fA-F]{64}$/.test(key)) throw LedgerError.BAD_INPUT(`a ${what} is 64 hex digits, not ${JSON.stringify(key)}`)
+    return fromHex(key.toLowerCase())
+  }
+  if (!(key instanceof Uint8Array) || key.byteLength !== 32) throw LedgerError.BAD_INPUT(`a ${what} is 32 bytes`)
+  return key
 }
 
 function checkAmountArg(amount: bigint): bigint {

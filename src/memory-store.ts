@@ -2,7 +2,7 @@
  * Ledger state in memory: the auditor's replay target and the reference model in tests.
  * Same interface as the Hyperbee view, so the same pipeline decides every entry.
  */
-import type { GovState, Hex, Invoice, Member, Proposal } from '../protocol/index.js'
+import type { FedState, GovState, Hex, Hold, Invoice, Link, Member, Proposal } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import type { StateStore, WriterState } from './state-store.js'
 
@@ -18,6 +18,10 @@ export class MemoryStore implements StateStore {
   readonly writerStates = new Map<Hex, WriterState>()
   gov: GovState | null = null
   readonly proposals = new Map<Hex, Proposal>()
+  /** Federation: links keyed `bridge/ledger`, holds by id, open holds oldest first. */
+  readonly links = new Map<string, Link>()
+  readonly holds = new Map<Hex, Hold>()
+  fed: FedState = { open: [] }
 
   async getMeta() {
     return this.meta
@@ -74,6 +78,24 @@ export class MemoryStore implements StateStore {
   }
   async putProposal(proposal: Proposal) {
     this.proposals.set(proposal.id, proposal)
+  }
+  async getLink(bridge: Hex, ledger: Hex) {
+    return this.links.get(bridge + '/' + ledger) ?? null
+  }
+  async putLink(link: Link) {
+    this.links.set(link.bridge + '/' + link.ledger, link)
+  }
+  async getHold(id: Hex) {
+    return this.holds.get(id) ?? null
+  }
+  async putHold(hold: Hold) {
+    this.holds.set(hold.id, hold)
+  }
+  async getFed() {
+    return this.fed
+  }
+  async putFed(fed: FedState) {
+    this.fed = fed
   }
   async listMembers() {
     return [...this.members.values()]

@@ -63,6 +63,8 @@ export interface EntryRecord {
   /** For invoice replies: the invoice. For others naming an account: that account. */
   invoice: Hex | null
   account: Hex | null
+  /** For hold, fulfil and release: the hold (its id is the hold entry's). For a link, `account` is the other ledger. */
+  hold?: Hex
   /** State hash after this entry (and the decisions made at it). */
   stateHash: Hex
   /** Proposals decided at this position (absent when none). */

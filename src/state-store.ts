@@ -3,7 +3,7 @@
  * view (bee-store.ts, inside Autobase apply) and memory (memory-store.ts, for the auditor and
  * the reference model in tests). One pipeline, apply-block.ts, drives both.
  */
-import type { GovState, Hex, Invoice, Member, Proposal } from '../protocol/index.js'
+import type { FedState, GovState, Hex, Hold, Invoice, Link, Member, Proposal } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 
 /** Per writer core: the last block decided from it, and how many junk blocks it has appended. */
@@ -32,6 +32,13 @@ export interface StateStore {
   putWriterState(writer: Hex, state: WriterState): Promise<void>
   /** Adds the entry at log position `index` to a member's history, as its n-th entry. */
   putHistory(account: Hex, n: number, index: number): Promise<void>
+  /** Federation (SPEC.md §12): a link by bridge and other ledger, a hold by id, the open holds. */
+  getLink(bridge: Hex, ledger: Hex): Promise<Link | null>
+  putLink(link: Link): Promise<void>
+  getHold(id: Hex): Promise<Hold | null>
+  putHold(hold: Hold): Promise<void>
+  getFed(): Promise<FedState>
+  putFed(fed: FedState): Promise<void>
   /** Governance state (policy, open proposals, active count, indexers); null before it is first written. */
   getGov(): Promise<GovState | null>
   putGov(gov: GovState): Promise<void>

@@ -10,6 +10,13 @@ export const invoiceKey = (id: Hex) => 'inv/' + id
 export const GOV_KEY = 'gov'
 export const proposalKey = (id: Hex) => 'prop/' + id
 export const PROPOSAL_PREFIX = 'prop/'
+/** Federation (SPEC.md §12): links by bridge and other ledger, holds by id, and the list of open holds. */
+export const linkKey = (bridge: Hex, ledger: Hex) => 'link/' + bridge + '/' + ledger
+export const LINK_PREFIX = 'link/'
+export const holdKey = (id: Hex) => 'hold/' + id
+export const HOLD_PREFIX = 'hold/'
+export const FED_KEY = 'fed/open'
+export const FED_PREFIX = 'fed/'
 /**
  * Every decided entry, applied or rejected, by its position in the linear order, LOG_CHUNK
  * records to a key. Keyed by position, not id: sequential keys append at the B-tree's right

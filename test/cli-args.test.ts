@@ -64,7 +64,7 @@ test('cli args - help and version', async (t) => {
 test('cli args - usage lines follow the DESIGN.md surface', async (t) => {
   const usage = (name: string) => usageOf(COMMANDS.find((c) => c.name === name)!)
   t.is(usage('init'), 'tally init --name NAME')
-  t.is(usage('pay'), 'tally pay MEMBER AMOUNT [--memo TEXT] [--key KEY]')
+  t.is(usage('pay'), 'tally pay MEMBER AMOUNT [--memo TEXT] [--expires DURATION] [--key KEY]')
   t.is(usage('history'), 'tally history [MEMBER] [--limit N]')
   t.is(usage('limits'), 'tally limits MEMBER --credit-limit AMOUNT [--max-balance AMOUNT]')
   t.is(usage('join'), 'tally join CODE [--bootstrap HOST:PORT] [--timeout SECONDS]')

@@ -13,6 +13,7 @@ import {
   membersPolicy,
   decodeEntry,
   encodeEntry,
+  conditionOf,
   entryIdOf,
   fromHex,
   keyPairFromSeed,
@@ -140,6 +141,8 @@ test('fuzz - the text parsers throw only their own errors', async (t) => {
 /** Five would-be members; 0 creates the ledger, 1-3 are admitted in the prologue, 4 never is. */
 const PEOPLE: Array<KeyPair & { writer: Hex }> = Array.from({ length: 5 }, (_, i) => ({ ...keyPairFromSeed(b4a.alloc(32, 100 + i)), writer: toHex(b4a.alloc(32, 200 + i)) }))
 const STRANGER_KEY = b4a.alloc(32, 250)
+const OTHER_LEDGER = b4a.alloc(32, 251)
+const fuzzPreimage = (i: number) => b4a.alloc(32, 240 + i)
 
 type Op =
   | { kind: 'entry'; author: number; writer: number; type: Entry['type']; target: number; amount: bigint; ref: number; flag: boolean; sign: 'ok' | 'bad' | 'other-ledger' }
@@ -154,7 +157,7 @@ const entryOp = fc.record({
   kind: fc.constant('entry' as const),
   author: person,
   writer: fc.oneof({ weight: 5, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: person }),
-  type: fc.constantFrom<Entry['type']>('genesis', 'admit', 'set-limits', 'transfer', 'transfer', 'transfer', 'invoice', 'invoice', 'accept', 'decline', 'cancel', 'suspend', 'leave', 'charter', 'propose', 'vote', 'vote', 'object', 'withdraw', 'tick'),
+  type: fc.constantFrom<Entry['type']>('genesis', 'admit', 'set-limits', 'transfer', 'transfer', 'transfer', 'invoice', 'invoice', 'accept', 'decline', 'cancel', 'suspend', 'leave', 'charter', 'propose', 'vote', 'vote', 'object', 'withdraw', 'tick', 'link', 'hold', 'hold', 'fulfil', 'release'),
   target: fc.integer({ min: 0, max: 5 }),
   amount: amounts,
   ref: fc.nat(),
@@ -175,6 +178,7 @@ class Script {
   private readonly lengths = new Map<Hex, number>()
   private readonly invoices: Uint8Array[] = []
   private readonly proposals: Uint8Array[] = []
+  private readonly holds: Uint8Array[] = []
   private seq = 0
 
   constructor(readonly ledgerKey: Uint8Array) {
@@ -236,6 +240,15 @@ class Script {
       }
       case 'tick':
         return { type: 'tick' }
+      case 'link':
+        return { type: 'link', ledger: OTHER_LEDGER, name: 'Other', rateNum: 1n + (op.amount % 3n), rateDen: op.flag ? 0n : 2n, capacity: op.amount }
+      case 'hold':
+        return { type: 'hold', payee: key, amount: op.amount, bridge: op.flag ? key : PEOPLE[op.author].publicKey, ledger: OTHER_LEDGER, condition: conditionOf(fuzzPreimage(op.ref % 3)), peer: key, sealed: b4a.alloc(80, op.ref % 256), expiresMs: 1000 + (op.ref % 5000) }
+      case 'fulfil':
+      case 'release': {
+        const hold = this.holds.length > 0 && op.ref % 5 !== 0 ? this.holds[op.ref % this.holds.length] : STRANGER_KEY
+        return op.type === 'fulfil' ? { type: 'fulfil', hold, preimage: fuzzPreimage(op.ref % 4) } : { type: 'release', hold }
+      }
     }
   }
 
@@ -246,6 +259,7 @@ class Script {
       case 'entry': {
         const memo = op.flag ? 'memo ' + op.ref : ''
         const bytes = this.sign(op.author, this.draft(op), memo, op.sign)
+        if (op.type === 'hold') this.holds.push(fromHex(entryIdOf(this.ledgerKey, 'hold', bytes.subarray(0, bytes.length - SIGNATURE_BYTES))))
         if (op.type === 'invoice') this.invoices.push(fromHex(entryIdOf(this.ledgerKey, 'invoice', bytes.subarray(0, bytes.length - SIGNATURE_BYTES))))
         if (op.type === 'propose') this.proposals.push(fromHex(entryIdOf(this.ledgerKey, 'propose', bytes.subarray(0, bytes.length - SIGNATURE_BYTES))))
         return this.push(writer, bytes)

@@ -14,6 +14,15 @@ declare module 'sodium-native' {
     crypto_generichash(out: Buf, input: Buf, key?: Buf): void
     crypto_generichash_batch(out: Buf, batch: Buf[], key?: Buf): void
     randombytes_buf(buf: Buf): void
+    crypto_hash_sha256_BYTES: number
+    crypto_hash_sha256(out: Buf, input: Buf): void
+    crypto_box_PUBLICKEYBYTES: number
+    crypto_box_SECRETKEYBYTES: number
+    crypto_box_SEALBYTES: number
+    crypto_box_seal(c: Buf, m: Buf, pk: Buf): void
+    crypto_box_seal_open(m: Buf, c: Buf, pk: Buf, sk: Buf): boolean
+    crypto_sign_ed25519_pk_to_curve25519(x25519pk: Buf, ed25519pk: Buf): void
+    crypto_sign_ed25519_sk_to_curve25519(x25519sk: Buf, ed25519sk: Buf): void
     crypto_secretbox_KEYBYTES: number
     crypto_secretbox_NONCEBYTES: number
     crypto_secretbox_MACBYTES: number

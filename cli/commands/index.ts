@@ -29,6 +29,8 @@ import { proposeCommand } from './propose.js'
 import { proposalsCommand } from './proposals.js'
 import { objectCommand, voteCommand, withdrawCommand } from './ballot.js'
 import { policyCommand } from './policy.js'
+import { linkCommand } from './link.js'
+import { linksCommand } from './links.js'
 
 export const COMMANDS: CommandSpec[] = [
   initCommand,
@@ -57,6 +59,8 @@ export const COMMANDS: CommandSpec[] = [
   objectCommand,
   withdrawCommand,
   policyCommand,
+  linkCommand,
+  linksCommand,
   auditCommand,
   restoreCommand,
   demoCommand

@@ -3,6 +3,7 @@ import type { Hex } from '../../protocol/index.js'
 import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { money, short } from '../output.js'
+import { payAcross, renderAcross, type PayAcrossResult } from './pay-across.js'
 import { assertWriter, explain, ledgerMeta, positiveAmountArg, unitOf, type UnitInfo, type Who } from '../values.js'
 
 export interface PayOpts {
@@ -11,6 +12,8 @@ export interface PayOpts {
   memo?: string
   /** Idempotency key: a payment retried with the same key is made once (made up when not given). */
   key?: string
+  /** For MEMBER@LEDGER: how long the payment may take before it is released (default 10m). */
+  expires?: string
 }
 
 export interface PayResult extends UnitInfo {
@@ -61,27 +64,37 @@ export async function pay(ctx: NodeContext, opts: PayOpts): Promise<PayResult> {
   }
 }
 
-export const payCommand: LedgerCommand<PayOpts, PayResult> = {
+/** `tally pay`: a member of this ledger, or KEY@LEDGER, a member of a linked ledger (protocol/SPEC.md §12). */
+export async function payOrAcross(ctx: NodeContext, opts: PayOpts): Promise<PayResult | PayAcrossResult> {
+  if (!String(opts.member ?? '').includes('@')) return pay(ctx, opts)
+  assertWriter(ctx)
+  return payAcross(ctx, await ledgerMeta(ctx.ledger), String(opts.member), opts)
+}
+
+export const payCommand: LedgerCommand<PayOpts, PayResult | PayAcrossResult> = {
   name: 'pay',
   scope: 'ledger',
   summary: 'pay a member now',
   args: [
-    { name: 'member', help: 'name or account key prefix' },
+    { name: 'member', help: 'name or account key prefix; or KEY@LEDGER for a member of a linked ledger' },
     { name: 'amount', help: 'decimal in the ledger unit, e.g. 12.50' }
   ],
   flags: {
     memo: { type: 'string', value: 'TEXT', help: 'what it is for (at most 280 bytes)' },
+    expires: { type: 'string', value: 'DURATION', help: 'KEY@LEDGER only: released if not completed within this (default 10m)' },
     key: { type: 'string', value: 'KEY', help: 'idempotency key: retried with the same key, the payment is made once (default: a new one, printed)' }
   },
   examples: ['tally pay beta 12.50 --memo "design work"', 'tally pay beta 12.50 --key rent-2026-11   # safe to run again'],
-  run: pay,
+  run: payOrAcross,
   prepare: (opts) => ({ ...opts, key: typeof opts.key === 'string' ? opts.key : newPayKey() }),
   retryHint: (opts) => `retry with \`--key ${String(opts.key)}\`: a payment with the same key is made once`,
   render: (r) =>
-    (r.repeated
+    r.type === 'across'
+      ? renderAcross(r)
+      : (r.repeated
       ? `already paid ${r.payee.name} ${money(r.amount, r.decimals, r.unit)} with key ${r.key} (entry ${short(r.id)}): nothing paid again\n`
       : `paid ${r.payee.name} ${money(r.amount, r.decimals, r.unit)} (entry ${short(r.id)}, pending confirmation; key ${r.key})\n`) +
-    `your balance ${money(r.balance, r.decimals, r.unit)}, available ${money(r.available, r.decimals, r.unit)}`
+      `your balance ${money(r.balance, r.decimals, r.unit)}, available ${money(r.available, r.decimals, r.unit)}`
 }
 
 /** A fresh idempotency key: 12 hex characters. */

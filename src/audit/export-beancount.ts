@@ -7,7 +7,7 @@
  * accepts it. Pending (unconfirmed) payments carry the `!` flag, confirmed ones `*`.
  */
 import type { Hex } from '../../protocol/index.js'
-import { accountNames, Balances, checkTotals, dateOf, decimal, nextDay, oneLine, paymentsByDate, unitOf, type Payment } from './export-common.js'
+import { accountNames, Balances, checkTotals, heldAccounts, dateOf, decimal, nextDay, oneLine, paymentsByDate, unitOf, type Payment } from './export-common.js'
 import type { AuditReport } from './types.js'
 
 export const BEANCOUNT_ROOT = 'Assets:Members'
@@ -61,6 +61,10 @@ export function exportBeancount(report: AuditReport): string {
   for (const m of report.members) {
     out.push(`${opened} open ${account(m.account)} ${currency}`)
     out.push(`  tally-account: "${m.account}"`)
+  }
+  for (const h of heldAccounts(report)) {
+    out.push(`${opened} open ${account(h)} ${currency}`)
+    out.push(`  tally-hold: "${h.slice(5)}"`)
   }
   out.push('')
 

@@ -2,14 +2,18 @@
  * What every export shares: the payments of an audit (applied transfers and accepted invoices)
  * with their members' names, and dates from the authors' claimed timestamps.
  */
-import { formatAmount, type Hex } from '../../protocol/index.js'
+import { escrowOf, formatAmount, type Hex } from '../../protocol/index.js'
 import type { AuditedEntry, AuditReport } from './types.js'
 
-/** One completed payment: a transfer, or the acceptance of an invoice. */
+/**
+ * One completed payment: a transfer, the acceptance of an invoice, or a step of a conditional
+ * transfer (SPEC.md §12): a hold moves the payer's amount into the hold's own account (`hold:<id>`,
+ * shown as held), a fulfilment moves it on to the payee, a release back to the payer.
+ */
 export interface Payment {
   index: number
   id: Hex
-  type: 'transfer' | 'accept'
+  type: 'transfer' | 'accept' | 'hold' | 'fulfil' | 'release'
   /** The invoice an accept paid. */
   invoice: Hex | null
   payer: Hex
@@ -52,17 +56,42 @@ export function nextDay(date: string): string {
   return d.toISOString().slice(0, 10)
 }
 
+/** The account a hold keeps its amount in, as exports name it: the protocol's escrow key. */
+export function isHeldAccount(account: Hex): boolean {
+  return account.startsWith('hold:')
+}
+
+/** Who the money leaves and reaches in a record: for the steps of a hold, its escrow on one side. */
+function sides(r: AuditedEntry['record']): { from: Hex; to: Hex } | null {
+  if (r.payer === null || r.payee === null) return null
+  switch (r.type) {
+    case 'transfer':
+    case 'accept':
+      return { from: r.payer, to: r.payee }
+    case 'hold':
+      return r.hold ? { from: r.payer, to: escrowOf(r.hold) } : null
+    case 'fulfil':
+      return r.hold ? { from: escrowOf(r.hold), to: r.payee } : null
+    case 'release':
+      return r.hold ? { from: escrowOf(r.hold), to: r.payer } : null
+    default:
+      return null
+  }
+}
+
 function paymentOf(e: AuditedEntry): Payment | null {
   const r = e.record
-  if (r.status !== 'applied' || (r.type !== 'transfer' && r.type !== 'accept')) return null
-  if (r.payer === null || r.payee === null || r.amount === null) return null
+  if (r.status !== 'applied' || r.amount === null) return null
+  if (r.type !== 'transfer' && r.type !== 'accept' && r.type !== 'hold' && r.type !== 'fulfil' && r.type !== 'release') return null
+  const s = sides(r)
+  if (s === null) return null
   return {
     index: r.index,
     id: r.id,
     type: r.type,
     invoice: r.type === 'accept' ? r.invoice : null,
-    payer: r.payer,
-    payee: r.payee,
+    payer: s.from,
+    payee: s.to,
     amount: BigInt(r.amount),
     memo: r.memo,
     timestamp: r.timestamp,
@@ -108,7 +137,16 @@ export function accountNames(report: AuditReport, clean: (name: string) => strin
   const cleaned = report.members.map((m) => ({ account: m.account, name: clean(m.name) }))
   for (const m of cleaned) taken.set(m.name.toLowerCase(), (taken.get(m.name.toLowerCase()) ?? 0) + 1)
   for (const m of cleaned) out.set(m.account, taken.get(m.name.toLowerCase())! > 1 ? suffix(m.name, m.account) : m.name)
+  // What holds keep: one account per hold, named after the hold's id, so an accountant sees held amounts as such.
+  for (const account of heldAccounts(report)) out.set(account, clean('held ' + account.slice(5, 13)))
   return out
+}
+
+/** The accounts of the holds that moved money, in ledger order. */
+export function heldAccounts(report: AuditReport): Hex[] {
+  const out = new Set<Hex>()
+  for (const p of paymentsOf(report)) for (const a of [p.payer, p.payee]) if (isHeldAccount(a)) out.add(a)
+  return [...out]
 }
 
 /** Free text on one line: the display module's, so exports and the CLI agree on what is unsafe. */

@@ -6,7 +6,7 @@
  * balances. Pending (unconfirmed) payments are marked `!`, confirmed ones `*`.
  */
 import type { Hex } from '../../protocol/index.js'
-import { accountNames, Balances, checkTotals, decimal, oneLine, paymentsByDate, unitOf, type Payment } from './export-common.js'
+import { accountNames, Balances, heldAccounts, checkTotals, decimal, oneLine, paymentsByDate, unitOf, type Payment } from './export-common.js'
 import type { AuditReport } from './types.js'
 
 export const HLEDGER_ROOT = 'members'
@@ -51,6 +51,7 @@ export function exportHledger(report: AuditReport): string {
     ''
   ]
   for (const m of report.members) out.push(`account ${account(m.account)}  ; account:${m.account}`)
+  for (const h of heldAccounts(report)) out.push(`account ${account(h)}  ; held by hold:${h.slice(5)}`)
   out.push('')
 
   const payments = paymentsByDate(report)

@@ -33,6 +33,8 @@ export interface ViewContents {
   /** Governance state (`gov`) and proposals (`prop/<id>`). */
   gov: unknown | null
   proposals: Map<string, unknown>
+  /** Federation: `link/`, `hold/` and `fed/` keys. */
+  federation: Map<string, unknown>
   /** Keys under no known prefix. */
   unknown: string[]
   /** Keys whose value the B-tree and the log disagree on (a damaged or forged index). */
@@ -41,7 +43,7 @@ export interface ViewContents {
 
 /** Prefixes whose next character is hex, split 16 ways when walking the tree; the rest are read whole. */
 const HEX_PREFIXES = ['log/', 'wstate/', 'hist/', 'acct/', 'inv/', 'writer/', PROPOSAL_PREFIX]
-const OTHER_PREFIXES = ['name/']
+const OTHER_PREFIXES = ['name/', 'link/', 'hold/', 'fed/']
 const ALL_PREFIXES = [...HEX_PREFIXES, ...OTHER_PREFIXES]
 /** Prefixes the tree is asked for in full after a log read: few keys, and the ones people read. */
 const CHECKED_PREFIXES = ['acct/', 'inv/', 'writer/', 'name/']
@@ -49,7 +51,7 @@ const CHECKED_PREFIXES = ['acct/', 'inv/', 'writer/', 'name/']
 const RECORD_SAMPLE = 64
 
 function emptyContents(): ViewContents {
-  return { meta: null, records: [], members: new Map(), invoices: new Map(), writers: new Map(), writerStates: new Map(), names: new Map(), history: new Map(), gov: null, proposals: new Map(), unknown: [], indexMismatches: [] }
+  return { meta: null, records: [], members: new Map(), invoices: new Map(), writers: new Map(), writerStates: new Map(), names: new Map(), history: new Map(), gov: null, proposals: new Map(), federation: new Map(), unknown: [], indexMismatches: [] }
 }
 
 function place(out: ViewContents, key: string, value: unknown): void {
@@ -63,6 +65,7 @@ function place(out: ViewContents, key: string, value: unknown): void {
   }
   else if (key.startsWith('acct/')) out.members.set(key, value)
   else if (key.startsWith('inv/')) out.invoices.set(key, value)
+  else if (key.startsWith('link/') || key.startsWith('hold/') || key.startsWith('fed/')) out.federation.set(key, value)
   else if (key.startsWith('writer/')) out.writers.set(key, value)
   else if (key.startsWith('wstate/')) out.writerStates.set(key, value)
   else if (key.startsWith('name/')) out.names.set(key, value)

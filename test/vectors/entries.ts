@@ -4,13 +4,15 @@
  * checks the code still produces exactly those bytes, ids and signatures.
  */
 import b4a from 'b4a'
-import { keyPairFromSeed, membersPolicy, type Entry } from '../../protocol/index.js'
+import { conditionOf, keyPairFromSeed, membersPolicy, type Entry } from '../../protocol/index.js'
 
 export const LEDGER_KEY = b4a.alloc(32, 0x4c)
 export const ALICE = keyPairFromSeed(b4a.alloc(32, 0xa1))
 export const BOB = keyPairFromSeed(b4a.alloc(32, 0xb0))
 const WRITER = b4a.alloc(32, 0x57)
 const INVOICE = b4a.alloc(32, 0x1f)
+const OTHER_LEDGER = b4a.alloc(32, 0x4d)
+const PREIMAGE = b4a.alloc(32, 0x70)
 
 const h = { version: 1, seq: 7, timestamp: 1_763_900_000_000, memo: '' }
 
@@ -32,7 +34,12 @@ export const ENTRIES: Array<{ name: string; signer: 'alice' | 'bob'; entry: Entr
   { name: 'vote', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'vote', proposal: INVOICE, yes: true } },
   { name: 'object', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'object', proposal: INVOICE, memo: 'we have not met them' } },
   { name: 'withdraw', signer: 'alice', entry: { ...h, author: ALICE.publicKey, type: 'withdraw', proposal: INVOICE } },
-  { name: 'tick', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'tick' } }
+  { name: 'tick', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'tick' } },
+  { name: 'link', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'link', ledger: OTHER_LEDGER, name: 'Leeds Exchange', rateNum: 3n, rateDen: 2n, capacity: 500000n } },
+  { name: 'link', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'link', ledger: OTHER_LEDGER, name: 'Leeds Exchange', rateNum: 1n, rateDen: 1n, capacity: 0n, memo: 'withdrawn' } },
+  { name: 'hold', signer: 'alice', entry: { ...h, author: ALICE.publicKey, type: 'hold', payee: BOB.publicKey, amount: 1250n, bridge: BOB.publicKey, ledger: OTHER_LEDGER, condition: conditionOf(PREIMAGE), peer: ALICE.publicKey, sealed: b4a.alloc(80, 0x5e), expiresMs: 3_600_000, memo: 'to dana@leeds' } },
+  { name: 'fulfil', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'fulfil', hold: INVOICE, preimage: PREIMAGE } },
+  { name: 'release', signer: 'alice', entry: { ...h, author: ALICE.publicKey, type: 'release', hold: INVOICE } }
 ]
 
 export interface Vector {

@@ -1,0 +1,59 @@
+import path from 'path'
+import type { Hex } from '../../protocol/types.js'
+import { LedgerError } from '../../src/errors.js'
+import { parseRate } from '../../src/federation-rate.js'
+import { DataDir } from '../../src/node/data-dir.js'
+import type { NodeContext } from '../../src/node/context.js'
+import type { LedgerCommand } from '../command.js'
+import { money } from '../output.js'
+import { amountArg, assertWriter, ledgerMeta, unitOf, type UnitInfo } from '../values.js'
+
+export interface LinkOpts {
+  /** The other ledger's data dir (this co-op's own, in that ledger), or its 64-hex key. */
+  other?: string
+  rate?: string
+  capacity?: string
+  name?: string
+}
+
+export interface LinkResult extends UnitInfo {
+  id: Hex
+  ledger: Hex
+  ledgerName: string
+  rateNum: bigint
+  rateDen: bigint
+  capacity: bigint
+}
+
+/**
+ * Announces (or changes; capacity 0 withdraws) this member's link from this ledger to another it
+ * belongs to. The other ledger announces its own side: `tally --dir DIR2 link DIR1 --rate 1/R`.
+ */
+export async function link(ctx: NodeContext, opts: LinkOpts): Promise<LinkResult> {
+  assertWriter(ctx)
+  const meta = await ledgerMeta(ctx.ledger)
+  const other = String(opts.other ?? '').trim()
+  if (other === '') throw LedgerError.BAD_INPUT('name the other ledger: its data dir, or its 64-hex key')
+  const key = /^[0-9a-fA-F]{64}$/.test(other) ? (other.toLowerCase() as Hex) : (await new DataDir(path.resolve(other)).readLedgerConfig()).key
+  const rate = parseRate(opts.rate ?? '1')
+  if (opts.capacity === undefined) throw LedgerError.BAD_INPUT('--capacity is needed: the most this link carries at once (0 withdraws it)')
+  const capacity = amountArg(opts.capacity, meta, 'capacity')
+  const ledgerName = opts.name ?? (/^[0-9a-fA-F]{64}$/.test(other) ? key.slice(0, 8) : path.basename(path.resolve(other)))
+  const receipt = await ctx.ledger.link(key, { name: ledgerName, rate, capacity })
+  return { id: receipt.id, ledger: key, ledgerName, ...rate, capacity, ...unitOf(meta) }
+}
+
+export const linkCommand: LedgerCommand<LinkOpts, LinkResult> = {
+  name: 'link',
+  scope: 'ledger',
+  summary: 'announce, change or withdraw your link to another ledger you belong to',
+  args: [{ name: 'other', help: "the other ledger's data dir (yours there), or its key" }],
+  flags: {
+    rate: { type: 'string', value: 'R', help: "this ledger's unit in the other's: 3/2 or 1.5 (default 1)" },
+    capacity: { type: 'string', value: 'AMOUNT', help: 'the most the link carries at once; 0 withdraws it' },
+    name: { type: 'string', value: 'TEXT', help: "the other ledger's name here (default: the dir's name)" }
+  },
+  examples: ['tally --dir coop-a link coop-b --rate 3/2 --capacity 500', 'tally --dir coop-b link coop-a --rate 2/3 --capacity 750'],
+  run: link,
+  render: (r) => `linked to ${r.ledgerName} (${r.ledger.slice(0, 8)}) at ${r.rateNum}/${r.rateDen}, capacity ${money(r.capacity, r.decimals, r.unit)}: entry ${r.id.slice(0, 12)}`
+}

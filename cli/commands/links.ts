@@ -1,0 +1,54 @@
+import type { Hex } from '../../protocol/types.js'
+import type { NodeContext } from '../../src/node/context.js'
+import type { LedgerCommand } from '../command.js'
+import { money } from '../output.js'
+import { ledgerMeta, unitOf, type UnitInfo } from '../values.js'
+
+export interface LinkRow {
+  bridge: { name: string; account: Hex }
+  /** The other ledger's key and the name its link gives it. */
+  ledger: Hex
+  ledgerName: string
+  /** From this ledger's minor unit to the other's: amount x rateNum / rateDen, rounded down. */
+  rateNum: bigint
+  rateDen: bigint
+  capacity: bigint
+  /** Sum of the open holds through it now. */
+  held: bigint
+  status: 'active' | 'withdrawn'
+}
+
+export interface LinksResult extends UnitInfo {
+  links: LinkRow[]
+}
+
+/** The links this ledger knows, with their bridges (protocol/SPEC.md §12). */
+export async function links(ctx: NodeContext): Promise<LinksResult> {
+  const meta = await ledgerMeta(ctx.ledger)
+  const names = new Map((await ctx.ledger.members()).map((m) => [m.account, m.name]))
+  const rows = (await ctx.ledger.links()).map((l) => ({
+    bridge: { name: names.get(l.bridge) ?? l.bridge.slice(0, 8), account: l.bridge },
+    ledger: l.ledger,
+    ledgerName: l.name,
+    rateNum: l.rateNum,
+    rateDen: l.rateDen,
+    capacity: l.capacity,
+    held: l.held,
+    status: l.status
+  }))
+  return { links: rows, ...unitOf(meta) }
+}
+
+export const linksCommand: LedgerCommand<Record<string, never>, LinksResult> = {
+  name: 'links',
+  scope: 'ledger',
+  summary: 'links to other ledgers, with their bridges, rates and capacities',
+  examples: ['tally links', 'tally links --json'],
+  run: links,
+  render: (r) =>
+    r.links.length === 0
+      ? 'no links: a co-op in two ledgers announces one with `tally link`'
+      : r.links
+          .map((l) => `${l.ledgerName} (${l.ledger.slice(0, 8)}) via ${l.bridge.name} (${l.bridge.account.slice(0, 8)}): rate ${l.rateNum}/${l.rateDen}, capacity ${money(l.capacity, r.decimals, r.unit)}, held ${money(l.held, r.decimals, r.unit)}, ${l.status}`)
+          .join('\n')
+}
