@@ -371,13 +371,14 @@ function pair(pairing: BlindPairing, invite: Uint8Array, userData: Uint8Array, t
       const old = candidate
       if (old === null) return
       candidate = null
+      // No answer within retryMs: say so now, not once the old request has closed.
+      onWaiting?.()
       old
         .close()
         .catch(() => {})
         .then(() => {
           if (done) return
           candidate = ask()
-          onWaiting?.()
         })
     }, retryMs)
     const timer = setTimeout(
