@@ -13,38 +13,10 @@ import { status } from '../cli/commands/status.js'
 import { limits } from '../cli/commands/limits.js'
 import { invite } from '../cli/commands/invite.js'
 import { leave, leaveCommand, suspend } from '../cli/commands/membership.js'
-import { DataDir } from '../src/node/data-dir.js'
-import { InviteBook } from '../src/network/invite-book.js'
-import { PayKeys } from '../src/node/pay-keys.js'
-import type { NodeContext } from '../src/node/context.js'
-import { LedgerError } from '../src/index.js'
+
 import { toHex } from '../protocol/index.js'
-import { addMember, converge, createPeer, tmpdir, type Peer, type T } from './helpers/index.js'
-
-async function contextOf(t: T, peer: Peer): Promise<NodeContext> {
-  const dir = new DataDir(tmpdir(t))
-  const invites = new InviteBook(dir.invitesFile)
-  await invites.load()
-  return {
-    dir,
-    identity: { ...peer.identity, name: peer.name, account: toHex(peer.identity.publicKey) },
-    config: { version: 1, key: toHex(peer.ledger.key), encryptionKey: null, role: 'member', bootstrap: null },
-    ledger: peer.ledger,
-    invites,
-    payKeys: new PayKeys(dir.payKeysFile),
-    node: null
-  }
-}
-
-async function refused(t: any, fn: () => Promise<unknown>, code: string, pattern: RegExp) {
-  try {
-    await fn()
-    t.fail(`expected ${code}`)
-  } catch (err) {
-    t.is((err as LedgerError).code, code, `${code}: ${(err as Error).message}`)
-    t.ok(pattern.test((err as Error).message), `message ~ ${pattern}`)
-  }
-}
+import { addMember, converge, createPeer, tmpdir } from './helpers/index.js'
+import { contextOf, refused } from './helpers/context.js'
 
 test('cli commands - pay, invoice, accept and the reads give minor units with names and accounts', async (t) => {
   const a = await createPeer(t, 'alpha')

@@ -5,38 +5,11 @@ import { proposals } from '../cli/commands/proposals.js'
 import { ballot } from '../cli/commands/ballot.js'
 import { policy } from '../cli/commands/policy.js'
 import { limits } from '../cli/commands/limits.js'
-import { DataDir } from '../src/node/data-dir.js'
-import { InviteBook } from '../src/network/invite-book.js'
-import { PayKeys } from '../src/node/pay-keys.js'
-import type { NodeContext } from '../src/node/context.js'
-import { audit, exportReport, type LedgerError } from '../src/index.js'
-import { toHex } from '../protocol/index.js'
-import { addMember, connect, converge, createPeer, tmpdir, until, type Peer, type T } from './helpers/index.js'
 
-async function contextOf(t: T, peer: Peer): Promise<NodeContext> {
-  const dir = new DataDir(tmpdir(t))
-  const invites = new InviteBook(dir.invitesFile)
-  await invites.load()
-  return {
-    dir,
-    identity: { ...peer.identity, name: peer.name, account: toHex(peer.identity.publicKey) },
-    config: { version: 1, key: toHex(peer.ledger.key), encryptionKey: null, role: 'member', bootstrap: null },
-    ledger: peer.ledger,
-    invites,
-    payKeys: new PayKeys(dir.payKeysFile),
-    node: null
-  }
-}
+import { audit, exportReport } from '../src/index.js'
 
-async function refused(t: any, fn: () => Promise<unknown>, code: string, pattern: RegExp) {
-  try {
-    await fn()
-    t.fail(`expected ${code}`)
-  } catch (err) {
-    t.is((err as LedgerError).code, code, `${code}: ${(err as Error).message}`)
-    t.ok(pattern.test((err as Error).message), `message ~ ${pattern}`)
-  }
-}
+import { addMember, connect, converge, createPeer, until } from './helpers/index.js'
+import { contextOf, refused } from './helpers/context.js'
 
 test('cli governance - move to member decisions, propose, vote, object, withdraw, list; the audit lists the decisions', { timeout: 180_000 }, async (t) => {
   const a = await createPeer(t, 'alpha')

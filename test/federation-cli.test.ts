@@ -7,27 +7,11 @@ import { link } from '../cli/commands/link.js'
 import { links } from '../cli/commands/links.js'
 import { main } from '../cli/main.js'
 import { DataDir } from '../src/node/data-dir.js'
-import { InviteBook } from '../src/network/invite-book.js'
-import { PayKeys } from '../src/node/pay-keys.js'
-import type { NodeContext } from '../src/node/context.js'
+
 import { LedgerError, parseRate } from '../src/index.js'
 import { toHex } from '../protocol/index.js'
-import { createPeer, tmpdir, type Peer, type T } from './helpers/index.js'
-
-async function contextOf(t: T, peer: Peer): Promise<NodeContext> {
-  const dir = new DataDir(tmpdir(t))
-  const invites = new InviteBook(dir.invitesFile)
-  await invites.load()
-  return {
-    dir,
-    identity: { ...peer.identity, name: peer.name, account: toHex(peer.identity.publicKey) },
-    config: { version: 1, key: toHex(peer.ledger.key), encryptionKey: null, role: 'member', bootstrap: null },
-    ledger: peer.ledger,
-    invites,
-    payKeys: new PayKeys(dir.payKeysFile),
-    node: null
-  }
-}
+import { createPeer, tmpdir, type T } from './helpers/index.js'
+import { contextOf } from './helpers/context.js'
 
 async function refused(t: T & { is: (a: unknown, b: unknown, m?: string) => void; fail: (m: string) => void }, p: Promise<unknown>, code: string): Promise<void> {
   try {

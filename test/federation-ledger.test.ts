@@ -7,13 +7,10 @@ import test from 'brittle'
 import createTestnet from 'hyperdht/testnet.js'
 import b4a from 'b4a'
 import { Bridge, Ledger, LedgerError, Replicator, audit, exportReport, generateKeyPair, type Hold } from '../src/index.js'
-import { addMember, createPeer, failsWith, makeStore, tmpdir, until, type Peer, type T } from './helpers/index.js'
+import { addMember, createPeer, failsWith, makeStore, until, type Peer, type T } from './helpers/index.js'
+import { contextOf } from './helpers/context.js'
 import { payOrAcross } from '../cli/commands/pay.js'
 import type { PayAcrossResult } from '../cli/commands/pay-across.js'
-import { DataDir } from '../src/node/data-dir.js'
-import { InviteBook } from '../src/network/invite-book.js'
-import { PayKeys } from '../src/node/pay-keys.js'
-import type { NodeContext } from '../src/node/context.js'
 
 type Testnet = Awaited<ReturnType<typeof createTestnet>>
 
@@ -171,21 +168,6 @@ test('federation - AMBIGUOUS_HOLD: an id prefix two holds share', { timeout: 300
   }
   t.fail('17 ids with distinct first digits')
 })
-
-async function contextOf(t: T, peer: Peer): Promise<NodeContext> {
-  const dir = new DataDir(tmpdir(t))
-  const invites = new InviteBook(dir.invitesFile)
-  await invites.load()
-  return {
-    dir,
-    identity: { ...peer.identity, name: peer.name, account: b4a.toString(peer.identity.publicKey, 'hex') as any },
-    config: { version: 1, key: b4a.toString(peer.ledger.key, 'hex') as any, encryptionKey: null, role: 'member', bootstrap: null },
-    ledger: peer.ledger,
-    invites,
-    payKeys: new PayKeys(dir.payKeysFile),
-    node: null
-  }
-}
 
 test('federation - tally pay KEY@LEDGER: quote, pay, outcome (completed; then released with the bridge stopped)', { timeout: 300_000 }, async (t) => {
   const testnet = await createTestnet(3)
