@@ -205,7 +205,7 @@ function decide(input: RuleInput, entry: Exclude<Entry, { type: 'genesis' }>, au
     case 'suspend':
       return suspend(input, entry, author)
     case 'leave':
-      return leave(author)
+      return leave(input, author)
     default:
       return assertNever(entry as never)
   }
@@ -384,8 +384,10 @@ function suspend(input: RuleInput, e: Extract<Entry, { type: 'suspend' }>, autho
   return { ok: true, members: target.account === author.account ? [bump(changed)] : [bump(author), bump(changed)], moves: [] }
 }
 
-function leave(author: Member): Outcome {
+function leave(input: RuleInput, author: Member): Outcome {
   if (author.balance !== 0n) return reject('balance_not_zero', `${author.name} has balance ${author.balance}; leaving needs 0`)
+  // A hold fulfilled or released after the member left would move money to or from a departed member.
+  if ((input.openHolds ?? 0) > 0) return reject('holds_open', `${author.name} has ${input.openHolds} open hold(s); leaving waits until they are fulfilled or released`)
   return { ok: true, members: [bump({ ...author, status: 'left' })], moves: [] }
 }
 

@@ -239,6 +239,7 @@ export type RejectCode =
   | 'not_invoice_payer'
   | 'not_invoice_author'
   | 'balance_not_zero'
+  | 'holds_open'
   | 'decided_by_members'
   | 'charter_late'
   | 'unknown_proposal'
@@ -332,7 +333,7 @@ export interface RuleInput {
   hold?: Hold | null
   /** For fulfil and release: the current records of members whose witness of the hold's period has passed. */
   witnesses?: Member[]
-  /** For a hold: how many holds are open. */
+  /** For a hold: how many holds are open; for a leave: how many open holds name the author. */
   openHolds?: number
 }
 

@@ -32,6 +32,8 @@ export type FederationInput = Pick<RuleInput, 'position' | 'clock' | 'active' | 
  * `counterparty` is the account the rules compare against (for fulfil and release, the other party of the hold).
  */
 export async function gatherFederation(store: FederationReads, entry: Entry, look: Lookups, author: Member | null, position: number): Promise<{ input: FederationInput; counterparty: Hex | null }> {
+  // A member who leaves with a hold open would be paid or refunded after it left: count its open holds.
+  if (entry.type === 'leave') return { input: { openHolds: await openHoldsOf(store, toHex(entry.author)) }, counterparty: look.counterparty }
   if (!isFederationEntry(entry)) return { input: {}, counterparty: look.counterparty }
   const clock = advanceClock(author?.clock ?? 0, entry.timestamp)
   const input: FederationInput = { position, clock }
@@ -53,6 +55,16 @@ export async function gatherFederation(store: FederationReads, entry: Entry, loo
     return { input, counterparty: holdCounterparty(toHex(entry.author), hold) }
   }
   return { input, counterparty: look.counterparty }
+}
+
+/** How many open holds name `account` as their payer or payee. */
+async function openHoldsOf(store: FederationReads, account: Hex): Promise<number> {
+  let n = 0
+  for (const id of (await store.getFed()).open) {
+    const hold = await store.getHold(id)
+    if (hold !== null && (hold.payer === account || hold.payee === account)) n++
+  }
+  return n
 }
 
 /**

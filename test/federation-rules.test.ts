@@ -42,6 +42,9 @@ const rows: Row[] = [
   ['the payee releases at once (a refusal)', async (w) => code(await release(w.L, w.bridge, await held(w))), 'ok'],
   ['a third member releases', async (w) => code(await release(w.L, w.witness, await held(w))), 'not_hold_party'],
   ['a fulfilment after a release', async (w) => { const id = await held(w); await release(w.L, w.bridge, id); return code(await fulfil(w.L, w.bridge, id, 1)) }, 'hold_closed'],
+  ['the payer leaves with a hold open (its balance back at 0)', async (w) => { await w.L.run(w.witness, { type: 'transfer', payee: w.payer.keys.publicKey, amount: 100n }); await held(w); return code(await w.L.run(w.payer, { type: 'leave' })) }, 'holds_open'],
+  ['the payee of an open hold leaves', async (w) => { await held(w); return code(await w.L.run(w.bridge, { type: 'leave' })) }, 'holds_open'],
+  ['the payee leaves once the hold is released', async (w) => { await release(w.L, w.bridge, await held(w)); return code(await w.L.run(w.bridge, { type: 'leave' })) }, 'ok'],
   ['a suspended payee still fulfils', async (w) => { const id = await held(w); await w.L.run(w.steward, { type: 'suspend', account: w.bridge.keys.publicKey }); return code(await fulfil(w.L, w.bridge, id, 1)) }, 'ok']
 ]
 
