@@ -79,6 +79,7 @@ test('display - members table: a hostile name cannot colour, forge rows or reord
     unit: 'CTC',
     decimals: 2,
     total: 0n,
+    held: 0n,
     members: HOSTILE.map(([, raw], i) => ({
       name: raw,
       account: toHex(new Uint8Array(32).fill(i)),

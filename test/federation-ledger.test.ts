@@ -9,6 +9,7 @@ import b4a from 'b4a'
 import { Bridge, Ledger, LedgerError, Replicator, audit, exportReport, generateKeyPair, type Hold } from '../src/index.js'
 import { addMember, createPeer, failsWith, makeStore, until, type Peer, type T } from './helpers/index.js'
 import { contextOf } from './helpers/context.js'
+import { members, membersCommand } from '../cli/commands/members.js'
 import { payOrAcross } from '../cli/commands/pay.js'
 import type { PayAcrossResult } from '../cli/commands/pay-across.js'
 
@@ -114,6 +115,11 @@ test('federation - with the bridge\'s node stopped, the payment expires and ever
   await f.bridgeA.ledger.close()
   const { receipt } = await f.payer.ledger.payAcross({ bridge: f.bridgeA.ledger.identity.publicKey, ledger: f.stewardB.ledger.key, payee: f.payee.identity.publicKey, amount: 25_00n, expiresMs: 3_000 })
   t.is(await balance(f.payer.ledger, f.payer.ledger), -25_00n, 'held')
+  // `tally members` says where the held amount went, so the sum still reads as zero.
+  const table = await members(await contextOf(t, f.payer))
+  t.is(table.total, -25_00n, 'balances sum to minus the held amount')
+  t.is(table.held, 25_00n, 'and the members table shows it held')
+  t.ok(membersCommand.render(table).includes('held in open holds: together 0.00'), 'the table says the held amount makes the sum zero')
   // Steward and payer (2 of 3 active members) witness the period on their own clocks; the payer's node then releases.
   const a = await holdOn(f.payer.ledger, (h) => h.id === receipt.id && h.status !== 'held', 'the hold is closed')
   t.is(a.status, 'released')

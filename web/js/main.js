@@ -157,7 +157,9 @@ function renderMembers(m, myAccount) {
       h('td', { class: 'num ' + signClass(r.balance) }, money(r.balance, d)),
       h('td', { class: 'num' }, money(r.confirmed, d)),
       h('td', { class: 'num' }, money(r.available, d)))))
-  setText('members-sum', `${money(m.total, d)} ${m.unit}`)
+  // Open holds (payments across ledgers) are taken off their payers before their payees get them.
+  const held = m.held === undefined || BigInt(m.held) === 0n ? '' : ` (+ ${money(m.held, d)} held in open holds)`
+  setText('members-sum', `${money(m.total, d)} ${m.unit}${held}`)
   fill(byId('member-names'), m.members.filter((r) => r.account !== myAccount).map((r) => h('option', { value: r.name })))
   const select = byId('f-member')
   const chosen = select.value
