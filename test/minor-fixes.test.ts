@@ -35,7 +35,7 @@ test('minor - --dir "" is refused; --json with --help or --version prints JSON',
   t.ok(JSON.parse(help.out).commands.some((c: any) => c.name === 'pay'), 'the command list as JSON')
   const payHelp = capture()
   t.is(await main(['--json', 'pay', '--help'], payHelp), 0)
-  t.is(JSON.parse(payHelp.out).usage, 'tally pay MEMBER AMOUNT [--memo TEXT] [--key KEY]')
+  t.is(JSON.parse(payHelp.out).usage, 'tally pay MEMBER AMOUNT [--memo TEXT] [--expires DURATION] [--key KEY]')
   const version = capture()
   t.is(await main(['--json', '--version'], version), 0)
   t.ok(typeof JSON.parse(version.out).version === 'string')

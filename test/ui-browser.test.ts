@@ -224,6 +224,9 @@ test('ui browser - two nodes: members and balances, pay from the form, overspend
   // Accessible and phone-sized: every field has a label; at 390 px nothing but the tables' own scroll boxes is wider than the window.
   t.alike(await page.$$eval('input, select', (els) => els.filter((e) => (e as HTMLInputElement).labels?.length === 0).map((e) => e.id)), [], 'every field has a label')
   await page.setViewport({ width: 390, height: 844 })
+  // Chart.js resizes its canvases on a ResizeObserver, a frame or more after the viewport changes: wait for
+  // that (bounded), then look for anything wider than the window.
+  await page.waitForFunction(() => [...document.querySelectorAll('canvas')].every((c) => c.getBoundingClientRect().right <= window.innerWidth + 1), { timeout: WAIT_MS }).catch(() => {})
   const wide = await page.evaluate(() =>
     [...document.querySelectorAll('body *')]
       .filter((el) => !el.closest('.scroll') && el.getBoundingClientRect().right > window.innerWidth + 1)
