@@ -137,6 +137,15 @@ export function strikeWriter(member: Member, junkBefore: number): Strike {
 /** Entry types a suspended member may not author: anything that spends or governs. */
 const SUSPENDED_CANNOT: ReadonlySet<Entry['type']> = new Set(['transfer', 'accept', 'admit', 'set-limits', 'suspend', 'propose', 'vote', 'object'])
 
+/**
+ * Whether a member's status lets it author an entry of `type` at all: a departed member authors
+ * nothing, a suspended one nothing that spends or governs. The type's own checks come after.
+ * Clients call it for an early refusal (an invite from a suspended steward could never be used).
+ */
+export function statusAllows(member: Member, type: Entry['type']): boolean {
+  return !(member.status === 'left' || (member.status === 'suspended' && SUSPENDED_CANNOT.has(type)))
+}
+
 /** Decides an entry against the state it reads. Signature and decoding are checked before this. */
 export function evaluate(input: RuleInput, entry: Entry): Outcome {
   if (input.meta === null) {
@@ -174,9 +183,7 @@ function advance(author: Member, entry: Entry, ratePerHour: number): { member: M
 
 /** The type-specific rules for an authenticated entry from an admitted author. */
 function decide(input: RuleInput, entry: Exclude<Entry, { type: 'genesis' }>, author: Member): Outcome {
-  if (author.status === 'left' || (author.status === 'suspended' && SUSPENDED_CANNOT.has(entry.type))) {
-    return reject('author_not_active', `${author.name} is ${author.status}`)
-  }
+  if (!statusAllows(author, entry.type)) return reject('author_not_active', `${author.name} is ${author.status}`)
   if (isGovernanceEntry(entry)) return decideGovernance(input, entry, author)
   if (isFederationEntry(entry)) {
     if (author.status === 'suspended' && !SUSPENDED_MAY.has(entry.type)) return reject('author_not_active', `${author.name} is ${author.status}`)

@@ -7,7 +7,7 @@ import { InviteBook } from '../src/network/invite-book.js'
 import { decodeInviteCode, decodeJoinRequest, encodeJoinRequest } from '../src/network/invite-code.js'
 import { InviteHost, issueInvite, joinByInvite, type Joined } from '../src/network/invites.js'
 import { generateKeyPair, toHex } from '../protocol/index.js'
-import { converge, createPeer, failsWith, makeStore, tmpdir, type T } from './helpers/index.js'
+import { connect, converge, createPeer, failsWith, makeStore, openPeer, tmpdir, until, type T } from './helpers/index.js'
 
 const POLL_MS = 300
 
@@ -124,4 +124,17 @@ test('invites - two candidates racing with one code: exactly one is admitted, th
   t.is(lost.length, 1, 'one was refused')
   t.ok(/already used/.test(lost[0].reason.message), lost[0].reason.message)
   t.is((await peer.ledger.members()).length, 2, 'one member admitted')
+})
+
+test('invites - a suspended steward cannot issue a code (the admit it leads to would be refused)', async (t) => {
+  const alpha = await createPeer(t, 'alpha')
+  const beta = await openPeer(t, alpha.ledger, 'beta')
+  t.teardown(connect(alpha.ledger, beta.ledger), { order: 5 })
+  await alpha.ledger.admit({ account: beta.identity.publicKey, writer: beta.ledger.writerKey, name: 'beta', role: 'steward' })
+  await alpha.ledger.suspend('beta')
+  await until(async () => (await beta.ledger.self().catch(() => null))?.status === 'suspended', 'beta sees its suspension', () => beta.ledger.update())
+  const book = new InviteBook(path.join(tmpdir(t), 'invites.json'))
+  await book.load()
+  await failsWith(t, issueInvite(beta.ledger, book), 'REJECTED', /suspended: it cannot invite/)
+  t.is(book.list().length, 0, 'no code was recorded')
 })

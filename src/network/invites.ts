@@ -17,7 +17,7 @@ import BlindPairing, { type MemberRequest, type PairingResult } from 'blind-pair
 import type Corestore from 'corestore'
 import type Hyperswarm from 'hyperswarm'
 import b4a from 'b4a'
-import { fromHex, toHex, type Hex, type KeyPair } from '../../protocol/index.js'
+import { fromHex, statusAllows, toHex, type Hex, type KeyPair } from '../../protocol/index.js'
 import { LedgerError } from '../errors.js'
 import { Ledger, type LedgerOptions } from '../ledger.js'
 import { decodeInviteCode, decodeJoinRequest, encodeInviteCode, encodeJoinRequest } from './invite-code.js'
@@ -58,7 +58,10 @@ async function membersAdmit(ledger: Ledger): Promise<boolean> {
 export async function issueInvite(ledger: Ledger, book: InviteBook, opts: IssueOptions = {}): Promise<{ code: string; record: InviteRecord }> {
   const self = await ledger.self()
   // Where the members decide admissions, any member may invite: using the code proposes the admission.
-  if (self.role !== 'steward' && !(await membersAdmit(ledger))) throw LedgerError.REJECTED(`${self.name} is not a steward: only stewards can invite`, { reject: 'not_steward' })
+  const members = await membersAdmit(ledger)
+  if (self.role !== 'steward' && !members) throw LedgerError.REJECTED(`${self.name} is not a steward: only stewards can invite`, { reject: 'not_steward' })
+  // The rules would refuse the admit (or the proposal) this code leads to: a code that can never succeed is not issued.
+  if (!statusAllows(self, members ? 'propose' : 'admit')) throw LedgerError.REJECTED(`${self.name} is ${self.status}: it cannot invite`, { reject: 'author_not_active' })
   const now = opts.now ?? Date.now()
   const ttl = opts.expiresInMs ?? DEFAULT_INVITE_EXPIRES_MS
   const expires = ttl > 0 ? now + ttl : 0
