@@ -78,7 +78,8 @@ test('property - a decision is the same under any causal reordering when each me
 })
 
 test('property - with windows, every peer deciding the same linear order reaches the same state hash', { timeout: 180_000 }, async (t) => {
-  await fc.assert(
+  // fc.assert rejects with the counterexample when the property fails.
+  await t.execution(fc.assert(
     fc.asyncProperty(
       fc.constantFrom<DecisionMethod>('majority', 'no-objection', 'steward'),
       fc.array(fc.array(act, { maxLength: 5 }), { minLength: 5, maxLength: 5 }),
@@ -91,12 +92,12 @@ test('property - with windows, every peer deciding the same linear order reaches
       }
     ),
     { seed: SEED, numRuns: 25 }
-  )
-  t.pass()
+  ), 'the property holds for every generated case')
 })
 
 test('property - no single member decides alone what the policy gives the members', { timeout: 180_000 }, async (t) => {
-  await fc.assert(
+  // fc.assert rejects with the counterexample when the property fails.
+  await t.execution(fc.assert(
     fc.asyncProperty(
       fc.constantFrom<DecisionMethod>('majority', 'no-objection'),
       fc.integer({ min: 0, max: 4 }),
@@ -120,12 +121,12 @@ test('property - no single member decides alone what the policy gives the member
       }
     ),
     { seed: SEED, numRuns: 60 }
-  )
-  t.pass()
+  ), 'the property holds for every generated case')
 })
 
 test('property - suspended members never count: votes from them are refused and earlier ones drop out', { timeout: 180_000 }, async (t) => {
-  await fc.assert(
+  // fc.assert rejects with the counterexample when the property fails.
+  await t.execution(fc.assert(
     fc.asyncProperty(fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), async (yes) => {
       const { L, ms } = await membersLedger(NAMES, policyWith('majority'))
       // Suspend eps first (alpha, beta, gamma say yes).
@@ -142,6 +143,5 @@ test('property - suspended members never count: votes from them are refused and 
       if (p.status === 'passed' && counted.filter(([, v]) => v.yes).length * 2 <= 4) throw new Error('passed without a majority of the 4 active')
     }),
     { seed: SEED, numRuns: 30 }
-  )
-  t.pass()
+  ), 'the property holds for every generated case')
 })
