@@ -11,7 +11,7 @@ import { fromHex, toHex } from '../protocol/index.js'
 import { applyBlock } from './apply-block.js'
 import { BeeStore } from './bee-store.js'
 import type { EntryRecord } from './records.js'
-import type { DecisionEvent } from './ledger.js'
+import type { DecisionEvent } from './ledger-options.js'
 import type { LocalWriter } from './local-writer.js'
 import type { ViewCache } from './view-cache.js'
 
@@ -55,4 +55,17 @@ export async function applyNodes(
   onDecisions(made)
   // Only a notification to local writes; the view itself stays derived from the nodes alone.
   writer.decided(decided)
+}
+
+/** A `decision` announcer that passes each decided proposal on once (a reorder can apply the same decision again). */
+export function announceOnce(emit: (ev: DecisionEvent) => void): (made: DecisionEvent[]) => void {
+  const announced = new Set<string>()
+  return (made) => {
+    for (const ev of made) {
+      const key = ev.proposal + ':' + ev.status
+      if (announced.has(key)) continue
+      announced.add(key)
+      emit(ev)
+    }
+  }
 }
