@@ -6,6 +6,7 @@
 import { AMOUNT_MAX, WRITER_JUNK_MAX } from './constants.js'
 import { toHex } from './hex.js'
 import { checkName, nameSkeleton } from './names.js'
+import { amountProblem, available } from './amount.js'
 import { decideFederation, SUSPENDED_MAY } from './federation.js'
 import { isFederationEntry } from './federation-codec.js'
 import type {
@@ -24,6 +25,7 @@ import { assertNever } from './types.js'
 import { isGovernanceEntry } from './governance-codec.js'
 import { decideGovernance, directKind, governanceLookups, policyOf } from './governance.js'
 import { advanceClock, hourOf } from './time.js'
+import type { Policy } from './policy.js'
 import { short } from './hex.js'
 
 function reject(code: RejectCode, reason: string, available?: bigint): Rejection {
@@ -146,6 +148,19 @@ export function statusAllows(member: Member, type: Entry['type']): boolean {
   return !(member.status === 'left' || (member.status === 'suspended' && SUSPENDED_CANNOT.has(type)))
 }
 
+/**
+ * Whether `member` may bring in a new member under `policy`, and by which entry: an `admit` by a
+ * steward where admissions are the steward's, a `propose` (admit) where they are the members',
+ * either only if the member's status allows it. Clients call it to refuse early (an invite code
+ * that could never be used); the rules still decide the entry itself.
+ */
+export function mayAdmit(member: Member, policy: Policy): { ok: true; entry: 'admit' | 'propose' } | { ok: false; code: 'not_steward' | 'author_not_active'; reason: string } {
+  const entry = policy.rules.admit.method === 'steward' ? 'admit' : 'propose'
+  if (entry === 'admit' && member.role !== 'steward') return { ok: false, code: 'not_steward', reason: `${member.name} is not a steward: only stewards admit` }
+  if (!statusAllows(member, entry)) return { ok: false, code: 'author_not_active', reason: `${member.name} is ${member.status}` }
+  return { ok: true, entry }
+}
+
 /** Decides an entry against the state it reads. Signature and decoding are checked before this. */
 export function evaluate(input: RuleInput, entry: Entry): Outcome {
   if (input.meta === null) {
@@ -256,8 +271,9 @@ function checkLimits(creditLimit: bigint, maxBalance: bigint | null): Rejection 
 }
 
 function checkAmount(amount: bigint): Rejection | null {
-  if (amount <= 0n) return reject('amount_not_positive', `amount ${amount} is not positive`)
-  if (amount > AMOUNT_MAX) return reject('amount_too_large', `amount ${amount} is over ${AMOUNT_MAX}`)
+  const problem = amountProblem(amount)
+  if (problem === 'amount_not_positive') return reject(problem, `amount ${amount} is not positive`)
+  if (problem === 'amount_too_large') return reject(problem, `amount ${amount} is over ${AMOUNT_MAX}`)
   return null
 }
 
@@ -301,9 +317,9 @@ function setLimits(input: RuleInput, e: Extract<Entry, { type: 'set-limits' }>, 
 
 /** Moves `amount` from payer to payee if both limits allow. Shared by transfer and accept. */
 function pay(payer: Member, payee: Member, amount: bigint): Outcome {
-  const available = payer.creditLimit + payer.balance
-  if (amount > available) {
-    return reject('over_credit_limit', `${payer.name} can spend ${available < 0n ? 0n : available}, not ${amount}`, available < 0n ? 0n : available)
+  const left = available(payer)
+  if (amount > left) {
+    return reject('over_credit_limit', `${payer.name} can spend ${left}, not ${amount}`, left)
   }
   if (payee.maxBalance !== null && payee.balance + amount > payee.maxBalance) {
     const room = payee.maxBalance - payee.balance

@@ -3,7 +3,7 @@
  * log, invoices. Each takes the view (and the quorum-signed snapshot or its entry count) and only reads.
  */
 import type Hyperbee from 'hyperbee'
-import type { Hex, Invoice, Member, Role } from '../protocol/index.js'
+import { available, type Hex, type Invoice, type Member, type Role } from '../protocol/index.js'
 import { LedgerError } from './errors.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import { invoiceFromJson, memberFromJson } from './records.js'
@@ -110,7 +110,6 @@ export async function confirmedBalance(snap: Hyperbee, account: Hex): Promise<bi
 }
 
 export function toBalance(m: Member, confirmed: bigint): MemberBalance {
-  const available = m.creditLimit + m.balance
   return {
     account: m.account,
     name: m.name,
@@ -120,7 +119,7 @@ export function toBalance(m: Member, confirmed: bigint): MemberBalance {
     confirmed,
     creditLimit: m.creditLimit,
     maxBalance: m.maxBalance,
-    available: available < 0n ? 0n : available
+    available: available(m)
   }
 }
 
