@@ -40,7 +40,7 @@ async function timeApply(blocks: Uint8Array[], ctx: { ledgerKey: Uint8Array; wri
     const store = open()
     for (let j = i; j < Math.min(blocks.length, i + BATCH); j++) {
       for (const d of await applyBlock(store, blocks[j], { ledgerKey: ctx.ledgerKey, writer: ctx.writer, block: j }, { verified })) {
-        if (!d.outcome.ok) throw new Error(`block ${j} was rejected: ${d.outcome.code}`)
+        if (d.ignored !== null || !d.outcome.ok) throw new Error(`block ${j} was not applied: ${d.ignored ?? (d.outcome.ok ? '' : d.outcome.code)}`)
       }
     }
     if (store.flush) await store.flush()

@@ -3,7 +3,7 @@
  * entry changes, or why it is rejected. No I/O, no clock, no randomness, and no throw on any
  * input that decodes: every check is a `return reject(...)`, in the order SPEC.md documents.
  */
-import { AMOUNT_MAX, WRITER_JUNK_MAX } from './constants.js'
+import { AMOUNT_MAX } from './constants.js'
 import { toHex } from './hex.js'
 import { checkName, nameSkeleton } from './names.js'
 import { amountProblem, available } from './amount.js'
@@ -84,56 +84,6 @@ export function holdCounterparty(author: Hex, hold: { payer: Hex; payee: Hex } |
 /** Names are unique by skeleton (protocol/names.ts): case, accents and look-alike letters of other scripts ignored. */
 export function nameKey(name: string): string {
   return nameSkeleton(name)
-}
-
-/**
- * Whether a block of a newer protocol version than this build reads must stop the node
- * ("upgrade needed") rather than be rejected. Moving a ledger to a newer version is a
- * governance act: only the first block of a ledger (its creator's) or a block from the writer
- * of an active steward can do it. From any other writer the block is rejected
- * `unsupported_version` with no effect, so one member's modified client cannot halt every
- * peer. SPEC.md, "Limits on one writer", binds later versions to the same rule.
- */
-export function newerVersionStops(meta: LedgerMeta | null, writerMember: Member | null): boolean {
-  if (meta === null) return true
-  return writerMember !== null && writerMember.role === 'steward' && writerMember.status === 'active'
-}
-
-/**
- * Rejections no honest client causes: bytes that do not decode, a newer version from a member,
- * a bad signature, another member's entry, a second genesis, a replay. Each counts as junk
- * against the writer whose core holds the block: writer cores are signed, so that writer is
- * accountable for every block in it.
- */
-export const JUNK_CODES: ReadonlySet<RejectCode> = new Set<RejectCode>([
-  'malformed',
-  'unsupported_version',
-  'bad_signature',
-  'author_not_writer',
-  'genesis_exists',
-  'duplicate_entry'
-])
-
-/** What one more junk block from a member's writer does (SPEC.md, "Limits on one writer"). */
-export interface Strike {
-  /** The writer's junk count after this block. */
-  junk: number
-  /** Set on the block that reaches WRITER_JUNK_MAX: the writer leaves the ledger's writers. */
-  removeWriter: boolean
-  /** The member's record if this block changes it (an active member becomes suspended). */
-  member: Member | null
-}
-
-/** Whether a writer has reached its junk limit: its later blocks are ignored, recorded nowhere. */
-export function writerIgnored(junk: number): boolean {
-  return junk >= WRITER_JUNK_MAX
-}
-
-/** Counts a junk block against the writer of `member`; at WRITER_JUNK_MAX the writer is removed and the member suspended. */
-export function strikeWriter(member: Member, junkBefore: number): Strike {
-  const junk = junkBefore + 1
-  if (junk !== WRITER_JUNK_MAX) return { junk, removeWriter: false, member: null }
-  return { junk, removeWriter: true, member: member.status === 'active' ? { ...member, status: 'suspended' } : null }
 }
 
 /** Entry types a suspended member may not author: anything that spends or governs. */

@@ -4,7 +4,7 @@
  * decided record, then the final state, with what the stored view says.
  */
 import { formatAmount, type Hex, type Member } from '../../protocol/index.js'
-import { applyBlock, type Decided } from '../apply-block.js'
+import { applyBlock, type Decided, type Ignored } from '../apply-block.js'
 import { MemoryStore } from '../memory-store.js'
 import { invoiceToJson, memberToJson, metaToJson, type EntryRecord } from '../records.js'
 import { holdToJson, linkToJson } from '../federation-records.js'
@@ -147,7 +147,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     confirmedStateHash = store.meta ? store.meta.stateHash : null
   }
 
-  let current: { writer: Hex; block: number; signatureValid: boolean; decided: Decided[] } | null = null
+  let current: { writer: Hex; block: number; signatureValid: boolean; decided: Array<Decided | Ignored> } | null = null
   for (let i = 0; i < input.order.length; i++) {
     const viewRecord = input.order[i]
     if (confirmedBalances === null && (store.meta?.entries ?? 0) >= input.confirmedEntries) snapshotConfirmed()
@@ -164,7 +164,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     }
     const signatureValid = current.signatureValid
     const decided = current.decided[slot]
-    if (decided === undefined) {
+    if (decided === undefined || decided.ignored !== null) {
       findings.add({ kind: 'view', writer: viewRecord.writer, block: viewRecord.block, id: viewRecord.id, index: viewRecord.index, rule: 'record_mismatch', detail: `entry ${viewRecord.id.slice(0, 8)} (index ${viewRecord.index}) names entry ${slot} of block ${viewRecord.block} of writer ${short(viewRecord.writer)}, which the replay did not decide there` })
       continue
     }
