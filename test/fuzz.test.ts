@@ -291,7 +291,7 @@ async function applyAll(script: Script, check: boolean): Promise<{ store: Memory
     try {
       list = await applyBlock(store, b.bytes, { ledgerKey: script.ledgerKey, writer: b.writer, block: b.block })
     } catch (err) {
-      throw new Error(`property 4: applyBlock threw on block ${b.block} of ${b.writer.slice(0, 8)}: ${(err as Error).stack}`)
+      throw new Error(`property 4: applyBlock threw on block ${b.block} of ${b.writer.slice(0, 8)}: ${(err as Error).stack}`, { cause: err })
     }
     // An empty block is no entry (SPEC.md §9): skipped without a record.
     if (list.length === 0 && b.bytes.byteLength === 0) continue

@@ -42,7 +42,8 @@ export async function ui(env: CliEnv, opts: UiOpts): Promise<void> {
   let server
   try {
     server = await UiServer.start({ backend, port, warnAt })
-  } catch (err: any) {
+  } catch (caught) {
+    const err = caught as NodeJS.ErrnoException
     if (node) await node.close()
     if (err?.code === 'EADDRINUSE') throw LedgerError.BIND_FAILED(`port ${port} on 127.0.0.1 is in use; pick another --port or leave it out`)
     throw err
