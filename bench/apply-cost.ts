@@ -11,7 +11,7 @@ import Corestore from 'corestore'
 import Hyperbee from 'hyperbee'
 import b4a from 'b4a'
 import { applyBlock, generateKeyPair, MemoryStore, type StateStore } from '../src/index.js'
-import { BeeStore } from '../src/bee-store.js'
+import { BeeStore } from '../src/index.js'
 import { sealEntry, toHex, type Entry, type Hex } from '../protocol/index.js'
 
 const BATCH = 256

@@ -2,12 +2,8 @@
  * Turning command-line text into values (amounts, durations, counts) with the one-line messages
  * people need, and ledger facts commands share (unit, member names).
  */
-import { AmountError, amountProblem, parseAmount } from '../protocol/amount.js'
-import type { Hex } from '../protocol/types.js'
-import { LedgerError } from '../src/errors.js'
-import type { Ledger } from '../src/ledger.js'
-import type { ViewMeta } from '../src/records.js'
 import { money } from './output.js'
+import { AmountError, amountProblem, LedgerError, parseAmount, type Hex, type Ledger, type ViewMeta } from '../src/cli-surface.js'
 
 /** A ledger's unit as results carry it, so output can be rendered without the ledger. */
 export interface UnitInfo {

@@ -1,7 +1,6 @@
-import { LedgerError } from '../../src/errors.js'
-import { checkName } from '../../protocol/names.js'
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields } from '../output.js'
+import { checkName, LedgerError } from '../../src/cli-surface.js'
 
 export interface InitResult {
   name: string
@@ -16,7 +15,7 @@ export async function init(env: CliEnv, opts: { name?: string }): Promise<InitRe
   const check = checkName(name)
   if (!check.ok) throw LedgerError.BAD_INPUT(`--name: ${check.reason}`, { reject: 'bad_name' })
   await env.dir.ensure()
-  const { createIdentity } = await import('../../src/identity.js')
+  const { createIdentity } = await import('../../src/index.js')
   const id = await createIdentity(env.dir.identityFile, name)
   return { name: id.name, account: id.account, dir: env.dir.root }
 }
