@@ -28,7 +28,7 @@ const HELP = `Usage: npm run bench -- [flags]
   --help             this text
 
 Examples:
-  npm run bench                                  # the full bench (10-15 minutes on 2 cores)
+  npm run bench                                  # the full bench (about 20 minutes on 2 cores: bench/README.md)
   npm run bench -- --quick --no-readme           # a quick look
   npm run bench -- --only catchup --runs 1 --profile /tmp/prof
 `
