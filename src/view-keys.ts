@@ -1,4 +1,4 @@
-/** Key layout of the Hyperbee view (ARCHITECTURE.md, "View"). One place, so readers and writers agree. */
+/** Key layout of the Hyperbee view (ARCHITECTURE.md, "View layout"). One place, so readers and writers agree. */
 import type { Hex } from '../protocol/index.js'
 
 export const META_KEY = 'meta'
