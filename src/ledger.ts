@@ -361,7 +361,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     this.witnessing = true
     try {
       const now = Date.now()
-      const due = await nextTick(this.base.view, this.account, now)
+      const due = await nextTick(this.cache ?? this.base.view, this.account, now)
       if (due === null) return
       if (due > now) return this.scheduleWitness(Math.min(due - now + 5, 60_000))
       await this.tick()
@@ -572,7 +572,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   /** Holds, oldest first; `open` keeps those still held. */
   async holds(opts: { open?: boolean } = {}): Promise<Hold[]> {
     await this.ready()
-    return listHolds(this.base.view, opts)
+    return listHolds(this.cache ?? this.base.view, opts)
   }
 
   /** One hold by id or unique prefix. */
