@@ -8,6 +8,8 @@
  * DIR/store/          the Corestore (locked by the process that has it open)
  * DIR/invites.json    invites this steward's node issued (InviteBook)
  * DIR/pay-keys.json   idempotency keys of this node's payments (PayKeys)
+ * DIR/mirrors.json    the mirrors this node asks to keep the ledger (mirror-list.ts)
+ * DIR/mirror/         a mirror's seed and cores, when this dir runs `tally mirror`
  * DIR/node.sock       the running node's local socket (`tally up`)
  * ```
  * One ledger per data dir. DIR is `--dir`, else `$TALLY_DIR`, else `$XDG_DATA_HOME/tally`
@@ -66,6 +68,14 @@ export class DataDir {
   get invitesFile(): string {
     return path.join(this.root, 'invites.json')
   }
+  /** The mirrors this node asks to keep the ledger (mirror-list.ts). */
+  get mirrorsFile(): string {
+    return path.join(this.root, 'mirrors.json')
+  }
+  /** Where `tally mirror` keeps its seed and the cores it mirrors. */
+  get mirrorDir(): string {
+    return path.join(this.root, 'mirror')
+  }
   /** Idempotency keys of this node's payments (pay-keys.ts). */
   get payKeysFile(): string {
     return path.join(this.root, 'pay-keys.json')
@@ -89,7 +99,8 @@ export class DataDir {
       await fs.mkdir(this.root, { recursive: true, mode: 0o700 })
       // mkdir leaves an existing dir's mode as it was: the keys and the socket in it are the owner's only.
       if (process.platform !== 'win32') await fs.chmod(this.root, 0o700)
-    } catch (err: any) {
+    } catch (caught) {
+      const err = caught as NodeJS.ErrnoException
       throw LedgerError.STORAGE(`cannot create the data dir ${this.root}: ${err.message}`, { cause: err })
     }
   }
@@ -107,7 +118,8 @@ export class DataDir {
     let text: string
     try {
       text = await fs.readFile(this.ledgerFile, 'utf8')
-    } catch (err: any) {
+    } catch (caught) {
+      const err = caught as NodeJS.ErrnoException
       if (err.code === 'ENOENT') {
         throw LedgerError.NO_LEDGER(`no ledger in ${this.root}: run \`tally ledger create\` or \`tally join CODE\` first`)
       }
@@ -130,7 +142,8 @@ export class DataDir {
     await this.ensure()
     try {
       await fs.writeFile(this.ledgerFile, JSON.stringify(config, null, 2) + '\n', { flag: 'wx', mode: 0o600 })
-    } catch (err: any) {
+    } catch (caught) {
+      const err = caught as NodeJS.ErrnoException
       if (err.code === 'EEXIST') throw LedgerError.LEDGER_EXISTS(`${this.root} already has a ledger (${this.ledgerFile}); use another --dir`)
       throw LedgerError.STORAGE(`cannot write ${this.ledgerFile}: ${err.message}`, { cause: err })
     }
