@@ -5,6 +5,7 @@
  * uses the same reads.
  */
 import type Hyperbee from 'hyperbee'
+import type { BeeReader } from 'hyperbee'
 import sodium from 'sodium-native'
 import b4a from 'b4a'
 import { PREIMAGE_BYTES, SEALED_BYTES, type Hex, type Hold, type Link, type Member } from '../protocol/index.js'
@@ -22,12 +23,17 @@ export async function listLinks(view: Hyperbee): Promise<Link[]> {
   return out
 }
 
-/** Every hold, oldest first by position; `open` keeps only those still held. */
-export async function listHolds(view: Hyperbee, opts: { open?: boolean } = {}): Promise<Hold[]> {
+/** Every hold, oldest first by position; `open` keeps only those still held (read from the open list, not a scan of every hold). */
+export async function listHolds(view: BeeReader, opts: { open?: boolean } = {}): Promise<Hold[]> {
   const out: Hold[] = []
-  for await (const node of view.createReadStream(K.prefixRange(K.HOLD_PREFIX))) {
-    const h = holdFromJson(node.value)
-    if (!opts.open || h.status === 'held') out.push(h)
+  if (opts.open) {
+    const reader = new BeeReaderStore(view)
+    for (const id of (await reader.getFed()).open) {
+      const h = await reader.getHold(id)
+      if (h !== null && h.status === 'held') out.push(h)
+    }
+  } else {
+    for await (const node of view.createReadStream(K.prefixRange(K.HOLD_PREFIX))) out.push(holdFromJson(node.value))
   }
   return out.sort((a, b) => a.position - b.position)
 }

@@ -232,7 +232,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   /** Holds, oldest first; `open` keeps those still held. */
   async holds(opts: { open?: boolean } = {}): Promise<Hold[]> {
     await this.ready()
-    return listHolds(this.base.view, opts)
+    return listHolds(this.life.cache ?? this.base.view, opts)
   }
   /** One hold by id or unique prefix. */
   async getHold(id: string): Promise<Hold> {
