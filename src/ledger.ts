@@ -606,9 +606,9 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   }
 
   /** Releases a hold: its payer's amount goes back (the payee at any time, the payer once its period passed). */
-  async release(hold: string): Promise<Receipt> {
+  async release(hold: string, opts: { memo?: string } = {}): Promise<Receipt> {
     const h = await this.getHold(hold)
-    return this.write({ type: 'release', hold: fromHex(h.id) })
+    return this.write({ type: 'release', hold: fromHex(h.id), memo: opts.memo ?? '' })
   }
 
   /**

@@ -57,7 +57,7 @@ export async function payAcross(ctx: NodeContext, meta: ViewMeta, target: string
     outcome === 'completed'
       ? 'the payee showed the preimage on its ledger and the bridge settled here'
       : outcome === 'released'
-        ? 'not carried or not fulfilled in time: the amount is back with you, and nothing was paid there'
+        ? `${await releaseReason(ctx, paid.receipt.id)}: the amount is back with you, and nothing was paid there`
         : 'still held: the bridge or the members\' clocks have not decided yet (`tally links`, and see the hold later)'
   return {
     type: 'across',
@@ -72,6 +72,13 @@ export async function payAcross(ctx: NodeContext, meta: ViewMeta, target: string
     reason,
     ...unitOf(meta)
   }
+}
+
+/** Why a hold was released: the memo its release carries (the bridge's refusal, or "expired" from the payer's node). */
+async function releaseReason(ctx: NodeContext, id: Hex): Promise<string> {
+  const h = await ctx.ledger.getHold(id)
+  const entry = (await ctx.ledger.history(h.payer, { limit: 100 })).find((e) => e.id === h.closedBy)
+  return entry?.memo ? entry.memo : 'released'
 }
 
 export function renderAcross(r: PayAcrossResult): string {
