@@ -62,6 +62,8 @@ export const linkCommand: LedgerCommand<LinkOpts, LinkResult> = {
   },
   examples: ['tally --dir coop-a link coop-b --rate 3/2 --capacity 500', 'tally --dir coop-b link coop-a --rate 2/3 --capacity 750'],
   run: link,
+  // A dir is resolved where the command is typed: the node that runs it may have another working dir.
+  prepare: (opts) => (typeof opts.other === 'string' && opts.other.trim() !== '' && !/^[0-9a-fA-F]{64}$/.test(opts.other.trim()) ? { ...opts, other: path.resolve(opts.other) } : opts),
   render: (r) =>
     `linked to ${r.ledgerName} (${r.ledger.slice(0, 8)}) at ${r.rateNum}/${r.rateDen}, capacity ${money(r.capacity, r.decimals, r.unit)}: entry ${r.id.slice(0, 12)}\n` +
     (r.sibling === null
