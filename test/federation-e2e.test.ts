@@ -5,7 +5,7 @@
  * carry the payment without a person (src/node/bridge-half.ts).
  * (a) `tally pay KEY@York` shows the quote, completes, and both ledgers show the four balances;
  * (b) with the bridge's nodes stopped, a payment with a short --expires is released, with the reason,
- *     and every balance is as before.
+ *     and every balance is as before; (c) the same with only the bridge's node on York stopped.
  */
 import test from 'brittle'
 import path from 'path'
@@ -88,4 +88,12 @@ test('federation e2e - tally pay KEY@LEDGER through a bridge run by tally up on 
   t.alike(await balances('payee'), before.york, 'York: every balance as before')
   const rows = across((await tally('payer', ['history'])).entries)
   t.alike(rows.map((r: any) => r.state), ['released', 'completed'], 'history: the released payment and the completed one')
+
+  // (c) Only the sibling is down: the bridge's node on Leeds says so, carries nothing, and the payment is released.
+  await up('bridgea')
+  const half = await raw('payer', ['pay', `${payeeKey}@York`, '5', '--expires', '5s'])
+  t.ok(/^released: /m.test(half.stdout), `released: ${half.stdout.trim()}`)
+  t.ok(/the sibling node for ledger .* does not answer/.test(nodes.bridgea.stdout), "the bridge's log says its sibling does not answer")
+  await until(async () => (await balances('bridgea')).payer === -2000, "the bridge's node sees the release")
+  t.alike(await balances('bridgea'), before.leeds, 'Leeds: every balance as before')
 })
