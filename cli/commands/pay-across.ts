@@ -33,7 +33,12 @@ export async function payAcross(ctx: NodeContext, meta: ViewMeta, target: string
   const at = target.lastIndexOf('@')
   const payee = target.slice(0, at).toLowerCase()
   const ledgerQuery = target.slice(at + 1).toLowerCase()
-  if (!/^[0-9a-f]{64}$/.test(payee)) throw LedgerError.BAD_INPUT(`a member of another ledger is named by its full account key (64 hex digits) before the @, not ${JSON.stringify(target.slice(0, at))}`)
+  if (!/^[0-9a-f]{64}$/.test(payee)) {
+    // Names on the other ledger are not readable here, and one answered by the bridge could not be checked (SECURITY.md).
+    throw LedgerError.BAD_INPUT(
+      `a member of another ledger is named by its full account key (64 hex digits) before the @, not ${JSON.stringify(target.slice(0, at))}: ask the payee for it (\`tally balance\` shows it on their side); names are not used across ledgers, since this ledger cannot check them`
+    )
+  }
   const amount = positiveAmountArg(opts.amount, meta)
   const expiresMs = opts.expires === undefined ? DEFAULT_EXPIRES_MS : durationArg(opts.expires, '--expires')
   if (expiresMs === 0) throw LedgerError.BAD_INPUT('a payment across ledgers needs an expiry')

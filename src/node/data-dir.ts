@@ -8,6 +8,7 @@
  * DIR/store/          the Corestore (locked by the process that has it open)
  * DIR/invites.json    invites this steward's node issued (InviteBook)
  * DIR/pay-keys.json   idempotency keys of this node's payments (PayKeys)
+ * DIR/siblings.json   a bridge's other data dirs, by the other ledger's key (siblings.ts; `tally link DIR2`)
  * DIR/node.sock       the running node's local socket (`tally up`)
  * ```
  * One ledger per data dir. DIR is `--dir`, else `$TALLY_DIR`, else `$XDG_DATA_HOME/tally`
