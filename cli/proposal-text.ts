@@ -1,6 +1,6 @@
 /** How proposals read on the command line: one line each, and the action in words. */
 import type { ProposalView } from '../src/governance-api.js'
-import type { DecisionKind, DecisionMethod, Policy } from '../protocol/policy.js'
+import { ruleOf, type DecisionKind, type DecisionMethod, type Policy } from '../protocol/policy.js'
 import type { ViewMeta } from '../src/records.js'
 import { money, short } from './output.js'
 
@@ -35,7 +35,7 @@ export function proposalLine(p: ProposalView, meta: ViewMeta): string {
 
 /** Who decides a kind under a policy, in words. */
 export function describeRule(policy: Policy, kind: DecisionKind): string {
-  const r = policy.rules[kind]
+  const r = ruleOf(policy, kind)
   const method: Record<DecisionMethod, string> = { steward: 'a steward decides', 'no-objection': 'passes unless a member objects', majority: 'needs a majority of active members' }
   return `${method[r.method]} (window ${formatDuration(r.windowMs)})`
 }

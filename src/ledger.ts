@@ -43,7 +43,7 @@ import { indexerSummary, type IndexerStatus } from './indexers.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import { ViewCache } from './view-cache.js'
 import { Claims } from './federation-agent.js'
-import { findHold, listHolds, listLinks, newPreimage, sealPreimage } from './federation-api.js'
+import { findHold, linkDraft, listHolds, listLinks, newPreimage, sealPreimage } from './federation-api.js'
 import { membersPolicy, type Decision, type Policy } from '../protocol/index.js'
 import {
   findProposal,
@@ -555,12 +555,16 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     return this.write({ type: 'transfer', payee: fromHex(m.account), amount: checkAmountArg(amount), memo: opts.memo ?? '' })
   }
 
-  // ---- federation (protocol/SPEC.md §12; src/federation-api.ts, src/federation-bridge.ts) ----
+  // ---- federation (protocol/SPEC.md §12; src/federation-api.ts, src/federation-agent.ts) ----
 
-  /** Announces or changes this member's link to another ledger (its key); capacity 0 withdraws it. */
+  /**
+   * Announces or changes this member's link to another ledger (its key); capacity 0 withdraws it. Where the
+   * policy gives links to the members, proposes it instead (the receipt is the proposal's).
+   */
   async link(ledger: Uint8Array | string, opts: { name: string; rate?: { rateNum: bigint; rateDen: bigint }; capacity: bigint; memo?: string }): Promise<Receipt> {
     const rate = opts.rate ?? { rateNum: 1n, rateDen: 1n }
-    return this.write({ type: 'link', ledger: keyArg(ledger, 'ledger key'), name: opts.name, rateNum: rate.rateNum, rateDen: rate.rateDen, capacity: opts.capacity, memo: opts.memo ?? '' })
+    await this.ready()
+    return this.write(await linkDraft(this.base.view, { ledger: keyArg(ledger, 'ledger key'), name: opts.name, rateNum: rate.rateNum, rateDen: rate.rateDen, capacity: opts.capacity, memo: opts.memo ?? '' }))
   }
 
   /** Every link this ledger knows, with its bridge. */
