@@ -57,7 +57,7 @@ test('federation e2e - tally pay KEY@LEDGER through a bridge run by tally up on 
   const paid = await raw('payer', ['pay', `${payeeKey}@York`, '20', '--memo', 'veg box', '--expires', '4m'])
   t.is(paid.code, 0, paid.stderr.trim())
   t.ok(/20\.00 CTC to .*@York via bridge: 3000 minor units there at 3\/2/.test(paid.stdout), `the quote: ${paid.stdout.split('\n')[0]}`)
-  t.ok(/^completed: /m.test(paid.stdout), `completed: ${paid.stdout.trim()}`)
+  t.ok(/^completed on both ledgers: /m.test(paid.stdout), `completed: ${paid.stdout.trim()}`)
   const balances = async (host: string) => Object.fromEntries((await tally(host, ['members'])).members.map((m: any) => [m.name, m.balance]))
   await until(async () => (await balances('stewa')).bridge === 2000, 'Leeds settles at the steward')
   await until(async () => (await balances('bridgeb')).payee === 3000, 'York settles at the bridge')

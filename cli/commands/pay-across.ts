@@ -60,7 +60,7 @@ export async function payAcross(ctx: NodeContext, meta: ViewMeta, target: string
   const outcome = status === 'fulfilled' ? 'completed' : status === 'released' ? 'released' : 'pending'
   const reason =
     outcome === 'completed'
-      ? 'the payee showed the preimage on its ledger and the bridge settled here'
+      ? 'the payee was paid on its ledger with the preimage it showed, and the bridge settled here with it'
       : outcome === 'released'
         ? `${await releaseReason(ctx, paid.receipt.id)}: the amount is back with you, and nothing was paid there`
         : 'still held: the bridge or the members\' clocks have not decided yet (`tally links`, and see the hold later)'
@@ -88,5 +88,5 @@ async function releaseReason(ctx: NodeContext, id: Hex): Promise<string> {
 
 export function renderAcross(r: PayAcrossResult): string {
   const head = `${money(r.amount, r.decimals, r.unit)} to ${short(r.payee.account)}@${r.payee.ledgerName} via ${r.bridge.name}: ${r.amountThere} minor units there at ${r.rateNum}/${r.rateDen} (hold ${short(r.id)})`
-  return `${head}\n${r.outcome}: ${r.reason}`
+  return `${head}\n${r.outcome === 'completed' ? 'completed on both ledgers' : r.outcome}: ${r.reason}`
 }

@@ -86,6 +86,7 @@ export async function up(env: CliEnv, opts: UpOpts): Promise<void> {
       { ledger, down: err !== null, ...(err ? { message: err.message } : {}) }
     )
   )
+  node.on('bridgeError', (err) => emit('bridge-error', `bridge error: ${displayText(err.message)}; trying again on the next update`, { message: err.message }))
   // Each decision as it is made here (pending until confirmed, like any entry).
   ctx.ledger.on('decision', (ev) => {
     void ctx.ledger

@@ -19,7 +19,7 @@ import { EventEmitter } from 'events'
 import type { Hex, Hold } from '../../protocol/index.js'
 import { LedgerError } from '../errors.js'
 import { Runner } from '../federation-agent.js'
-import { LedgerSide, carryHalf, type CarryEvent, type CarryOptions, type CarryRequest, type OtherSide } from '../federation-carry.js'
+import { LedgerSide, carryHalf, memoOf, refused, type CarryEvent, type CarryOptions, type CarryRequest, type OtherSide } from '../federation-carry.js'
 import type { Ledger } from '../ledger.js'
 import { callNode } from './client.js'
 import { DataDir } from './data-dir.js'
@@ -68,6 +68,8 @@ export interface BridgeHalfEvents {
   down: [ledger: Hex, err: Error]
   /** The sibling node for `ledger` answers again. */
   up: [ledger: Hex]
+  /** A pass failed for another reason (a storage error, say); the next update tries again. */
+  failed: [err: Error]
 }
 
 /** One node's half of its co-op's bridges: one direction per sibling recorded in siblings.json. */
@@ -110,6 +112,16 @@ export class BridgeHalf extends EventEmitter<BridgeHalfEvents> {
     this.waiting = incoming.length > 0
     if (!this.waiting) return
     const siblings = await readSiblings(this.dir)
+    // No dir recorded for a ledger: nothing in this process can carry there, so the payer gets its amount back now.
+    for (const h of incoming.filter((h) => !siblings.has(h.ledger))) {
+      const reason = 'its node has no data dir recorded for that ledger (`tally link DIR` records it)'
+      try {
+        await this.ledger.release(h.id, { memo: memoOf(`refused by the bridge: ${reason}`) })
+        this.emit('carry', { what: 'refused', hold: h.id, reason, ledger: h.ledger })
+      } catch (err) {
+        if (!refused(err)) this.emit('failed', err as Error)
+      }
+    }
     for (const [key, root] of siblings) {
       if (!incoming.some((h) => h.ledger === key)) continue
       try {
@@ -117,7 +129,10 @@ export class BridgeHalf extends EventEmitter<BridgeHalfEvents> {
         if (this.down.delete(key)) this.emit('up', key)
         for (const ev of events) this.emit('carry', { ...ev, ledger: key })
       } catch (err) {
-        if (!unreachable(err)) throw err
+        if (!unreachable(err)) {
+          this.emit('failed', err as Error)
+          continue
+        }
         if (!this.down.has(key)) {
           this.down.add(key)
           this.emit('down', key, err as Error)

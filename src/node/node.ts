@@ -51,6 +51,8 @@ export interface TallyNodeEvents {
   bridge: [event: CarryEvent & { ledger: Hex }]
   /** The sibling node of a bridge cannot be reached (null: it answers again). */
   sibling: [ledger: Hex, err: Error | null]
+  /** The bridge half failed a pass for another reason (it tries again on the next update). */
+  bridgeError: [err: Error]
 }
 
 /**
@@ -91,6 +93,7 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
     this.bridge.on('carry', (ev) => this.emit('bridge', ev))
     this.bridge.on('down', (key, err) => this.emit('sibling', key, err))
     this.bridge.on('up', (key) => this.emit('sibling', key, null))
+    this.bridge.on('failed', (err) => this.emit('bridgeError', err))
   }
 
   static async start(opts: TallyNodeOptions): Promise<TallyNode> {
