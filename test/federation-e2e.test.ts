@@ -54,7 +54,7 @@ test('federation e2e - tally pay KEY@LEDGER through a bridge run by tally up on 
   const payeeKey: string = (await tally('payee', ['balance'])).account
 
   // (a) A payment across: the quote, completed on both ledgers.
-  const paid = await raw('payer', ['pay', `${payeeKey}@York`, '20', '--memo', 'veg box', '--expires', '4m'])
+  const paid = await raw('payer', ['pay', `${payeeKey}@York`, '20', '--memo', 'veg box']) // the default period, 10 min
   t.is(paid.code, 0, paid.stderr.trim())
   t.ok(/20\.00 CTC to .*@York via bridge: 3000 minor units there at 3\/2/.test(paid.stdout), `the quote: ${paid.stdout.split('\n')[0]}`)
   t.ok(/^completed on both ledgers: /m.test(paid.stdout), `completed: ${paid.stdout.trim()}`)
