@@ -15,7 +15,9 @@ export function actionText(p: ProposalView, meta: ViewMeta): string {
     case 'limits':
       return `limits ${who}: credit limit ${fmt(a.creditLimit)}, max balance ${a.maxBalance === null ? 'none' : fmt(a.maxBalance)}`
     case 'policy':
-      return `policy: admit ${a.policy.rules.admit.method}, limits ${a.policy.rules.limits.method}, roles ${a.policy.rules.steward.method}, window ${formatDuration(a.policy.rules.admit.windowMs)}`
+      return `policy: admit ${a.policy.rules.admit.method}, limits ${a.policy.rules.limits.method}, roles ${a.policy.rules.steward.method}${a.policy.rules.link ? `, links ${a.policy.rules.link.method}` : ''}, window ${formatDuration(a.policy.rules.admit.windowMs)}`
+    case 'link':
+      return `link ${p.proposerName}'s to ${a.name} (${short(a.ledger)}) at ${a.rateNum}/${a.rateDen}, capacity ${fmt(a.capacity)}`
     default:
       return `${a.action} ${who}`
   }
