@@ -31,8 +31,8 @@ export interface CarryRequest {
 export interface OtherSide {
   /** The bridge's account there and that ledger's key. Throws NODE_UNREACHABLE when it cannot be reached now. */
   info(): Promise<{ account: Hex; key: Hex }>
-  /** The holds the bridge made there continuing holds from ledger `from` (any status). */
-  outgoing(from: Hex): Promise<Hold[]>
+  /** The holds the bridge made there continuing holds from ledger `from` (any status), those continuing `peers` only when given. */
+  outgoing(from: Hex, peers?: Hex[]): Promise<Hold[]>
   /** Holds toward the payee there, unless a hold continuing `req.peer` exists already. Refusals are LedgerErrors. */
   carry(req: CarryRequest): Promise<void>
 }
@@ -100,7 +100,7 @@ export async function carryHalf(from: Ledger, to: OtherSide, opts: CarryOptions 
   const there = await to.info()
   const incoming = incomingAll.filter((h) => h.ledger === there.key)
   if (incoming.length === 0) return []
-  const outgoing = await to.outgoing(fromKey)
+  const outgoing = await to.outgoing(fromKey, incoming.map((h) => h.id))
   const events: CarryEvent[] = []
   const did = async (write: () => Promise<unknown>, ev: CarryEvent) => {
     try {
@@ -162,9 +162,10 @@ export class LedgerSide implements OtherSide {
     return { account: this.ledger.account, key: toHex(this.ledger.key) }
   }
 
-  async outgoing(from: Hex): Promise<Hold[]> {
+  async outgoing(from: Hex, peers?: Hex[]): Promise<Hold[]> {
     const me = this.ledger.account
-    return (await this.ledger.holds()).filter((g) => g.payer === me && g.bridge === me && g.ledger === from)
+    const wanted = peers === undefined ? null : new Set(peers)
+    return (await this.ledger.holds()).filter((g) => g.payer === me && g.bridge === me && g.ledger === from && (wanted === null || wanted.has(g.peer)))
   }
 
   carry(req: CarryRequest): Promise<void> {
@@ -177,7 +178,7 @@ export class LedgerSide implements OtherSide {
   }
 
   private async carryOnce(req: CarryRequest): Promise<void> {
-    if ((await this.outgoing(req.from)).some((g) => g.peer === req.peer)) return
+    if ((await this.outgoing(req.from, [req.peer])).length > 0) return
     await this.ledger.hold(fromHex(req.payee), req.amount, {
       bridge: fromHex(this.ledger.account),
       ledger: fromHex(req.from),

@@ -51,8 +51,8 @@ export class SocketSide implements OtherSide {
     return info
   }
 
-  async outgoing(from: Hex): Promise<Hold[]> {
-    return (await this.call('bridge:outgoing', { from })) as Hold[]
+  async outgoing(from: Hex, peers?: Hex[]): Promise<Hold[]> {
+    return (await this.call('bridge:outgoing', { from, ...(peers === undefined ? {} : { peers }) })) as Hold[]
   }
 
   async carry(req: CarryRequest): Promise<void> {
@@ -154,7 +154,7 @@ export async function answerBridge(ledger: Ledger, side: LedgerSide, req: NodeRe
     case 'bridge:info':
       return side.info()
     case 'bridge:outgoing':
-      return side.outgoing(hexArg(o.from))
+      return side.outgoing(hexArg(o.from), Array.isArray(o.peers) ? o.peers.map(hexArg) : undefined)
     case 'bridge:carry':
       await side.carry({
         payee: hexArg(o.payee),
