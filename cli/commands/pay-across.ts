@@ -36,7 +36,7 @@ export async function payAcross(ctx: NodeContext, meta: ViewMeta, target: string
   if (!/^[0-9a-f]{64}$/.test(payee)) {
     // Names on the other ledger are not readable here, and one answered by the bridge could not be checked (SECURITY.md).
     throw LedgerError.BAD_INPUT(
-      `a member of another ledger is named by its full account key (64 hex digits) before the @, not ${JSON.stringify(target.slice(0, at))}: ask the payee for it (\`tally balance\` shows it on their side); names are not used across ledgers, since this ledger cannot check them`
+      `a member of another ledger is named by its full account key (64 hex digits) before the @, not ${JSON.stringify(target.slice(0, at))}: ask the payee for its address (\`tally status\` shows it on their side: KEY@LEDGER); names are not used across ledgers, since this ledger cannot check them`
     )
   }
   const amount = positiveAmountArg(opts.amount, meta)
