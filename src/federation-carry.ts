@@ -148,8 +148,10 @@ async function forward(from: Ledger, to: OtherSide, h: Hold, toKey: Hex, opts: C
     return null
   } catch (err) {
     // Too little capacity or credit there, or no such payee: the payer gets its amount back now.
-    if (refused(err)) return (err as Error).message
-    throw err
+    if (!refused(err)) throw err
+    // The other ledger's rule, by its code, in that ledger's minor units: "over_credit_limit: bridge can spend 7000, not 7500".
+    const e = err as LedgerError
+    return `${e.reject ?? e.code.toLowerCase()} on the other ledger: ${e.message}`
   }
 }
 

@@ -3,7 +3,8 @@
  * processes on one loopback bootstrap, two ledgers (Leeds: steward, payer, bridge; York: payee,
  * bridge), the bridge co-op with a data dir in each, `tally up` on every dir. The bridge's two nodes
  * carry the payment without a person (src/node/bridge-half.ts).
- * (a) `tally pay KEY@York` shows the quote, completes, and both ledgers show the four balances;
+ * (a) `tally pay KEY@York` shows the quote, completes, and both ledgers show the four balances; one the
+ *     bridge cannot carry (past its credit on York) is refused at once, with the reason;
  * (b) with the bridge's nodes stopped, a payment with a short --expires is released, with the reason,
  *     and every balance is as before; (c) the same with only the bridge's node on York stopped.
  */
@@ -77,6 +78,14 @@ test('federation e2e - tally pay KEY@LEDGER through a bridge run by tally up on 
   t.is(payeeRows[0].state, 'completed')
   t.ok(/across .* completed/.test((await raw('payer', ['history'])).stdout), 'the table shows it')
   await until(async () => nodes.bridgea.stdout.includes('bridge: settled'), "the bridge's log says it settled", 30_000)
+
+  // (a2) Within Leeds' capacity, but 75.00 YRK would take the bridge past its credit on York: refused at once.
+  await until(async () => (await tally('payer', ['links'])).links.some((l: any) => l.ledgerName === 'York' && l.held === 0), 'the link has room again')
+  const tooMuch = await raw('payer', ['pay', `${payeeKey}@York`, '50'])
+  t.is(tooMuch.code, 0, tooMuch.stderr.trim())
+  t.ok(/^released: refused by the bridge: over_credit_limit on the other ledger/m.test(tooMuch.stdout), `refused with the reason: ${tooMuch.stdout.trim()}`)
+  await until(async () => (await balances('stewa')).payer === -2000, 'the steward sees the refusal')
+  t.alike(await balances('payee'), { payee: 3000, bridge: -3000 }, 'York: nothing moved')
 
   // (b) The bridge's nodes stopped: the payment is released once its period passed, with the reason.
   await procs.stop(nodes.bridgea)
