@@ -51,6 +51,7 @@ test('federation e2e - tally pay KEY@LEDGER through a bridge run by tally up on 
   const linked = await tally('bridgea', ['link', dir('bridgeb'), '--rate', '3/2', '--capacity', '50', '--name', 'York'])
   t.is(linked.sibling, dir('bridgeb'), 'link records the sibling dir')
   await tally('bridgeb', ['link', dir('bridgea'), '--rate', '2/3', '--capacity', '75', '--name', 'Leeds'])
+  t.is((await tally('bridgea', ['links'])).links[0].sibling, dir('bridgeb'), "links says which node carries the bridge's own link")
   await until(async () => (await tally('payer', ['links'])).links.some((l: any) => l.ledgerName === 'York' && l.status === 'active'), 'the payer sees the link to York')
   const payeeKey: string = (await tally('payee', ['balance'])).account
   const address: string = (await tally('payee', ['status'])).address
@@ -98,7 +99,7 @@ test('federation e2e - tally pay KEY@LEDGER through a bridge run by tally up on 
   t.alike(await balances('stewa'), before.leeds, 'Leeds: every balance as before')
   t.alike(await balances('payee'), before.york, 'York: every balance as before')
   const rows = across((await tally('payer', ['history'])).entries)
-  t.alike(rows.map((r: any) => r.state), ['released', 'completed'], 'history: the released payment and the completed one')
+  t.alike(rows.map((r: any) => r.state), ['released', 'released', 'completed'], 'history: the expired payment, the refused one and the completed one')
 
   // (c) Only the sibling is down: the bridge's node on Leeds says so, carries nothing, and the payment is released.
   await up('bridgea')
