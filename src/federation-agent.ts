@@ -85,7 +85,8 @@ export class Claims {
     for (const h of await this.ledger.holds({ open: true })) {
       // The payer's part: once the period passed (the rules decide), its amount comes back.
       if (h.payer === me) {
-        await this.ledger.release(h.id, { memo: 'expired: the period passed on this ledger before the bridge settled it' }).then(() => this.released++, (err) => { if (!refused(err)) throw err })
+        const memo = h.bridge === me ? 'expired: the payee did not fulfil it in time' : 'expired: the period passed on this ledger before the bridge settled it'
+        await this.ledger.release(h.id, { memo }).then(() => this.released++, (err) => { if (!refused(err)) throw err })
         continue
       }
       if (h.payee !== me || h.bridge === me) continue
