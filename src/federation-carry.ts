@@ -147,8 +147,9 @@ async function forward(from: Ledger, to: OtherSide, h: Hold, toKey: Hex, opts: C
     })
     return null
   } catch (err) {
-    // Too little capacity or credit there, or no such payee: the payer gets its amount back now.
-    if (!refused(err)) throw err
+    // Too little capacity or credit there, or no such payee: the payer gets its amount back now. Anything
+    // else (that ledger closing mid-write, the sibling lost) may have left the hold written there: the next pass looks again.
+    if (!(err instanceof LedgerError && (err.code === 'REJECTED' || err.code === 'UNKNOWN_MEMBER' || err.code === 'BAD_INPUT'))) throw err
     // The other ledger's rule, by its code, in that ledger's minor units: "over_credit_limit: bridge can spend 7000, not 7500".
     const e = err as LedgerError
     return `${e.reject ?? e.code.toLowerCase()} on the other ledger: ${e.message}`
