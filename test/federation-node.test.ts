@@ -71,3 +71,13 @@ test('bridge half - a payee key that is not an account key is bad input, and not
   }
   t.alike(await payer.ledger.holds(), [], 'nothing held')
 })
+
+test('bridge half - lateness: what is left of the period must hold the outgoing period and half of it again', async (t) => {
+  const { lateness } = await import('../src/federation-carry.js')
+  const h = { time: 1_000_000, expiresMs: 60_000, witnesses: {} } as any
+  t.is(lateness(h, 30_000, 1_000_000), null, 'seen at once: carried')
+  t.is(lateness(h, 30_000, 1_000_000 - 5_000), null, "the payer's clock ahead of the bridge's: carried")
+  t.ok(lateness(h, 30_000, 1_000_000 + 16_000)?.startsWith('late: 44 s'), '16 s in, 44 s left < 45 s needed: refused')
+  t.is(lateness(h, 30_000, 1_000_000 + 15_000), null, '15 s in, 45 s left: carried')
+  t.ok(lateness({ ...h, witnesses: { a: { from: 0, passed: true } } }, 30_000, 1_000_000)?.includes('already witnessed'), 'a member witnessed the whole period: refused')
+})
