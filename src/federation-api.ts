@@ -7,24 +7,13 @@
 import type Hyperbee from 'hyperbee'
 import sodium from 'sodium-native'
 import b4a from 'b4a'
-import { PREIMAGE_BYTES, SEALED_BYTES, membersDecide, policyOf, type EntryDraft, type Hex, type Hold, type Link, type Member } from '../protocol/index.js'
+import { PREIMAGE_BYTES, SEALED_BYTES, type Hex, type Hold, type Link, type Member } from '../protocol/index.js'
 import { BeeReaderStore } from './bee-store.js'
 import { LedgerError } from './errors.js'
 import { holdFromJson, linkFromJson } from './federation-records.js'
 import * as K from './view-keys.js'
 
 export { parseRate } from './federation-rate.js'
-
-/**
- * The entry that announces a link: the link entry itself, or, where the policy gives links to the
- * members (protocol/SPEC.md §10, kind `link`), a proposal of it; withdrawing (capacity 0) is always the bridge's own act.
- */
-export async function linkDraft(view: Hyperbee, terms: { ledger: Uint8Array; name: string; rateNum: bigint; rateDen: bigint; capacity: bigint; memo: string }): Promise<EntryDraft> {
-  const { memo, ...link } = terms
-  const policy = policyOf(await new BeeReaderStore(view).getGov())
-  if (link.capacity > 0n && membersDecide(policy, 'link')) return { type: 'propose', proposal: { action: 'link', ...link }, memo }
-  return { type: 'link', ...link, memo }
-}
 
 /** Every link the ledger knows (all bridges), in key order. */
 export async function listLinks(view: Hyperbee): Promise<Link[]> {

@@ -1,9 +1,8 @@
-import type { EntryType, Hex, Hold, RejectCode } from '../../protocol/index.js'
-import { acrossLines, type AcrossState } from '../../src/federation-history.js'
-import type { NodeContext } from '../../src/node/context.js'
+import { acrossLines, type AcrossState } from '../../src/cli-surface.js'
 import type { LedgerCommand } from '../command.js'
 import { money, short, table } from '../output.js'
 import { countArg, ledgerMeta, namesOf, unitOf, type UnitInfo, type Who } from '../values.js'
+import type { EntryType, Hex, Hold, NodeContext, RejectCode } from '../../src/cli-surface.js'
 
 const LIMIT_DEFAULT = 20
 const LIMIT_MAX = 10_000

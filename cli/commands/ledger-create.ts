@@ -1,12 +1,8 @@
-import { LedgerError } from '../../src/errors.js'
-import { parseAmount, AmountError } from '../../protocol/amount.js'
-import { DECIMALS_MAX, UNIT_CODE_PATTERN } from '../../protocol/constants.js'
-import { toHex } from '../../protocol/hex.js'
-import type { Hex } from '../../protocol/types.js'
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields, money } from '../output.js'
 import { durationArg, type Who } from '../values.js'
 import { formatDuration } from '../proposal-text.js'
+import { AmountError, DECIMALS_MAX, LedgerError, parseAmount, toHex, UNIT_CODE_PATTERN, type Hex } from '../../src/cli-surface.js'
 
 export interface LedgerCreateOpts {
   name?: string
@@ -45,12 +41,7 @@ export async function ledgerCreate(env: CliEnv, opts: LedgerCreateOpts): Promise
   const decimals = Number(decimalsText)
   const creditLimit = opts.creditLimit === undefined ? 0n : amount(opts.creditLimit, decimals, '--credit-limit')
   const maxBalance = opts.maxBalance === undefined ? null : amount(opts.maxBalance, decimals, '--max-balance')
-  const [{ Ledger }, { loadIdentity }, { openStore }, { parseBootstrap }] = await Promise.all([
-    import('../../src/ledger.js'),
-    import('../../src/identity.js'),
-    import('../../src/storage.js'),
-    import('../../src/network/swarm.js')
-  ])
+  const { Ledger, loadIdentity, openStore, parseBootstrap } = await import('../../src/index.js')
   const bootstrap = opts.bootstrap === undefined ? null : (parseBootstrap(opts.bootstrap), opts.bootstrap)
   const decisions = opts.decisions ?? 'steward'
   if (decisions !== 'members' && decisions !== 'steward') throw LedgerError.BAD_INPUT(`--decisions must be members or steward, got ${JSON.stringify(decisions)}`)
