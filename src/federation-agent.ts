@@ -102,7 +102,7 @@ export class Claims {
   }
 }
 
-export interface BridgeOptions extends CarryOptions {}
+export type BridgeOptions = CarryOptions
 
 /** A co-op's bridge between two ledgers it belongs to (one Ledger per data dir, both its own, in one process). */
 export class Bridge {

@@ -38,7 +38,7 @@ function unreachable(err: unknown): boolean {
 export class SocketSide implements OtherSide {
   constructor(private readonly socketPath: string, private readonly key: Hex) {}
 
-  private async call(command: string, opts: Record<string, unknown>): Promise<any> {
+  private async call(command: string, opts: Record<string, unknown>): Promise<unknown> {
     const r = await callNode(this.socketPath, command, opts)
     if (!r.answered) throw LedgerError.NODE_UNREACHABLE(`the bridge's sibling node is not running (no node answers on ${this.socketPath}): start \`tally up\` in its data dir`)
     return r.result

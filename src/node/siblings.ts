@@ -23,7 +23,8 @@ export async function readSiblings(dir: DataDir): Promise<Map<Hex, string>> {
   let text: string
   try {
     text = await fs.readFile(siblingsFile(dir), 'utf8')
-  } catch (err: any) {
+  } catch (caught) {
+    const err = caught as NodeJS.ErrnoException
     if (err.code === 'ENOENT') return new Map()
     throw LedgerError.STORAGE(`cannot read ${siblingsFile(dir)}: ${err.message}`, { cause: err })
   }
@@ -47,7 +48,8 @@ export async function recordSibling(dir: DataDir, key: Hex, root: string): Promi
   try {
     await fs.writeFile(tmp, JSON.stringify({ version: 1, siblings: Object.fromEntries(siblings) }, null, 2) + '\n', { mode: 0o600 })
     await fs.rename(tmp, file)
-  } catch (err: any) {
+  } catch (caught) {
+    const err = caught as NodeJS.ErrnoException
     throw LedgerError.STORAGE(`cannot write ${file}: ${err.message}`, { cause: err })
   }
 }
