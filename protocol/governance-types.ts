@@ -12,6 +12,8 @@ export type ProposalAction =
   | { action: 'limits'; account: Uint8Array; creditLimit: bigint; maxBalance: bigint | null }
   | { action: 'suspend' | 'reinstate' | 'steward' | 'unsteward' | 'indexer' | 'unindexer'; account: Uint8Array }
   | { action: 'policy'; policy: Policy }
+  /** The proposer's own link (it is the bridge), as a link entry would announce it (SPEC.md §12). */
+  | { action: 'link'; ledger: Uint8Array; name: string; rateNum: bigint; rateDen: bigint; capacity: bigint }
 
 export type ActionName = ProposalAction['action']
 
@@ -25,7 +27,8 @@ export const ACTION_CODES: Record<ActionName, number> = {
   unsteward: 6,
   indexer: 7,
   unindexer: 8,
-  policy: 9
+  policy: 9,
+  link: 10
 }
 
 /** The policy kind that decides each action. */
@@ -38,7 +41,8 @@ export const ACTION_KIND: Record<ActionName, DecisionKind> = {
   unsteward: 'steward',
   indexer: 'indexer',
   unindexer: 'indexer',
-  policy: 'policy'
+  policy: 'policy',
+  link: 'link'
 }
 
 /** The entry right after genesis that sets a new ledger's policy (from the creator only). */
@@ -80,6 +84,7 @@ export type ActionRecord =
   | { action: 'limits'; account: Hex; creditLimit: bigint; maxBalance: bigint | null }
   | { action: 'suspend' | 'reinstate' | 'steward' | 'unsteward' | 'indexer' | 'unindexer'; account: Hex }
   | { action: 'policy'; policy: Policy }
+  | { action: 'link'; ledger: Hex; name: string; rateNum: bigint; rateDen: bigint; capacity: bigint }
 
 /** `passed` applied its action; `void` passed but its action no longer applied (the reason says why). */
 export type ProposalStatus = 'open' | 'passed' | 'refused' | 'expired' | 'withdrawn' | 'void'

@@ -27,6 +27,8 @@ export async function listLinks(view: Hyperbee): Promise<Link[]> {
 export async function listHolds(view: BeeReader, opts: { open?: boolean } = {}): Promise<Hold[]> {
   const out: Hold[] = []
   if (opts.open) {
+    // The open ones are listed in `fed/open` (at most OPEN_HOLDS_MAX): no walk over every hold ever made,
+    // which Claims and the bridge half read on every update.
     const reader = new BeeReaderStore(view)
     for (const id of (await reader.getFed()).open) {
       const h = await reader.getHold(id)
@@ -59,7 +61,12 @@ export function newPreimage(): Uint8Array {
 /** Seals a preimage to a member's account key (ed25519 → X25519 sealed box): only its node can open it. */
 export function sealPreimage(preimage: Uint8Array, payeeAccount: Uint8Array): Uint8Array {
   const pk = b4a.alloc(sodium.crypto_box_PUBLICKEYBYTES)
-  sodium.crypto_sign_ed25519_pk_to_curve25519(pk, payeeAccount)
+  try {
+    sodium.crypto_sign_ed25519_pk_to_curve25519(pk, payeeAccount)
+  } catch {
+    // 32 bytes that are not an ed25519 point: no member can have this key, and nothing could open the box.
+    throw LedgerError.BAD_INPUT(`${b4a.toString(payeeAccount, 'hex').slice(0, 16)}... is not an account key (not a point of ed25519): check the payee's key`)
+  }
   const out = b4a.alloc(SEALED_BYTES)
   sodium.crypto_box_seal(out, preimage, pk)
   return out

@@ -124,7 +124,7 @@ export async function viewProposal(view: Hyperbee, p: Proposal, gov: GovState | 
   const active = gov?.active ?? 0
   const t = tally(p, active, (a) => members.get(a) ?? null)
   const a = p.action
-  const targetName = a.action === 'admit' ? a.name : a.action === 'policy' ? null : ((await get(a.account))?.name ?? null)
+  const targetName = a.action === 'admit' || a.action === 'link' ? a.name : a.action === 'policy' ? null : ((await get(a.account))?.name ?? null)
   const ballots = Object.entries(p.votes)
     .filter(([acct]) => members.get(acct as Hex)?.status === 'active')
     .map(([acct, v]) => ({ account: acct as Hex, name: members.get(acct as Hex)?.name ?? acct.slice(0, 8), yes: v.yes, reason: v.reason }))

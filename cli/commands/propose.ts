@@ -13,6 +13,8 @@ export interface ProposeOpts {
   decisions?: string
   window?: string
   rate?: string
+  /** policy: how the members decide links (majority or no-objection); absent, a link is its bridge's own act. */
+  links?: string
   reason?: string
 }
 
@@ -52,7 +54,7 @@ export async function propose(ctx: NodeContext, opts: ProposeOpts): Promise<Prop
       const m = await ctx.ledger.findMember(target)
       const maxBalance = opts.maxBalance === undefined ? m.maxBalance : opts.maxBalance === 'none' ? null : amountArg(opts.maxBalance, meta, '--max-balance')
       input = { action, member: m.account, creditLimit: amountArg(opts.creditLimit, meta, '--credit-limit'), maxBalance }
-    } else input = { action, member: target }
+    } else input = { action: action as Exclude<ActionName, 'admit' | 'limits' | 'policy' | 'link'>, member: target }
   }
   const receipt = await ctx.ledger.propose(input, { memo: opts.reason ?? '' })
   const proposal = await ctx.ledger.proposal(receipt.id)
@@ -60,14 +62,16 @@ export async function propose(ctx: NodeContext, opts: ProposeOpts): Promise<Prop
 }
 
 /** --decisions members|steward, --window DURATION, --rate N: the policy a `propose policy` asks for. */
-export function policyArg(opts: { decisions?: string; window?: string; rate?: string }): Policy {
+export function policyArg(opts: { decisions?: string; window?: string; rate?: string; links?: string }): Policy {
   const decisions = opts.decisions ?? 'members'
   if (decisions !== 'members' && decisions !== 'steward') throw LedgerError.BAD_INPUT(`--decisions must be members or steward, got ${JSON.stringify(decisions)}`)
   const windowMs = opts.window === undefined ? undefined : durationArg(opts.window, '--window')
   if (windowMs === 0) throw LedgerError.BAD_INPUT('--window must be at least 1s')
   const ratePerHour = opts.rate === undefined ? 0 : countArg(opts.rate, '--rate', 0, 1_000_000)
+  if (opts.links !== undefined && opts.links !== 'majority' && opts.links !== 'no-objection') throw LedgerError.BAD_INPUT(`--links must be majority or no-objection, got ${JSON.stringify(opts.links)}`)
+  if (opts.links !== undefined && decisions === 'steward') throw LedgerError.BAD_INPUT('--links goes with --decisions members')
   if (decisions === 'steward') return { ...stewardPolicy(), ratePerHour }
-  return membersPolicy({ windowMs, ratePerHour })
+  return membersPolicy({ windowMs, ratePerHour, ...(opts.links === undefined ? {} : { link: opts.links }) })
 }
 
 export const proposeCommand: LedgerCommand<ProposeOpts, ProposeResult> = {
@@ -86,6 +90,7 @@ export const proposeCommand: LedgerCommand<ProposeOpts, ProposeResult> = {
     decisions: { type: 'string', value: 'WHO', help: 'policy: members (default) or steward' },
     window: { type: 'string', value: 'DURATION', help: 'policy: the window of every kind, e.g. 72h (default 72h)' },
     rate: { type: 'string', value: 'N', help: 'policy: most entries a member may write per hour (default 0: none)' },
+    links: { type: 'string', value: 'METHOD', help: "policy: the members decide links (majority or no-objection); default: a link is its bridge's own act" },
     reason: { type: 'string', value: 'TEXT', help: 'why, for the other members' }
   },
   examples: [
