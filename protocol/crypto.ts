@@ -6,7 +6,7 @@ import sodium from 'sodium-native'
 import b4a from 'b4a'
 import { DOMAIN_PREFIX, KEY_BYTES } from './constants.js'
 import { encodeEntry, encodeUnsigned } from './codec.js'
-import type { Entry, EntryType, Hex, SignedEntry } from './types.js'
+import type { Entry, EntryId, EntryType, Hex, SignedEntry } from './types.js'
 import { toHex } from './hex.js'
 
 /** An ed25519 key pair: the account key of a member. */
@@ -46,8 +46,8 @@ export function signingBytes(ledgerKey: Uint8Array, type: EntryType, unsigned: U
 }
 
 /** An entry's id: BLAKE2b-256 of its signing bytes. */
-export function entryIdOf(ledgerKey: Uint8Array, type: EntryType, unsigned: Uint8Array): Hex {
-  return toHex(hash(signingBytes(ledgerKey, type, unsigned)))
+export function entryIdOf(ledgerKey: Uint8Array, type: EntryType, unsigned: Uint8Array): EntryId {
+  return <EntryId>toHex(hash(signingBytes(ledgerKey, type, unsigned)))
 }
 
 /** Signs an entry for a ledger with the author's secret key. */

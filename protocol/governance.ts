@@ -10,7 +10,7 @@ import { ACTION_KIND, type ActionRecord, type Decision, type GovState, type Gove
 import { ruleOf, stewardPolicy, type DecisionKind, type Policy } from './policy.js'
 import { periodPassed } from './time.js'
 import { checkName } from './names.js'
-import type { Hex, Lookups, Member, Outcome, RejectCode, Rejection, RuleInput } from './types.js'
+import type { Hex, Lookups, Member, Outcome, RejectCode, Rejection, RuleInput , AccountKey, WriterKey } from './types.js'
 import type { Link } from './federation-types.js'
 import { short } from './hex.js'
 
@@ -268,7 +268,7 @@ export function enact(p: Proposal, x: EnactInput): Enacted | { ok: false; reason
       if (target !== null) return no(`account ${short(a.account)} is already a member`)
       if (x.writerTakenBy !== null) return no(`writer ${short(a.writer)} already belongs to ${short(x.writerTakenBy)}`)
       if (x.nameTaken) return no(`the name ${JSON.stringify(a.name)} is taken, or too like a member's name`)
-      const m: Member = { account: a.account, name: a.name, writer: a.writer, role: 'member', status: 'active', creditLimit: a.creditLimit, maxBalance: a.maxBalance, balance: 0n, entries: 0, lastSeq: 0 }
+      const m: Member = { account: a.account as AccountKey, name: a.name, writer: a.writer as WriterKey, role: 'member', status: 'active', creditLimit: a.creditLimit, maxBalance: a.maxBalance, balance: 0n, entries: 0, lastSeq: 0 }
       return { ok: true, members: [m], admitted: m, gov: x.gov, writer: { key: a.writer, indexer: false } }
     }
     case 'policy':

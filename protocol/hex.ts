@@ -1,9 +1,19 @@
 import b4a from 'b4a'
-import type { Hex } from './types.js'
+import type { AccountKey, Hex, WriterKey } from './types.js'
 
 /** Lower-case hex of bytes. */
 export function toHex(buf: Uint8Array): Hex {
   return b4a.toString(buf, 'hex') as Hex
+}
+
+/** The hex of an account key (an entry's author, payee, payer, an admitted account). */
+export function accountHex(key: Uint8Array): AccountKey {
+  return toHex(key) as AccountKey
+}
+
+/** The hex of an Autobase writer core's key. */
+export function writerHex(key: Uint8Array): WriterKey {
+  return toHex(key) as WriterKey
 }
 
 /** Bytes of a hex string; throws a TypeError on anything but even-length hex. */

@@ -6,7 +6,7 @@
  */
 import { WRITER_JUNK_MAX } from './constants.js'
 import { EMPTY_STATE_HASH, nextStateHash } from './state-hash.js'
-import type { Hex, LedgerMeta, Member, Outcome, RejectCode } from './types.js'
+import type { Hex, LedgerMeta, Member, Outcome, RejectCode, StateHash } from './types.js'
 
 /** What the view keeps of each writer (SPEC.md §9): its last decided block and its junk count. */
 export interface WriterState {
@@ -18,7 +18,7 @@ export interface WriterState {
 /** The ledger's meta as the view keeps it: the genesis's settings plus the running chain. */
 export interface ChainedMeta extends LedgerMeta {
   /** State hash after the last decided entry. */
-  stateHash: Hex
+  stateHash: StateHash
   /** Entries decided so far (applied + rejected); numbers entry records. */
   entries: number
   /** Of those, how many were rejected. */

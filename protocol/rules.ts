@@ -4,7 +4,7 @@
  * input that decodes: every check is a `return reject(...)`, in the order SPEC.md documents.
  */
 import { AMOUNT_MAX } from './constants.js'
-import { toHex } from './hex.js'
+import { accountHex, toHex, writerHex } from './hex.js'
 import { checkName, nameSkeleton } from './names.js'
 import { amountProblem, available } from './amount.js'
 import { decideFederation, SUSPENDED_MAY } from './federation.js'
@@ -189,7 +189,7 @@ function decide(input: RuleInput, entry: Exclude<Entry, { type: 'genesis' }>, au
 }
 
 function genesis(input: RuleInput, e: Extract<Entry, { type: 'genesis' }>): Outcome {
-  const writer = toHex(e.writer)
+  const writer = writerHex(e.writer)
   if (writer !== input.writer) return reject('genesis_writer_mismatch', `genesis names writer ${short(writer)} but ${short(input.writer)} appended it`)
   const creatorName = checkName(e.creatorName)
   if (!creatorName.ok) return reject('bad_name', creatorName.reason)
@@ -205,7 +205,7 @@ function genesis(input: RuleInput, e: Extract<Entry, { type: 'genesis' }>): Outc
     genesis: input.id
   }
   const creator: Member = {
-    account: toHex(e.author),
+    account: accountHex(e.author),
     name: e.creatorName,
     writer,
     role: 'steward',
@@ -246,9 +246,9 @@ function admit(input: RuleInput, e: Extract<Entry, { type: 'admit' }>, author: M
   const limits = checkLimits(e.creditLimit, e.maxBalance)
   if (limits) return limits
   const member: Member = {
-    account: toHex(e.account),
+    account: accountHex(e.account),
     name: e.name,
-    writer: toHex(e.writer),
+    writer: writerHex(e.writer),
     role: e.role,
     status: 'active',
     creditLimit: e.creditLimit,

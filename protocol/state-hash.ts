@@ -5,11 +5,11 @@
 import b4a from 'b4a'
 import { hash } from './crypto.js'
 import { fromHex } from './hex.js'
-import type { Hex, Outcome } from './types.js'
+import type { Hex, Outcome, StateHash } from './types.js'
 import { toHex } from './hex.js'
 
 /** The hash before genesis: 32 zero bytes. */
-export const EMPTY_STATE_HASH = ('0'.repeat(64)) as Hex
+export const EMPTY_STATE_HASH = ('0'.repeat(64)) as StateHash
 
 /** A line naming the outcome: "ok|<account>:<balance>|..." over written members, or "rejected:<code>". */
 export function outcomeSummary(outcome: Outcome): string {
@@ -21,6 +21,6 @@ export function outcomeSummary(outcome: Outcome): string {
 }
 
 /** next = BLAKE2b-256(prev || id || utf8(summary)). */
-export function nextStateHash(prev: Hex, id: Hex, outcome: Outcome): Hex {
-  return toHex(hash(fromHex(prev), fromHex(id), b4a.from(outcomeSummary(outcome))))
+export function nextStateHash(prev: StateHash, id: Hex, outcome: Outcome): StateHash {
+  return <StateHash>toHex(hash(fromHex(prev), fromHex(id), b4a.from(outcomeSummary(outcome))))
 }

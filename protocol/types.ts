@@ -9,6 +9,17 @@ import type { FederationEntry, Hold, Link } from './federation-types.js'
 /** Lower-case hex of a 32-byte key or hash. Branded so an id is never mistaken for a name. */
 export type Hex = string & { readonly __brand: 'Hex' }
 
+/** A member's ed25519 account key in hex. */
+export type AccountKey = Hex & { readonly __kind: 'account' }
+/** An Autobase writer core's key in hex. */
+export type WriterKey = Hex & { readonly __kind: 'writer' }
+/** An entry's id in hex (SPEC.md §3); for bytes that do not decode, their hash. */
+export type EntryId = Hex & { readonly __kind: 'entry' }
+/** An invoice's id: the id of its invoice entry. */
+export type InvoiceId = EntryId
+/** A state hash (SPEC.md §7). */
+export type StateHash = Hex & { readonly __kind: 'state' }
+
 /** Cast a hex string that is already known to be well formed. */
 export function asHex(s: string): Hex {
   return s as Hex
@@ -183,9 +194,9 @@ export type MemberStatus = 'active' | 'suspended' | 'left'
 
 /** A member's record in the view. */
 export interface Member {
-  account: Hex
+  account: AccountKey
   name: string
-  writer: Hex
+  writer: WriterKey
   role: Role
   status: MemberStatus
   creditLimit: bigint
@@ -206,9 +217,9 @@ export type InvoiceStatus = 'pending' | 'accepted' | 'declined' | 'cancelled'
 
 /** An invoice's record in the view; its id is the id of the invoice entry. */
 export interface Invoice {
-  id: Hex
-  payee: Hex
-  payer: Hex
+  id: InvoiceId
+  payee: AccountKey
+  payer: AccountKey
   amount: bigint
   memo: string
   status: InvoiceStatus
@@ -310,9 +321,9 @@ export interface RuleInput {
   ledgerKey: Hex
   meta: LedgerMeta | null
   /** Hex of the entry id. */
-  id: Hex
+  id: EntryId
   /** Hex of the writer core that appended the entry. */
-  writer: Hex
+  writer: WriterKey
   /** The author's member record, if any; the entry is the author's only if `author.writer` is the appending writer. */
   author: Member | null
   /** The other member the entry names (payee, payer, admitted or limited account), if any. */

@@ -20,7 +20,9 @@ import {
   toHex,
   verifyEntry,
   type Entry,
+  type EntryId,
   type Hex,
+  type WriterKey,
   type Invoice,
   type Outcome,
   type Rejection,
@@ -44,6 +46,7 @@ export interface BlockContext {
 
 /** Where one entry came from: its block, and its place in the block (0 unless the block is a bundle). */
 interface EntryContext extends BlockContext {
+  writer: WriterKey
   slot: number
 }
 
@@ -62,7 +65,7 @@ export interface Decided {
   /** Null: the entry was decided (see `Ignored` for entries that were not). */
   ignored: null
   /** The entry id, or for undecodable bytes the BLAKE2b-256 of the bytes. */
-  id: Hex
+  id: EntryId
   record: EntryRecord
   outcome: Outcome
   entry: Entry | null
@@ -117,11 +120,11 @@ export async function applyBlock(store: StateStore, bytes: Uint8Array, ctx: Bloc
   if (!split.ok) {
     const meta = await store.getMeta()
     if (entrySkipped(ws, meta) !== null) return [ignored(bytes, 'writer_removed')]
-    return [await finish(store, meta, { ...ctx, slot: 0 }, bytes, idOfBytes(bytes), null, { ok: false, code: split.code, reason: split.reason }, null)]
+    return [await finish(store, meta, { ...ctx, writer: ctx.writer as WriterKey, slot: 0 }, bytes, idOfBytes(bytes), null, { ok: false, code: split.code, reason: split.reason }, null)]
   }
   const out: Array<Decided | Ignored> = []
   for (let slot = 0; slot < split.entries.length; slot++) {
-    const d = await decideEntry(store, split.entries[slot], { ...ctx, slot }, opts)
+    const d = await decideEntry(store, split.entries[slot], { ...ctx, writer: ctx.writer as WriterKey, slot }, opts)
     out.push(d)
     if (d.interrupt !== null) break
   }
@@ -156,8 +159,8 @@ async function decideEntry(store: StateStore, bytes: Uint8Array, ctx: EntryConte
 }
 
 /** Undecodable bytes have no entry id; they are named by their hash. */
-function idOfBytes(bytes: Uint8Array): Hex {
-  return toHex(hash(b4a.isBuffer(bytes) ? bytes : b4a.from(bytes)))
+function idOfBytes(bytes: Uint8Array): EntryId {
+  return <EntryId>toHex(hash(b4a.isBuffer(bytes) ? bytes : b4a.from(bytes)))
 }
 
 function ignored(bytes: Uint8Array, why: Ignored['ignored']): Ignored {
@@ -192,7 +195,7 @@ async function finish(
   meta: ViewMeta | null,
   ctx: EntryContext,
   bytes: Uint8Array,
-  id: Hex,
+  id: EntryId,
   entry: Entry | null,
   outcome: Outcome,
   invoice: Invoice | null

@@ -5,7 +5,7 @@
  * payments among eight members writes each member once, not 64 times, and 4-5 log chunks.
  */
 import type { BeeReader, HyperbeeBatch } from 'hyperbee'
-import type { FedState, GovState, Hex, Hold, Invoice, Link, Member, Proposal } from '../protocol/index.js'
+import type { AccountKey, FedState, GovState, Hex, Hold, Invoice, Link, Member, Proposal } from '../protocol/index.js'
 import { holdFromJson, holdToJson, linkFromJson, linkToJson } from './federation-records.js'
 import { invoiceFromJson, invoiceToJson, memberFromJson, memberToJson, metaFromJson, metaToJson } from './records.js'
 import { govFromJson, govToJson, proposalFromJson, proposalToJson } from './governance-records.js'
@@ -29,10 +29,10 @@ export class BeeReaderStore {
     const j = await this.read(K.memberKey(account))
     return j && memberFromJson(j)
   }
-  async accountOfWriter(writer: Hex): Promise<Hex | null> {
+  async accountOfWriter(writer: Hex): Promise<AccountKey | null> {
     return this.read(K.writerKey(writer))
   }
-  async accountOfName(nameKey: string): Promise<Hex | null> {
+  async accountOfName(nameKey: string): Promise<AccountKey | null> {
     return this.read(K.nameIndexKey(nameKey))
   }
   async getInvoice(id: Hex): Promise<Invoice | null> {
@@ -114,10 +114,10 @@ export class BeeStore extends BeeReaderStore implements StateStore {
   async putMember(member: Member): Promise<void> {
     await this.write(K.memberKey(member.account), memberToJson(member))
   }
-  async bindWriter(writer: Hex, account: Hex): Promise<void> {
+  async bindWriter(writer: Hex, account: AccountKey): Promise<void> {
     await this.write(K.writerKey(writer), account)
   }
-  async bindName(nameKey: string, account: Hex): Promise<void> {
+  async bindName(nameKey: string, account: AccountKey): Promise<void> {
     await this.write(K.nameIndexKey(nameKey), account)
   }
   async putInvoice(invoice: Invoice): Promise<void> {

@@ -25,7 +25,8 @@ import {
   type Hex,
   type Link,
   type Member,
-  type Proposal
+  type Proposal,
+  type StateHash
 } from '../protocol/index.js'
 import type { StateStore } from './state-store.js'
 
@@ -115,7 +116,7 @@ export class GovTx {
    * (a suspension, say) can settle another. Returns the decisions, the writer calls they ask for,
    * and the state hash with each decision chained in.
    */
-  async settle(index: number, stateHash: Hex): Promise<{ decisions: Decision[]; writers: WriterCall[]; stateHash: Hex }> {
+  async settle(index: number, stateHash: StateHash): Promise<{ decisions: Decision[]; writers: WriterCall[]; stateHash: StateHash }> {
     const decisions: Decision[] = []
     const writers: WriterCall[] = []
     for (let again = true; again; ) {
@@ -132,7 +133,7 @@ export class GovTx {
         const { decision, members, writer, link } = await this.decide(p, outcome, index)
         decisions.push(decision)
         if (writer) writers.push(writer)
-        stateHash = toHex(hash(fromHex(stateHash), fromHex(p.id), b4a.from(decisionSummary(decision, members, decision.status === 'passed' ? this.gov : null, link))))
+        stateHash = <StateHash>toHex(hash(fromHex(stateHash), fromHex(p.id), b4a.from(decisionSummary(decision, members, decision.status === 'passed' ? this.gov : null, link))))
         again = true
         break
       }

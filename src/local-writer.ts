@@ -10,7 +10,7 @@
 import type Autobase from 'autobase'
 import type Hyperbee from 'hyperbee'
 import b4a from 'b4a'
-import { available, decodeEntry, encodeUnsigned, evaluate, packEntries, sealEntry, splitBlock, toHex, SIGNATURE_BYTES, type Entry, type EntryDraft, type Hex, type KeyPair } from '../protocol/index.js'
+import { available, decodeEntry, encodeUnsigned, evaluate, packEntries, sealEntry, splitBlock, toHex, writerHex, SIGNATURE_BYTES, type Entry, type EntryDraft, type EntryId, type Hex, type KeyPair } from '../protocol/index.js'
 import type { BeeReaderStore } from './bee-store.js'
 import { LedgerError } from './errors.js'
 import { GroupCommit } from './group-commit.js'
@@ -20,7 +20,7 @@ import { VerifiedSet } from './verified-set.js'
 
 const APPLY_WAIT_MS = 30_000
 /** The precheck has no entry id yet; no rule reads it before the entry is sealed. */
-const ZERO_ID = '0'.repeat(64) as Hex
+const ZERO_ID = '0'.repeat(64) as EntryId
 
 /** What a write returns once applied to the local view. */
 export interface Receipt {
@@ -146,7 +146,7 @@ export class LocalWriter {
     const spendAddedAtRead = this.spendAdded
     const author = await reader.getMember(account)
     const seen = author ? { ...author, balance: author.balance - inflight } : null
-    const site = { ledgerKey: toHex(base.key), id: ZERO_ID, writer: toHex(base.local.key) }
+    const site = { ledgerKey: toHex(base.key), id: ZERO_ID, writer: writerHex(base.local.key) }
     const outcome = evaluate((await ruleInput(reader, entry, site, { author: seen })).input, entry)
     if (!outcome.ok) {
       if (outcome.code === 'author_not_writer') throw LedgerError.WRONG_IDENTITY("this identity is not the member bound to this node's writer")

@@ -2,15 +2,15 @@
  * Ledger state in memory: the auditor's replay target and the reference model in tests.
  * Same interface as the Hyperbee view, so the same pipeline decides every entry.
  */
-import type { FedState, GovState, Hex, Hold, Invoice, Link, Member, Proposal } from '../protocol/index.js'
+import type { AccountKey, FedState, GovState, Hex, Hold, Invoice, Link, Member, Proposal } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import type { StateStore, WriterState } from './state-store.js'
 
 export class MemoryStore implements StateStore {
   meta: ViewMeta | null = null
   readonly members = new Map<Hex, Member>()
-  readonly writers = new Map<Hex, Hex>()
-  readonly names = new Map<string, Hex>()
+  readonly writers = new Map<Hex, AccountKey>()
+  readonly names = new Map<string, AccountKey>()
   readonly invoices = new Map<Hex, Invoice>()
   /** Every decided block by linear position. */
   readonly log: EntryRecord[] = []
@@ -38,13 +38,13 @@ export class MemoryStore implements StateStore {
   async accountOfWriter(writer: Hex) {
     return this.writers.get(writer) ?? null
   }
-  async bindWriter(writer: Hex, account: Hex) {
+  async bindWriter(writer: Hex, account: AccountKey) {
     this.writers.set(writer, account)
   }
   async accountOfName(nameKey: string) {
     return this.names.get(nameKey) ?? null
   }
-  async bindName(nameKey: string, account: Hex) {
+  async bindName(nameKey: string, account: AccountKey) {
     this.names.set(nameKey, account)
   }
   async getInvoice(id: Hex) {

@@ -2,7 +2,7 @@
  * The records the Hyperbee view keeps, and how they are stored as JSON: bigints as decimal
  * strings, so a view read by any tool shows exact amounts. An entry's record is built here too.
  */
-import { toHex, EMPTY_STATE_HASH, type ChainedMeta, type Decision, type Entry, type Hex, type Invoice, type Member, type Outcome, type RejectCode, type EntryType } from '../protocol/index.js'
+import { toHex, EMPTY_STATE_HASH, type ChainedMeta, type EntryId, type StateHash, type Decision, type Entry, type Hex, type Invoice, type Member, type Outcome, type RejectCode, type EntryType } from '../protocol/index.js'
 
 type Json<T> = { [K in keyof T]: T[K] extends bigint ? string : T[K] extends bigint | null ? string | null : T[K] }
 
@@ -34,7 +34,7 @@ export function metaFromJson(j: Json<ViewMeta>): ViewMeta {
 
 /** What the view keeps of each decided entry (`log/<index>`), applied or rejected. */
 export interface EntryRecord {
-  id: Hex
+  id: EntryId
   /** Position in the ledger's linear order (0 = genesis). */
   index: number
   /** Writer core that appended it, its block number there, and its place in that block (0 unless a bundle). */
@@ -59,7 +59,7 @@ export interface EntryRecord {
   /** For hold, fulfil and release: the hold (its id is the hold entry's). For a link, `account` is the other ledger. */
   hold?: Hex
   /** State hash after this entry (and the decisions made at it). */
-  stateHash: Hex
+  stateHash: StateHash
   /** Proposals decided at this position (absent when none). */
   decisions?: Decision[]
   /** For governance entries: the proposal they create or name. */
@@ -67,7 +67,7 @@ export interface EntryRecord {
 }
 
 /** The record of an entry decided at log position `index`, before its effects (the pipeline adds them). */
-export function baseRecord(id: Hex, index: number, ctx: { writer: Hex; block: number; slot: number }, entry: Entry | null, outcome: Outcome): EntryRecord {
+export function baseRecord(id: EntryId, index: number, ctx: { writer: Hex; block: number; slot: number }, entry: Entry | null, outcome: Outcome): EntryRecord {
   return {
     id,
     index,

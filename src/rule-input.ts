@@ -3,7 +3,7 @@
  * and the apply pipeline (apply-block.ts) both call it, so they read the same records in the same
  * way and cannot drift apart.
  */
-import { counterpartyOf, lookups, nameKey, toHex, type Entry, type Hex, type Invoice, type Member, type RuleInput } from '../protocol/index.js'
+import { counterpartyOf, lookups, nameKey, toHex, type Entry, type EntryId, type Hex, type WriterKey, type Invoice, type Member, type RuleInput } from '../protocol/index.js'
 import type { StateStore } from './state-store.js'
 import { gatherFederation } from './federation-apply.js'
 
@@ -16,8 +16,8 @@ export type StateReader = Pick<
 /** Where the entry is decided: the ledger, the entry's id, and the writer core appending it. */
 export interface RuleSite {
   ledgerKey: Hex
-  id: Hex
-  writer: Hex
+  id: EntryId
+  writer: WriterKey
 }
 
 /**

@@ -3,7 +3,7 @@
  * view (bee-store.ts, inside Autobase apply) and memory (memory-store.ts, for the auditor and
  * the reference model in tests). One pipeline, apply-block.ts, drives both.
  */
-import type { FedState, GovState, Hex, Hold, Invoice, Link, Member, Proposal, WriterState } from '../protocol/index.js'
+import type { AccountKey, FedState, GovState, Hex, Hold, Invoice, Link, Member, Proposal, WriterState } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 
 /** Per writer core: the last block decided from it, and how many junk blocks it has appended (protocol/position.ts). */
@@ -15,11 +15,11 @@ export interface StateStore {
   getMember(account: Hex): Promise<Member | null>
   putMember(member: Member): Promise<void>
   /** The account a writer key is bound to. */
-  accountOfWriter(writer: Hex): Promise<Hex | null>
-  bindWriter(writer: Hex, account: Hex): Promise<void>
+  accountOfWriter(writer: Hex): Promise<AccountKey | null>
+  bindWriter(writer: Hex, account: AccountKey): Promise<void>
   /** The account holding a name (by nameKey). */
-  accountOfName(nameKey: string): Promise<Hex | null>
-  bindName(nameKey: string, account: Hex): Promise<void>
+  accountOfName(nameKey: string): Promise<AccountKey | null>
+  bindName(nameKey: string, account: AccountKey): Promise<void>
   getInvoice(id: Hex): Promise<Invoice | null>
   putInvoice(invoice: Invoice): Promise<void>
   /** Records a decided block (applied or rejected) at its position in the linear order. */

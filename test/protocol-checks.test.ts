@@ -1,9 +1,10 @@
 /**
  * The small checks protocol/ exports for clients' early errors (is this amount valid, is this name
- * valid, what is available, may this member admit) give what the rules decide. Pure: no ledger.
+ * valid, what is available, may this member admit) give what the rules decide; and the key and id
+ * brands keep one kind of hex from standing for another. Pure: no ledger.
  */
 import test from 'brittle'
-import { amountProblem, available, checkName, mayAdmit, membersPolicy, stewardPolicy, AMOUNT_MAX, NAME_BYTES_MAX, type Member } from '../protocol/index.js'
+import { accountHex, amountProblem, available, checkName, mayAdmit, membersPolicy, stewardPolicy, writerHex, AMOUNT_MAX, NAME_BYTES_MAX, type AccountKey, type EntryId, type Member, type StateHash, type WriterKey } from '../protocol/index.js'
 
 function member(over: Partial<Member> = {}): Member {
   return { account: 'a'.repeat(64), name: 'alpha', writer: 'b'.repeat(64), role: 'member', status: 'active', creditLimit: 100n, maxBalance: null, balance: 0n, entries: 1, lastSeq: 1, ...over } as Member
@@ -42,4 +43,20 @@ test('checks - mayAdmit: a steward admits under the steward policy, any active m
   t.alike(mayAdmit(member(), membersPolicy()), { ok: true, entry: 'propose' })
   const left = mayAdmit(member({ status: 'left' }), membersPolicy())
   t.is(left.ok ? null : left.code, 'author_not_active')
+})
+
+test('checks - account keys, writer keys, entry ids and state hashes are different types', async (t) => {
+  const key = new Uint8Array(32).fill(0xab)
+  const account: AccountKey = accountHex(key)
+  const writer: WriterKey = writerHex(key)
+  t.is(account, 'ab'.repeat(32), 'the same hex at run time')
+  t.is(writer as string, account as string)
+  // The compiler refuses a swap (the build fails if any of these lines compiles).
+  // @ts-expect-error a writer key is not an account key
+  const notAccount: AccountKey = writer
+  // @ts-expect-error an account key is not a writer key
+  const notWriter: WriterKey = account
+  // @ts-expect-error an entry id is not a state hash
+  const notHash: StateHash = ('cd'.repeat(32) as EntryId)
+  t.ok([notAccount, notWriter, notHash].every((h) => typeof h === 'string'))
 })

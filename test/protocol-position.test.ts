@@ -3,10 +3,10 @@
  * and the writer's removal, the meta's counts and the state-hash chaining. No ledger needed.
  */
 import test from 'brittle'
-import { blockSkipped, decidePosition, entrySkipped, nextStateHash, EMPTY_STATE_HASH, WRITER_JUNK_MAX, type ChainedMeta, type Hex, type Member, type Outcome } from '../protocol/index.js'
+import { blockSkipped, decidePosition, entrySkipped, nextStateHash, EMPTY_STATE_HASH, WRITER_JUNK_MAX, type ChainedMeta, type Hex, type Member, type Outcome, type StateHash } from '../protocol/index.js'
 
 const ID = '11'.repeat(32) as Hex
-const meta: ChainedMeta = { ledgerKey: 'ee'.repeat(32) as Hex, name: 'X', unitCode: 'CTC', decimals: 2, defaultCreditLimit: 0n, defaultMaxBalance: null, genesis: ID, stateHash: '22'.repeat(32) as Hex, entries: 5, rejected: 1 }
+const meta: ChainedMeta = { ledgerKey: 'ee'.repeat(32) as Hex, name: 'X', unitCode: 'CTC', decimals: 2, defaultCreditLimit: 0n, defaultMaxBalance: null, genesis: ID, stateHash: '22'.repeat(32) as StateHash, entries: 5, rejected: 1 }
 const mallory = { account: 'aa'.repeat(32), name: 'mallory', writer: 'bb'.repeat(32), role: 'member', status: 'active', creditLimit: 0n, maxBalance: null, balance: 0n, entries: 1, lastSeq: 1 } as Member
 const junk: Outcome = { ok: false, code: 'bad_signature', reason: 'signature does not verify' }
 const raced: Outcome = { ok: false, code: 'over_credit_limit', reason: 'mallory can spend 0, not 1', available: 0n }
