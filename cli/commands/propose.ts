@@ -1,4 +1,5 @@
-import { membersPolicy, stewardPolicy, type Policy } from '../../protocol/policy.js'
+import type { Policy } from '../../protocol/policy.js'
+import { POLICY_FLAGS, policyFromFlags, type PolicyFlags } from '../policy-flags.js'
 import type { ActionName } from '../../protocol/governance-types.js'
 import type { Hex } from '../../protocol/types.js'
 import { LedgerError } from '../../src/errors.js'
@@ -6,7 +7,7 @@ import type { ProposalInput, ProposalView } from '../../src/governance-api.js'
 import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { proposalLine } from '../proposal-text.js'
-import { amountArg, assertWriter, countArg, durationArg, ledgerMeta } from '../values.js'
+import { amountArg, assertWriter, ledgerMeta } from '../values.js'
 
 export interface ProposeOpts {
   action?: string
@@ -17,6 +18,9 @@ export interface ProposeOpts {
   writer?: string
   decisions?: string
   window?: string
+  objectionWindow?: string
+  voteWindow?: string
+  majority?: string
   rate?: string
   reason?: string
 }
@@ -64,15 +68,9 @@ export async function propose(ctx: NodeContext, opts: ProposeOpts): Promise<Prop
   return { id: receipt.id, proposal, line: proposalLine(proposal, meta) }
 }
 
-/** --decisions members|steward, --window DURATION, --rate N: the policy a `propose policy` asks for. */
-export function policyArg(opts: { decisions?: string; window?: string; rate?: string }): Policy {
-  const decisions = opts.decisions ?? 'members'
-  if (decisions !== 'members' && decisions !== 'steward') throw LedgerError.BAD_INPUT(`--decisions must be members or steward, got ${JSON.stringify(decisions)}`)
-  const windowMs = opts.window === undefined ? undefined : durationArg(opts.window, '--window')
-  if (windowMs === 0) throw LedgerError.BAD_INPUT('--window must be at least 1s')
-  const ratePerHour = opts.rate === undefined ? 0 : countArg(opts.rate, '--rate', 0, 1_000_000)
-  if (decisions === 'steward') return { ...stewardPolicy(), ratePerHour }
-  return membersPolicy({ windowMs, ratePerHour })
+/** The policy a `propose policy` asks for (cli/policy-flags.ts): members decide unless --decisions steward. */
+export function policyArg(opts: PolicyFlags): Policy {
+  return policyFromFlags(opts, 'members')
 }
 
 export const proposeCommand: LedgerCommand<ProposeOpts, ProposeResult> = {
@@ -88,16 +86,15 @@ export const proposeCommand: LedgerCommand<ProposeOpts, ProposeResult> = {
     'max-balance': { type: 'string', value: 'AMOUNT', help: 'limits, admit: the highest balance, or "none"' },
     account: { type: 'string', value: 'KEY', help: "admit: the candidate's account key" },
     writer: { type: 'string', value: 'KEY', help: "admit: the candidate's writer key" },
-    decisions: { type: 'string', value: 'WHO', help: 'policy: members (default) or steward' },
-    window: { type: 'string', value: 'DURATION', help: 'policy: the window of every kind, e.g. 72h (default 72h)' },
-    rate: { type: 'string', value: 'N', help: 'policy: most entries a member may write per hour (default 0: none)' },
+    ...Object.fromEntries(Object.entries(POLICY_FLAGS).map(([k, f]) => [k, { ...f, help: 'policy: ' + f.help }])),
     reason: { type: 'string', value: 'TEXT', help: 'why, for the other members' }
   },
   examples: [
     'tally propose indexer beta',
     'tally propose limits gamma --credit-limit 800',
     'tally propose suspend delta --reason "unpaid for 6 months"',
-    'tally propose policy --decisions members --window 48h'
+    'tally propose policy --decisions members --window 48h',
+    'tally propose policy --objection-window 24h --majority limits'
   ],
   run: propose,
   render: (r) => `proposed ${r.proposal.id}\n${r.line}`

@@ -1,0 +1,67 @@
+/**
+ * The policy flags `tally ledger create` and `tally propose policy` share: --decisions members|steward,
+ * --objection-window (the window of what passes unless a member objects), --vote-window (the window
+ * of what needs a majority), --window (every window), --majority KINDS (decided by majority instead
+ * of no-objection), --rate N.
+ */
+import { DECISION_KINDS, membersPolicy, stewardPolicy, type DecisionKind, type Policy } from '../protocol/policy.js'
+import { LedgerError } from '../src/errors.js'
+import type { FlagSpec } from './command.js'
+import { countArg, durationArg } from './values.js'
+
+export interface PolicyFlags {
+  decisions?: string
+  objectionWindow?: string
+  voteWindow?: string
+  window?: string
+  majority?: string
+  rate?: string
+}
+
+export const POLICY_FLAGS: Record<string, FlagSpec> = {
+  decisions: { type: 'string', value: 'WHO', help: 'members (default: admits and limits pass unless a member objects, the rest by majority) or steward (one steward decides, as in 0.1)' },
+  'objection-window': { type: 'string', value: 'DURATION', help: 'members: how long members have to object to an admit or a limit change, e.g. 72h (default)' },
+  'vote-window': { type: 'string', value: 'DURATION', help: 'members: how long members have to vote on what needs a majority, e.g. 72h (default)' },
+  window: { type: 'string', value: 'DURATION', help: 'members: every window at once' },
+  majority: { type: 'string', value: 'KINDS', help: `members: kinds decided by majority instead of no-objection, comma-separated (${DECISION_KINDS.join(', ')})` },
+  rate: { type: 'string', value: 'N', help: 'most entries a member may write per hour (default 0: none)' }
+}
+
+/** The policy the flags ask for; `fallback` is the decisions a missing --decisions means. */
+export function policyFromFlags(opts: PolicyFlags, fallback: 'members' | 'steward'): Policy {
+  const decisions = opts.decisions ?? fallback
+  if (decisions !== 'members' && decisions !== 'steward') throw LedgerError.BAD_INPUT(`--decisions must be members or steward, got ${JSON.stringify(decisions)}`)
+  const ratePerHour = opts.rate === undefined ? 0 : countArg(opts.rate, '--rate', 0, 1_000_000)
+  if (decisions === 'steward') {
+    for (const flag of ['objectionWindow', 'voteWindow', 'window', 'majority'] as const) {
+      if (opts[flag] !== undefined) throw LedgerError.BAD_INPUT(`--${flag.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())} needs --decisions members`)
+    }
+    return { ...stewardPolicy(), ratePerHour }
+  }
+  const every = window(opts.window, '--window')
+  const objection = window(opts.objectionWindow, '--objection-window') ?? every
+  const vote = window(opts.voteWindow, '--vote-window') ?? every
+  const policy = membersPolicy({ windowMs: every ?? undefined, ratePerHour })
+  for (const kind of majorityKinds(opts.majority)) policy.rules[kind].method = 'majority'
+  for (const kind of DECISION_KINDS) {
+    const w = policy.rules[kind].method === 'no-objection' ? objection : vote
+    if (w !== null) policy.rules[kind].windowMs = w
+  }
+  return policy
+}
+
+function window(text: string | undefined, flag: string): number | null {
+  if (text === undefined) return null
+  const ms = durationArg(text, flag)
+  if (ms === 0) throw LedgerError.BAD_INPUT(`${flag} must be at least 1s`)
+  return ms
+}
+
+function majorityKinds(text: string | undefined): DecisionKind[] {
+  if (text === undefined) return []
+  const kinds = text.split(',').map((k) => k.trim()).filter((k) => k !== '')
+  for (const k of kinds) {
+    if (!(DECISION_KINDS as readonly string[]).includes(k)) throw LedgerError.BAD_INPUT(`--majority: ${JSON.stringify(k)} is not a kind of decision; kinds: ${DECISION_KINDS.join(', ')}`)
+  }
+  return kinds as DecisionKind[]
+}
