@@ -13,6 +13,8 @@ const WRITER = b4a.alloc(32, 0x57)
 const INVOICE = b4a.alloc(32, 0x1f)
 const OTHER_LEDGER = b4a.alloc(32, 0x4d)
 const PREIMAGE = b4a.alloc(32, 0x70)
+const INVITE = b4a.alloc(32, 0x1e)
+const INVITE_KEY = b4a.alloc(32, 0x1b)
 
 const h = { version: 1, seq: 7, timestamp: 1_763_900_000_000, memo: '' }
 
@@ -39,7 +41,11 @@ export const ENTRIES: Array<{ name: string; signer: 'alice' | 'bob'; entry: Entr
   { name: 'link', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'link', ledger: OTHER_LEDGER, name: 'Leeds Exchange', rateNum: 1n, rateDen: 1n, capacity: 0n, memo: 'withdrawn' } },
   { name: 'hold', signer: 'alice', entry: { ...h, author: ALICE.publicKey, type: 'hold', payee: BOB.publicKey, amount: 1250n, bridge: BOB.publicKey, ledger: OTHER_LEDGER, condition: conditionOf(PREIMAGE), peer: ALICE.publicKey, sealed: b4a.alloc(80, 0x5e), expiresMs: 3_600_000, memo: 'to dana@leeds' } },
   { name: 'fulfil', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'fulfil', hold: INVOICE, preimage: PREIMAGE } },
-  { name: 'release', signer: 'alice', entry: { ...h, author: ALICE.publicKey, type: 'release', hold: INVOICE } }
+  { name: 'release', signer: 'alice', entry: { ...h, author: ALICE.publicKey, type: 'release', hold: INVOICE } },
+  { name: 'invite', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'invite', invite: INVITE, publicKey: INVITE_KEY, expires: 1_763_986_400_000, creditLimit: 30000n } },
+  { name: 'invite', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'invite', invite: INVITE, publicKey: INVITE_KEY, expires: 0, creditLimit: null } },
+  { name: 'uninvite', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'uninvite', invite: INVITE } },
+  { name: 'propose', signer: 'alice', entry: { ...h, author: ALICE.publicKey, type: 'propose', proposal: { action: 'admit', account: BOB.publicKey, writer: WRITER, name: 'beta', creditLimit: 25000n, maxBalance: null, invite: INVITE } } }
 ]
 
 export interface Vector {
