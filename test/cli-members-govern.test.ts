@@ -84,16 +84,23 @@ test('cli members govern - indexers by vote, confirmation and admission with the
   }
   t.comment(`payments confirmed without the creator after ${at()}`)
 
-  // Beta, a member and no steward, invites zeta; zeta waits for the members' decision, and is
-  // admitted once the window has passed on a majority of the members' clocks (the creator still away).
-  const zetaCode = (await tally('beta', ['invite', '--expires', '30m'])).code
+  // Beta, a member and no steward, invites zeta: the invite goes in the ledger. Beta's node stops
+  // too; another member's node answers zeta, who waits for the members' decision and is admitted
+  // once the window has passed on a majority of the members' clocks (the creator still away).
+  const zetaInvite = await tally('beta', ['invite', '--expires', '30m'])
+  t.is(zetaInvite.inLedger, true, "the invite is in the ledger: any member's node answers it")
+  const zetaCode = zetaInvite.code
+  const withInvite = (await tally('beta', ['status'])).entries
+  await until(async () => (await Promise.all(['gamma', 'delta', 'epsilon'].map((c) => tally(c, ['status'])))).every((s) => s.entries >= withInvite), 'the invite reaches the other nodes')
+  t.is(await procs.stop(nodes.beta), 0, "beta's node stops before zeta asks")
   const zetaJoin = await raw('zeta', ['join', zetaCode, '--bootstrap', bootstrap, '--timeout', '300'])
   t.is(zetaJoin.code, 0, 'zeta joined: ' + zetaJoin.stderr.trim().split('\n').slice(-1)[0])
   t.ok(/waiting for the members' decision/.test(zetaJoin.stderr + zetaJoin.stdout), 'join said it waited for the members')
-  const zetaDecision = (await tally('beta', ['proposals', '--all'])).proposals.find((p: any) => p.action.action === 'admit' && p.targetName === 'zeta')
+  const zetaDecision = (await tally('gamma', ['proposals', '--all'])).proposals.find((p: any) => p.action.action === 'admit' && p.targetName === 'zeta')
   t.is(zetaDecision?.status, 'passed', 'by the admit proposal the code made')
   t.is(zetaDecision?.method, 'no-objection')
   nodes.zeta = await procs.start('zeta', ['--dir', dir('zeta'), 'up'], /^online/)
+  nodes.beta = await procs.start('beta', ['--dir', dir('beta'), 'up'], /^online/)
   t.is((await tally('zeta', ['balance'])).name, 'zeta', 'zeta is a member')
   t.comment(`zeta admitted without the creator after ${at()}`)
 

@@ -19,6 +19,21 @@ import { checkName as checkNameRules, hash, signMessage, toHex, verifyMessage, N
 import { LedgerError } from '../errors.js'
 
 const CHECKSUM_BYTES = 4
+
+/** What a code grants: a member (admitted) or an auditor (reads only). */
+export type JoinRole = 'member' | 'auditor'
+export const ROLE_MEMBER = 'member'
+export const ROLE_AUDITOR = 'auditor'
+
+/**
+ * The statuses a node denies a request with. blind-pairing knows 1-3 (its candidate throws its own
+ * errors for them); 4 is Tally's: the members did not decide the admission in time. The candidate
+ * reads any status from the request's response (join.ts).
+ */
+export const DENY_REJECTED = 1
+export const DENY_USED = 2
+export const DENY_EXPIRED = 3
+export const DENY_ADMISSION_EXPIRED = 4
 /** Signature domain of join requests (protocol/crypto.ts signMessage). */
 export const JOIN_DOMAIN = 'join-request'
 

@@ -159,6 +159,8 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
     this.invites.on('admitted', (e: AdmittedEvent) => this.emit('admitted', e))
     this.invites.on('refused', (e: RefusedEvent) => this.emit('refused', e))
     this.answerInvites()
+    // A member invite recorded by another member's node arrives with an update: this node answers it too.
+    this.ctx.ledger.on('update', () => this.answerInvites())
     try {
       await replicator.join()
       this.announced = true
@@ -171,8 +173,14 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
 
   /** Starts answering join requests once there is an open invite (polling the DHT costs a lookup every few seconds). */
   answerInvites(): void {
-    const now = Date.now()
-    if (this.invites && this.ctx.invites.list().some((r) => r.used === null && (r.expires === 0 || r.expires > now))) this.invites.start()
+    const host = this.invites
+    if (host === null || host.answering) return
+    void host
+      .wanted()
+      .then((yes) => {
+        if (yes && this.closing === null && this.invites === host) host.start()
+      })
+      .catch(() => {}) // a view read failing while closing: the next update asks again
   }
 
   get peers(): number {
