@@ -11,7 +11,7 @@ import { POLICY_FLAGS, policyFromFlags } from '../policy-flags.js'
 import { DECISION_KINDS, type Policy } from '../../protocol/policy.js'
 
 /** Who decides on a ledger created without --decisions. */
-const DEFAULT_DECISIONS = 'steward'
+const DEFAULT_DECISIONS = 'members'
 
 function membersDecideAny(p: Policy): boolean {
   return DECISION_KINDS.some((k) => p.rules[k].method !== 'steward')

@@ -17,6 +17,9 @@ import type { NodeRequest } from './wire.js'
 const RETRY_FIRST_MS = 2000
 const RETRY_MAX_MS = 30_000
 
+/** How often a node that answers no invite looks for one in its book or the ledger. */
+const INVITES_CHECK_MS = 5000
+
 export interface TallyNodeOptions {
   dir: DataDir
   /** Runs a command the socket received, in this node's context. */
@@ -66,6 +69,8 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
   /** Set once a DHT node bootstrapped. */
   private replicator: Replicator | null = null
   private invites: InviteHost | null = null
+  /** Looks again for open invites now and then: an update can come before its view is readable, and then none follows. */
+  private invitesTimer: NodeJS.Timeout | null = null
   /** Keeps the whole view on disk, so commands run after the node stops find it (view-sync.ts). */
   private readonly viewSync: ViewSync
   private connecting: Promise<void> | null = null
@@ -161,6 +166,8 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
     this.answerInvites()
     // A member invite recorded by another member's node arrives with an update: this node answers it too.
     this.ctx.ledger.on('update', () => this.answerInvites())
+    this.invitesTimer = setInterval(() => this.answerInvites(), INVITES_CHECK_MS)
+    this.invitesTimer.unref()
     try {
       await replicator.join()
       this.announced = true
@@ -195,6 +202,7 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
 
   private async doClose(): Promise<void> {
     this.viewSync.close()
+    if (this.invitesTimer) clearInterval(this.invitesTimer)
     this.wake?.()
     // Still looking for a bootstrap: let that attempt end (it sees `closing` and stops there).
     if (this.replicator === null) await this.connecting?.catch(() => {})
