@@ -14,6 +14,7 @@ import b4a from 'b4a'
 import { fromHex, statusAllows, toHex, type Hex } from '../../protocol/index.js'
 import { LedgerError } from '../errors.js'
 import type { Ledger } from '../ledger.js'
+import type { Receipt } from '../local-writer.js'
 import { encodeInviteCode, ROLE_AUDITOR, ROLE_MEMBER, type AdmissionTerms, type JoinRole } from './invite-code.js'
 import type { InviteBook, InviteRecord } from './invite-book.js'
 
@@ -80,6 +81,6 @@ export async function issueInvite(ledger: Ledger, book: InviteBook, opts: IssueO
 }
 
 /** Withdraws an unused member invite recorded in the ledger (its issuer or a steward). */
-export async function withdrawInvite(ledger: Ledger, id: Hex): Promise<void> {
-  await ledger.write({ type: 'uninvite', invite: fromHex(id) })
+export async function withdrawInvite(ledger: Ledger, id: Hex): Promise<Receipt> {
+  return ledger.write({ type: 'uninvite', invite: fromHex(id) })
 }

@@ -33,6 +33,16 @@ export async function ledgerInvite(view: Hyperbee, id: Hex): Promise<LedgerInvit
   return new BeeReaderStore(view).getInvite(id)
 }
 
+/** The ledger invite whose id is `query` or starts with it (at least 8 hex characters); throws UNKNOWN_INVITE. */
+export async function findLedgerInvite(view: Hyperbee, query: string): Promise<LedgerInvite> {
+  const q = String(query).trim().toLowerCase()
+  if (!/^[0-9a-f]{8,64}$/.test(q)) throw LedgerError.BAD_INPUT(`an invite id is 8 to 64 hex characters, got ${JSON.stringify(query)}`)
+  const found: LedgerInvite[] = []
+  for await (const node of view.createReadStream(K.prefixRange(K.inviteKey(q as Hex)))) found.push(inviteFromJson(node.value))
+  if (found.length !== 1) throw LedgerError.UNKNOWN_INVITE(found.length === 0 ? `no invite ${q} in the ledger` : `${found.length} invites start with ${q}: give more of the id`)
+  return found[0]
+}
+
 /** Whether the ledger holds an open, unexpired invite (then the node listens for join requests). */
 export async function hasOpenInvites(view: Hyperbee, now: number): Promise<boolean> {
   for await (const node of view.createReadStream(K.prefixRange('invite/'))) {
