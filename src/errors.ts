@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   UNKNOWN_HOLD: { exit: 1, situation: 'no hold (conditional transfer) has that id or id prefix' },
   AMBIGUOUS_HOLD: { exit: 1, situation: 'a hold id prefix matches several holds' },
   UNKNOWN_INVITE: { exit: 1, situation: 'no invite with that id in the invite book' },
+  UNKNOWN_MIRROR: { exit: 1, situation: "no mirror in this node's list has that key or key prefix" },
+  AMBIGUOUS_MIRROR: { exit: 1, situation: "a mirror key prefix matches several mirrors in this node's list" },
   LEDGER_CLOSED: { exit: 1, situation: 'a call on a ledger after close() (or a write the close overtook)' },
   UPGRADE_NEEDED: { exit: 1, situation: 'a peer wrote an entry version this build cannot read' },
   NO_ENCRYPTION_KEY: { exit: 1, situation: 'an existing ledger was opened without its encryption key, and this store does not hold it' },
@@ -39,6 +41,7 @@ export const ERROR_CODES = {
   NODE_RUNNING: { exit: 1, situation: 'a node already runs on this data dir' },
   NODE_UNREACHABLE: { exit: 1, situation: "the node's socket exists but does not accept connections" },
   NODE_LOST: { exit: 1, situation: 'the running node closed the local socket before answering' },
+  DHT_UNREACHABLE: { exit: 1, situation: 'no DHT bootstrap node answered (a mirror starting on a network it cannot reach)' },
   BIND_FAILED: { exit: 1, situation: 'a DHT bootstrap node cannot listen on the address and port given' },
   INVITE_USED: { exit: 1, situation: "a steward's node refused an invite that was already used" },
   INVITE_EXPIRED: { exit: 1, situation: "the invite's expiry has passed" },
@@ -91,6 +94,9 @@ export class LedgerError extends Error {
   static UNKNOWN_HOLD: Factory = (m, x) => new LedgerError('UNKNOWN_HOLD', m, x)
   static AMBIGUOUS_HOLD: Factory = (m, x) => new LedgerError('AMBIGUOUS_HOLD', m, x)
   static UNKNOWN_INVITE: Factory = (m, x) => new LedgerError('UNKNOWN_INVITE', m, x)
+  static DHT_UNREACHABLE: Factory = (m, x) => new LedgerError('DHT_UNREACHABLE', m, x)
+  static UNKNOWN_MIRROR: Factory = (m, x) => new LedgerError('UNKNOWN_MIRROR', m, x)
+  static AMBIGUOUS_MIRROR: Factory = (m, x) => new LedgerError('AMBIGUOUS_MIRROR', m, x)
   static LEDGER_CLOSED: Factory = (m, x) => new LedgerError('LEDGER_CLOSED', m, x)
   static UPGRADE_NEEDED: Factory = (m, x) => new LedgerError('UPGRADE_NEEDED', m, x)
   static NO_ENCRYPTION_KEY: Factory = (m, x) => new LedgerError('NO_ENCRYPTION_KEY', m, x)

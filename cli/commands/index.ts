@@ -32,6 +32,8 @@ import { objectCommand, voteCommand, withdrawCommand } from './ballot.js'
 import { policyCommand } from './policy.js'
 import { linkCommand } from './link.js'
 import { linksCommand } from './links.js'
+import { mirrorCommand } from './mirror.js'
+import { mirrorsAddCommand, mirrorsCommand, mirrorsRemoveCommand } from './mirrors.js'
 
 export const COMMANDS: CommandSpec[] = [
   initCommand,
@@ -63,6 +65,10 @@ export const COMMANDS: CommandSpec[] = [
   policyCommand,
   linkCommand,
   linksCommand,
+  mirrorsCommand,
+  mirrorsAddCommand,
+  mirrorsRemoveCommand,
+  mirrorCommand,
   auditCommand,
   restoreCommand,
   demoCommand

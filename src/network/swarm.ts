@@ -9,6 +9,7 @@ import { EventEmitter } from 'events'
 import type { Ledger } from '../ledger.js'
 import { LedgerError } from '../errors.js'
 import { announcePresence } from './presence-channel.js'
+import { MirrorLink, type MirrorStatus } from './mirrors.js'
 
 /** How long closing waits to leave the topic politely before tearing the swarm down. */
 const CLOSE_GRACE_MS = 3000
@@ -50,6 +51,8 @@ export interface SwarmOptions {
    * replication work grows with its connections: a cap keeps it flat as the federation grows.
    */
   maxPeers?: number
+  /** Mirrors (blind peers, src/network/mirror.ts) to keep this ledger available: their keys. */
+  mirrors?: Uint8Array[]
 }
 
 /** Builds a swarm: the given one, one on the given DHT, or one on a DHT for `bootstrap`. */
@@ -105,6 +108,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   private readonly owned: boolean
   private readonly connections = new Set<any>()
   private closing: Promise<void> | null = null
+  private mirrors: MirrorLink | null
 
   constructor(
     readonly ledger: Ledger,
@@ -126,6 +130,20 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       announcePresence(conn, { identity: this.ledger.identity, writerKey: this.ledger.writerKey, discoveryKey: this.ledger.discoveryKey, encryptionKey: this.ledger.encryptionKey, presence: this.ledger.presence })
       this.emit('connection', this.connections.size)
     })
+    this.mirrors = opts.mirrors && opts.mirrors.length > 0 ? new MirrorLink(ledger, this.swarm.dht, opts.mirrors) : null
+  }
+
+  /** The mirrors in use: connected or not, and how much of this node's own writer core each holds. */
+  mirrorStatus(): MirrorStatus[] {
+    return this.mirrors?.status() ?? []
+  }
+
+  /** Uses these mirrors from now on (closing the links to the others). */
+  async setMirrors(keys: Uint8Array[]): Promise<void> {
+    const old = this.mirrors
+    this.mirrors = keys.length > 0 ? new MirrorLink(this.ledger, this.swarm.dht, keys) : null
+    await old?.close()
+    if (this.closing === null) this.mirrors?.start()
   }
 
   /** Peers connected now. */
@@ -136,6 +154,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   /** Announces and looks up the ledger's topic; resolves once the DHT round is flushed. */
   async join(): Promise<void> {
     await this.ledger.ready()
+    this.mirrors?.start()
     const discovery = this.swarm.join(this.ledger.discoveryKey, { server: true, client: true })
     await discovery.flushed()
   }
@@ -165,6 +184,7 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
   }
 
   private async doClose(): Promise<void> {
+    await this.mirrors?.close()
     if (this.owned) {
       // Leaving the topic politely (unannouncing) needs the DHT; without a network the swarm's
       // teardown waits out the DHT's timeouts (measured: 10-11 s). After a grace period, tear it

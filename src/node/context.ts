@@ -10,6 +10,7 @@ import { PayKeys } from './pay-keys.js'
 import { fromHex, toHex } from '../../protocol/index.js'
 import { LedgerError } from '../errors.js'
 import type { DataDir, LedgerConfig } from './data-dir.js'
+import type { MirrorStatus } from '../network/mirrors.js'
 
 /** Facts only a running node knows. */
 export interface NodeInfo {
@@ -22,6 +23,10 @@ export interface NodeInfo {
   bootstrap: string | null
   /** Tells the node a new invite was issued, so it starts answering join requests. */
   invitesChanged(): void
+  /** Tells the node its mirror list changed (DIR/mirrors.json), so it uses the new one now. */
+  mirrorsChanged(): Promise<void>
+  /** The mirrors in use: connected or not, and how much of this node's writer core each holds. */
+  mirrors(): MirrorStatus[]
 }
 
 export interface NodeContext {

@@ -8,6 +8,8 @@
  * DIR/store/          the Corestore (locked by the process that has it open)
  * DIR/invites.json    invites this steward's node issued (InviteBook)
  * DIR/pay-keys.json   idempotency keys of this node's payments (PayKeys)
+ * DIR/mirrors.json    the mirrors this node asks to keep the ledger (mirror-list.ts)
+ * DIR/mirror/         a mirror's seed and cores, when this dir runs `tally mirror`
  * DIR/node.sock       the running node's local socket (`tally up`)
  * ```
  * One ledger per data dir. DIR is `--dir`, else `$TALLY_DIR`, else `$XDG_DATA_HOME/tally`
@@ -65,6 +67,14 @@ export class DataDir {
   }
   get invitesFile(): string {
     return path.join(this.root, 'invites.json')
+  }
+  /** The mirrors this node asks to keep the ledger (mirror-list.ts). */
+  get mirrorsFile(): string {
+    return path.join(this.root, 'mirrors.json')
+  }
+  /** Where `tally mirror` keeps its seed and the cores it mirrors. */
+  get mirrorDir(): string {
+    return path.join(this.root, 'mirror')
   }
   /** Idempotency keys of this node's payments (pay-keys.ts). */
   get payKeysFile(): string {

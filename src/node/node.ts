@@ -8,6 +8,8 @@ import type HyperDHT from 'hyperdht'
 import { Replicator, bootstrappedDht, parseBootstrap, type BootstrapNode } from '../network/swarm.js'
 import { InviteHost, DEFAULT_PAIRING_POLL_MS, type AdmittedEvent, type RefusedEvent } from '../network/invites.js'
 import { ViewSync } from '../network/view-sync.js'
+import { mirrorKey } from '../network/mirrors.js'
+import { readMirrors } from './mirror-list.js'
 import { NodeService } from './service.js'
 import { openContext, type NodeContext, type NodeInfo } from './context.js'
 import type { DataDir } from './data-dir.js'
@@ -79,7 +81,7 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
   private constructor(
     readonly ctx: NodeContext & { close(): Promise<void> },
     readonly service: NodeService,
-    private readonly network: { dht?: HyperDHT; bootstrap?: BootstrapNode[]; pollMs: number; retryMs: number }
+    private readonly network: { dht?: HyperDHT; bootstrap?: BootstrapNode[]; pollMs: number; retryMs: number; mirrors: Uint8Array[] }
   ) {
     super()
     this.viewSync = new ViewSync(ctx.ledger)
@@ -98,7 +100,11 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
           return node?.peers ?? 0
         },
         bootstrap: opts.dht ? null : (bootstrapText ?? null),
-        invitesChanged: () => node?.answerInvites()
+        invitesChanged: () => node?.answerInvites(),
+        mirrorsChanged: async () => {
+          await node?.useMirrors()
+        },
+        mirrors: () => node?.replicator?.mirrorStatus() ?? []
       }
       const nodeCtx: NodeContext = { ...ctx, node: info }
       const socketPath = opts.dir.socketPath
@@ -108,6 +114,8 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
         ...(opts.dht ? { dht: opts.dht } : {}),
         ...(bootstrap ? { bootstrap } : {}),
         pollMs: opts.pollMs ?? DEFAULT_PAIRING_POLL_MS,
+        // A damaged mirrors.json stops the start here, with its name, rather than the node running without them.
+        mirrors: await mirrorKeys(opts.dir),
         retryMs: opts.retryMs ?? RETRY_FIRST_MS
       })
       // Serve local commands at once: they need no network. Reaching the DHT can take a while,
@@ -148,7 +156,7 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
       waitMs = Math.min(RETRY_MAX_MS, waitMs * 2)
     }
     this.networkError = null
-    const replicator = new Replicator(this.ctx.ledger, { dht })
+    const replicator = new Replicator(this.ctx.ledger, { dht, mirrors: this.network.mirrors })
     this.replicator = replicator
     this.invites = new InviteHost(this.ctx.ledger, replicator.swarm, this.ctx.invites, { pollMs: this.network.pollMs })
     const onCount = (n: number) => {
@@ -176,6 +184,12 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
       this.networkError = err as Error
       if (this.closing === null) this.emit('offline', err as Error)
     }
+  }
+
+  /** Reads DIR/mirrors.json again and uses what it lists (`tally mirrors add|remove` while the node runs). */
+  async useMirrors(): Promise<void> {
+    this.network.mirrors = await mirrorKeys(this.ctx.dir)
+    if (this.replicator) await this.replicator.setMirrors(this.network.mirrors)
   }
 
   /** Starts answering join requests once there is an open invite (polling the DHT costs a lookup every few seconds). */
@@ -211,4 +225,9 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
     await this.service.close()
     await this.ctx.close()
   }
+}
+
+/** The mirrors of DIR/mirrors.json, as keys. */
+async function mirrorKeys(dir: DataDir): Promise<Uint8Array[]> {
+  return (await readMirrors(dir.mirrorsFile)).map((k) => mirrorKey(k))
 }

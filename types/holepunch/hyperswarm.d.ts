@@ -5,6 +5,7 @@ declare module 'hyperswarm' {
   export default class Hyperswarm extends EventEmitter {
     constructor(opts?: { dht?: any; bootstrap?: Array<string | { host: string; port: number }>; keyPair?: any; maxPeers?: number })
     dht: any
+    keyPair: { publicKey: Uint8Array; secretKey: Uint8Array }
     connections: Set<any>
     peers: Map<string, any>
     destroyed: boolean

@@ -1,0 +1,45 @@
+/**
+ * The mirrors a member's node uses (DIR/mirrors.json): the keys of always-on blind peers that keep
+ * the ledger's encrypted cores (src/network/mirror.ts). A co-op's own choice, local to its node:
+ * a mirror helps availability only and can read nothing, so the members need not agree on it.
+ */
+import fs from 'fs/promises'
+import { LedgerError } from '../errors.js'
+
+interface MirrorFile {
+  version: 1
+  mirrors: string[]
+}
+
+/** Reads the list; an absent file is an empty list, a damaged one is STORAGE. */
+export async function readMirrors(file: string): Promise<string[]> {
+  let text: string
+  try {
+    text = await fs.readFile(file, 'utf8')
+  } catch (err: any) {
+    if (err.code === 'ENOENT') return []
+    throw LedgerError.STORAGE(`cannot read ${file}: ${err.message}`, { cause: err })
+  }
+  let doc: MirrorFile
+  try {
+    doc = JSON.parse(text)
+  } catch {
+    throw LedgerError.STORAGE(`${file} is damaged: not JSON`)
+  }
+  if (!doc || doc.version !== 1 || !Array.isArray(doc.mirrors) || !doc.mirrors.every((k) => typeof k === 'string' && /^[0-9a-f]{64}$/.test(k))) {
+    throw LedgerError.STORAGE(`${file} is damaged: expected {version: 1, mirrors: [64 hex digits, ...]}`)
+  }
+  return doc.mirrors
+}
+
+/** Writes the list through a temp file and a rename, so a crash leaves the old list or the new. */
+export async function writeMirrors(file: string, mirrors: string[]): Promise<void> {
+  const tmp = file + '.tmp-' + process.pid
+  try {
+    await fs.writeFile(tmp, JSON.stringify({ version: 1, mirrors } satisfies MirrorFile, null, 2) + '\n', { mode: 0o600 })
+    await fs.rename(tmp, file)
+  } catch (err: any) {
+    await fs.rm(tmp, { force: true }).catch(() => {})
+    throw LedgerError.STORAGE(`cannot write ${file}: ${err.message}`, { cause: err })
+  }
+}
