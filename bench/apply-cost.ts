@@ -11,7 +11,7 @@ import Corestore from 'corestore'
 import Hyperbee from 'hyperbee'
 import b4a from 'b4a'
 import { applyBlock, generateKeyPair, MemoryStore, type StateStore } from '../src/index.js'
-import { BeeStore } from '../src/bee-store.js'
+import { BeeStore } from '../src/index.js'
 import { sealEntry, toHex, type Entry, type Hex } from '../protocol/index.js'
 
 const BATCH = 256
@@ -40,7 +40,7 @@ async function timeApply(blocks: Uint8Array[], ctx: { ledgerKey: Uint8Array; wri
     const store = open()
     for (let j = i; j < Math.min(blocks.length, i + BATCH); j++) {
       for (const d of await applyBlock(store, blocks[j], { ledgerKey: ctx.ledgerKey, writer: ctx.writer, block: j }, { verified })) {
-        if (!d.outcome.ok) throw new Error(`block ${j} was rejected: ${d.outcome.code}`)
+        if (d.ignored !== null || !d.outcome.ok) throw new Error(`block ${j} was not applied: ${d.ignored ?? (d.outcome.ok ? '' : d.outcome.code)}`)
       }
     }
     if (store.flush) await store.flush()

@@ -10,7 +10,7 @@ import os from 'os'
 import path from 'path'
 import { parseArgs } from 'util'
 import { Ledger, generateKeyPair, protocol } from '../src/index.js'
-import { audit } from '../src/audit/index.js'
+import { audit } from '../src/index.js'
 
 const { values } = parseArgs({
   options: {

@@ -231,7 +231,7 @@ function localDate(d: Date): string {
 }
 
 function machineInfo(loadAtStart: number): MachineInfo {
-  let commit: string | null = null
+  let commit: string | null
   try {
     commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: path.dirname(new URL(import.meta.url).pathname), stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()
   } catch {

@@ -8,7 +8,7 @@ import inspector from 'inspector'
 import path from 'path'
 import { Ledger, LedgerError, Replicator, fromHex, generateKeyPair, toHex } from '../src/index.js'
 import { packEntries, sealEntry, type Entry } from '../protocol/index.js'
-import { BeeReaderStore } from '../src/bee-store.js'
+import { BeeReaderStore } from '../src/index.js'
 import type { AuditResult, Commands, CommandName, NodeInit, NodeMessage, NodeState, Opened, Request, SeqsSeen, Snapshot } from './messages.js'
 import { planWorkload } from './workload.js'
 import { now } from './stats.js'
@@ -460,7 +460,8 @@ const handlers: Handlers = {
     let mod: any
     try {
       mod = await import(auditModule)
-    } catch (err: any) {
+    } catch (caught) {
+      const err = caught as NodeJS.ErrnoException
       if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('audit')) {
         const none: AuditResult = { available: false, reason: 'not available in this build: src/audit is absent (the auditor is built on another branch)', entries, ms: 0, entriesPerSec: 0 }
         return none

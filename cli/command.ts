@@ -4,8 +4,7 @@
  * function that returns a JSON-able result (testable without argv), and `render` for people.
  * Adding a command is one file plus one line in `cli/commands/index.ts`.
  */
-import type { DataDir } from '../src/node/data-dir.js'
-import type { NodeContext } from '../src/node/context.js'
+import type { DataDir, NodeContext } from '../src/cli-surface.js'
 
 export interface FlagSpec {
   type: 'string' | 'boolean'

@@ -5,15 +5,11 @@
  * exit code (docs/errors.md: 130 when interrupted, else 1).
  */
 import fs from 'fs'
-import { displayText, displayValue } from '../src/display-text.js'
-import { LedgerError, exitCodeOf } from '../src/errors.js'
-import { DataDir } from '../src/node/data-dir.js'
-import type { NodeContext } from '../src/node/context.js'
-import { runOnLedger } from '../src/node/session.js'
 import { GLOBAL_FLAGS, parseArgv } from './args.js'
 import { UsageError, usageOf, type CliEnv, type CommandSpec, type Opts } from './command.js'
 import { COMMANDS } from './commands/index.js'
 import { jsonText } from './output.js'
+import { DataDir, displayText, displayValue, exitCodeOf, LedgerError, runOnLedger, type NodeContext } from '../src/cli-surface.js'
 
 export const EXIT_OK = 0
 export const EXIT_FAILURE = 1

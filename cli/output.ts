@@ -3,8 +3,7 @@
  * integers of the minor unit written as plain JSON numbers, exactly (a bigint is printed digit for
  * digit, never through a float), so `1250` with 2 decimals means 12.50.
  */
-import { formatAmount } from '../protocol/amount.js'
-import { jsonSafe } from '../src/display-text.js'
+import { formatAmount, jsonSafe } from '../src/cli-surface.js'
 
 /** JSON text of `value`, with bigints as exact integer literals, indented by 2; control and bidi characters \u-escaped. */
 export function jsonText(value: unknown): string {
@@ -50,7 +49,7 @@ export function money(v: bigint, decimals: number, unit?: string): string {
 }
 
 /** The first 8 hex characters of a key or id, as people quote them (one definition, in protocol/hex.ts). */
-export { short } from '../protocol/hex.js'
+export { short } from '../src/cli-surface.js'
 
 function width(s: string): number {
   return [...s].length

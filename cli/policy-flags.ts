@@ -4,8 +4,7 @@
  * of what needs a majority), --window (every window), --majority KINDS (decided by majority instead
  * of no-objection), --rate N.
  */
-import { DECISION_KINDS, membersPolicy, stewardPolicy, type DecisionKind, type Policy } from '../protocol/policy.js'
-import { LedgerError } from '../src/errors.js'
+import { DECISION_KINDS, LedgerError, membersPolicy, stewardPolicy, type DecisionKind, type Policy } from '../src/cli-surface.js'
 import type { FlagSpec } from './command.js'
 import { countArg, durationArg } from './values.js'
 

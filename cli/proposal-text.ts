@@ -1,8 +1,6 @@
 /** How proposals read on the command line: one line each, and the action in words. */
-import type { ProposalView } from '../src/governance-api.js'
-import type { DecisionKind, DecisionMethod, Policy } from '../protocol/policy.js'
-import type { ViewMeta } from '../src/records.js'
 import { money, short } from './output.js'
+import type { DecisionKind, DecisionMethod, Policy, ProposalView, ViewMeta } from '../src/cli-surface.js'
 
 /** "limits gamma: credit limit 777.00 CTC" and the like. */
 export function actionText(p: ProposalView, meta: ViewMeta): string {

@@ -2,12 +2,8 @@
  * Turning command-line text into values (amounts, durations, counts) with the one-line messages
  * people need, and ledger facts commands share (unit, member names).
  */
-import { AmountError, parseAmount } from '../protocol/amount.js'
-import type { Hex } from '../protocol/types.js'
-import { LedgerError } from '../src/errors.js'
-import type { Ledger } from '../src/ledger.js'
-import type { ViewMeta } from '../src/records.js'
 import { money } from './output.js'
+import { AmountError, amountProblem, LedgerError, parseAmount, type Hex, type Ledger, type ViewMeta } from '../src/cli-surface.js'
 
 /** A ledger's unit as results carry it, so output can be rendered without the ledger. */
 export interface UnitInfo {
@@ -51,7 +47,8 @@ export function amountArg(text: unknown, meta: ViewMeta, what = 'amount'): bigin
 /** Parses a positive amount (what is paid or invoiced): zero is refused here with a clear message. */
 export function positiveAmountArg(text: unknown, meta: ViewMeta): bigint {
   const v = amountArg(text, meta)
-  if (v === 0n) throw LedgerError.BAD_INPUT('amount must be more than zero')
+  // parseAmount has refused negative and too large amounts; the rules' bounds say the rest.
+  if (amountProblem(v) === 'amount_not_positive') throw LedgerError.BAD_INPUT('amount must be more than zero')
   return v
 }
 

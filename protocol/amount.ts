@@ -1,7 +1,25 @@
 /**
- * Decimal text <-> integer minor units, exactly (no floats). "12.50" with 2 decimals is 1250n.
+ * Amounts: the bounds an amount must keep (one place, for the rules and for clients' early
+ * errors), what a member can still spend, and decimal text <-> integer minor units, exactly (no
+ * floats): "12.50" with 2 decimals is 1250n.
  */
 import { AMOUNT_MAX } from './constants.js'
+
+/**
+ * Whether an amount may be paid, held or invoiced: the rules' bounds, one place. Returns the
+ * reject code the rules give it, or null. Clients call it for an early, friendly error.
+ */
+export function amountProblem(amount: bigint): 'amount_not_positive' | 'amount_too_large' | null {
+  if (amount <= 0n) return 'amount_not_positive'
+  if (amount > AMOUNT_MAX) return 'amount_too_large'
+  return null
+}
+
+/** What a member can still spend within its credit limit: creditLimit + balance, never below zero. */
+export function available(member: { creditLimit: bigint; balance: bigint }): bigint {
+  const left = member.creditLimit + member.balance
+  return left < 0n ? 0n : left
+}
 
 export class AmountError extends Error {
   code = 'BAD_AMOUNT'

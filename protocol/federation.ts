@@ -9,6 +9,7 @@
  */
 import sodium from 'sodium-native'
 import b4a from 'b4a'
+import { amountProblem, available } from './amount.js'
 import { AMOUNT_MAX } from './constants.js'
 import { toHex } from './hex.js'
 import { periodPassed, witness } from './time.js'
@@ -140,8 +141,9 @@ function hold(input: RuleInput, e: HoldEntry, author: Member): Outcome {
   if (payee === null) return reject('unknown_member', `no member ${short(toHex(e.payee))}`)
   if (payee.account === author.account) return reject('self_transfer', `${author.name} cannot hold toward itself`)
   if (payee.status === 'left') return reject('counterparty_not_active', `${payee.name} has left`)
-  if (e.amount <= 0n) return reject('amount_not_positive', `amount ${e.amount} is not positive`)
-  if (e.amount > AMOUNT_MAX) return reject('amount_too_large', `amount ${e.amount} is over ${AMOUNT_MAX}`)
+  const problem = amountProblem(e.amount)
+  if (problem === 'amount_not_positive') return reject(problem, `amount ${e.amount} is not positive`)
+  if (problem === 'amount_too_large') return reject(problem, `amount ${e.amount} is over ${AMOUNT_MAX}`)
   const lk = input.link ?? null
   const bridge = toHex(e.bridge)
   if (lk === null || lk.status !== 'active') return reject('unknown_link', `${short(bridge)} has no link to ledger ${short(toHex(e.ledger))}`)
@@ -149,10 +151,8 @@ function hold(input: RuleInput, e: HoldEntry, author: Member): Outcome {
   const room = lk.capacity - lk.held
   if (e.amount > room) return reject('over_capacity', `the link carries ${room < 0n ? 0n : room} more, not ${e.amount}`, room < 0n ? 0n : room)
   if ((input.openHolds ?? 0) >= OPEN_HOLDS_MAX) return reject('too_many_holds', `${OPEN_HOLDS_MAX} holds are open`)
-  const available = author.creditLimit + author.balance
-  if (e.amount > available) {
-    return reject('over_credit_limit', `${author.name} can spend ${available < 0n ? 0n : available}, not ${e.amount}`, available < 0n ? 0n : available)
-  }
+  const left = available(author)
+  if (e.amount > left) return reject('over_credit_limit', `${author.name} can spend ${left}, not ${e.amount}`, left)
   // Checked now because a fulfilment must never be refused: showing the preimage is the payee's receipt.
   if (payee.maxBalance !== null && payee.balance + e.amount > payee.maxBalance) {
     const space = payee.maxBalance - payee.balance

@@ -203,7 +203,8 @@ export function tally(p: Proposal, active: number, memberOf: (account: Hex) => M
     if (m === null || m.status !== 'active') continue
     if (v.yes) t.yes++
     else t.no++
-    if (m.role === 'steward') v.yes ? t.stewardYes++ : t.stewardNo++
+    if (m.role === 'steward' && v.yes) t.stewardYes++
+    else if (m.role === 'steward') t.stewardNo++
   }
   for (const [account, w] of Object.entries(p.witnesses)) {
     const m = memberOf(account as Hex)

@@ -8,6 +8,8 @@
  * of these ranges, all assigned long ago, whose normalization Unicode guarantees never to change.
  */
 
+import { NAME_BYTES_MAX } from './constants.js'
+
 /** The scripts a name may use. `common` characters (digits, space, a little punctuation) go with any. */
 type Script = 'common' | 'latin' | 'greek' | 'cyrillic' | 'hebrew' | 'arabic' | 'devanagari' | 'thai' | 'han' | 'kana' | 'hangul'
 
@@ -80,7 +82,7 @@ const LOOKALIKES: Readonly<Record<string, string>> = {
 }
 
 /** Why a name is refused; each is one situation a caller can explain. */
-export type NameProblem = 'empty' | 'edge_space' | 'double_space' | 'bad_character' | 'not_normalized' | 'mixed_scripts' | 'looks_like_key'
+export type NameProblem = 'empty' | 'too_long' | 'edge_space' | 'double_space' | 'bad_character' | 'not_normalized' | 'mixed_scripts' | 'looks_like_key'
 
 export type NameCheck = { ok: true } | { ok: false; problem: NameProblem; reason: string }
 
@@ -97,12 +99,14 @@ function codePointLabel(cp: number): string {
 }
 
 /**
- * Whether `name` may be a member's name (byte length is the codec's check). One check a line,
- * in the order SPEC.md lists them; the reason names the offending character by code point, so
- * it is safe to print even when the name is not.
+ * Whether `name` may be a member's name. One check a line, in the order SPEC.md lists them; the
+ * reason names the offending character by code point, so it is safe to print even when the name
+ * is not. The byte length is the codec's bound (a longer name never reaches the rules, it does
+ * not decode); it is checked here too so that clients have one check for an early refusal.
  */
 export function checkName(name: string): NameCheck {
   if (name.trim().length === 0) return { ok: false, problem: 'empty', reason: 'a member name may not be empty' }
+  if (utf8Length(name) > NAME_BYTES_MAX) return { ok: false, problem: 'too_long', reason: `a member name must be 1-${NAME_BYTES_MAX} bytes of UTF-8` }
   const scripts = new Set<Script>()
   for (const ch of name) {
     const cp = ch.codePointAt(0)!
@@ -120,6 +124,15 @@ export function checkName(name: string): NameCheck {
   }
   if (looksLikeKey(name)) return { ok: false, problem: 'looks_like_key', reason: `a member name of ${KEY_LIKE_HEX_MIN} or more hex digits reads as an account key` }
   return { ok: true }
+}
+
+function utf8Length(text: string): number {
+  let n = 0
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!
+    n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4
+  }
+  return n
 }
 
 /** Whether `text` is hex of KEY_LIKE_HEX_MIN+ digits: a full account key or a key prefix, never a name. */

@@ -3,9 +3,10 @@
  * entry changes, or why it is rejected. No I/O, no clock, no randomness, and no throw on any
  * input that decodes: every check is a `return reject(...)`, in the order SPEC.md documents.
  */
-import { AMOUNT_MAX, WRITER_JUNK_MAX } from './constants.js'
+import { AMOUNT_MAX } from './constants.js'
 import { toHex } from './hex.js'
 import { checkName, nameSkeleton } from './names.js'
+import { amountProblem, available } from './amount.js'
 import { decideFederation, SUSPENDED_MAY } from './federation.js'
 import { isFederationEntry } from './federation-codec.js'
 import type {
@@ -24,6 +25,7 @@ import { assertNever } from './types.js'
 import { isGovernanceEntry } from './governance-codec.js'
 import { decideGovernance, directKind, governanceLookups, policyOf } from './governance.js'
 import { advanceClock, hourOf } from './time.js'
+import type { Policy } from './policy.js'
 import { short } from './hex.js'
 
 function reject(code: RejectCode, reason: string, available?: bigint): Rejection {
@@ -84,56 +86,6 @@ export function nameKey(name: string): string {
   return nameSkeleton(name)
 }
 
-/**
- * Whether a block of a newer protocol version than this build reads must stop the node
- * ("upgrade needed") rather than be rejected. Moving a ledger to a newer version is a
- * governance act: only the first block of a ledger (its creator's) or a block from the writer
- * of an active steward can do it. From any other writer the block is rejected
- * `unsupported_version` with no effect, so one member's modified client cannot halt every
- * peer. SPEC.md, "Limits on one writer", binds later versions to the same rule.
- */
-export function newerVersionStops(meta: LedgerMeta | null, writerMember: Member | null): boolean {
-  if (meta === null) return true
-  return writerMember !== null && writerMember.role === 'steward' && writerMember.status === 'active'
-}
-
-/**
- * Rejections no honest client causes: bytes that do not decode, a newer version from a member,
- * a bad signature, another member's entry, a second genesis, a replay. Each counts as junk
- * against the writer whose core holds the block: writer cores are signed, so that writer is
- * accountable for every block in it.
- */
-export const JUNK_CODES: ReadonlySet<RejectCode> = new Set<RejectCode>([
-  'malformed',
-  'unsupported_version',
-  'bad_signature',
-  'author_not_writer',
-  'genesis_exists',
-  'duplicate_entry'
-])
-
-/** What one more junk block from a member's writer does (SPEC.md, "Limits on one writer"). */
-export interface Strike {
-  /** The writer's junk count after this block. */
-  junk: number
-  /** Set on the block that reaches WRITER_JUNK_MAX: the writer leaves the ledger's writers. */
-  removeWriter: boolean
-  /** The member's record if this block changes it (an active member becomes suspended). */
-  member: Member | null
-}
-
-/** Whether a writer has reached its junk limit: its later blocks are ignored, recorded nowhere. */
-export function writerIgnored(junk: number): boolean {
-  return junk >= WRITER_JUNK_MAX
-}
-
-/** Counts a junk block against the writer of `member`; at WRITER_JUNK_MAX the writer is removed and the member suspended. */
-export function strikeWriter(member: Member, junkBefore: number): Strike {
-  const junk = junkBefore + 1
-  if (junk !== WRITER_JUNK_MAX) return { junk, removeWriter: false, member: null }
-  return { junk, removeWriter: true, member: member.status === 'active' ? { ...member, status: 'suspended' } : null }
-}
-
 /** Entry types a suspended member may not author: anything that spends or governs. */
 const SUSPENDED_CANNOT: ReadonlySet<Entry['type']> = new Set(['transfer', 'accept', 'admit', 'set-limits', 'suspend', 'propose', 'vote', 'object', 'invite'])
 
@@ -144,6 +96,19 @@ const SUSPENDED_CANNOT: ReadonlySet<Entry['type']> = new Set(['transfer', 'accep
  */
 export function statusAllows(member: Member, type: Entry['type']): boolean {
   return !(member.status === 'left' || (member.status === 'suspended' && SUSPENDED_CANNOT.has(type)))
+}
+
+/**
+ * Whether `member` may bring in a new member under `policy`, and by which entry: an `admit` by a
+ * steward where admissions are the steward's, a `propose` (admit) where they are the members',
+ * either only if the member's status allows it. Clients call it to refuse early (an invite code
+ * that could never be used); the rules still decide the entry itself.
+ */
+export function mayAdmit(member: Member, policy: Policy): { ok: true; entry: 'admit' | 'propose' } | { ok: false; code: 'not_steward' | 'author_not_active'; reason: string } {
+  const entry = policy.rules.admit.method === 'steward' ? 'admit' : 'propose'
+  if (entry === 'admit' && member.role !== 'steward') return { ok: false, code: 'not_steward', reason: `${member.name} is not a steward: only stewards admit` }
+  if (!statusAllows(member, entry)) return { ok: false, code: 'author_not_active', reason: `${member.name} is ${member.status}` }
+  return { ok: true, entry }
 }
 
 /** Decides an entry against the state it reads. Signature and decoding are checked before this. */
@@ -256,8 +221,9 @@ function checkLimits(creditLimit: bigint, maxBalance: bigint | null): Rejection 
 }
 
 function checkAmount(amount: bigint): Rejection | null {
-  if (amount <= 0n) return reject('amount_not_positive', `amount ${amount} is not positive`)
-  if (amount > AMOUNT_MAX) return reject('amount_too_large', `amount ${amount} is over ${AMOUNT_MAX}`)
+  const problem = amountProblem(amount)
+  if (problem === 'amount_not_positive') return reject(problem, `amount ${amount} is not positive`)
+  if (problem === 'amount_too_large') return reject(problem, `amount ${amount} is over ${AMOUNT_MAX}`)
   return null
 }
 
@@ -301,9 +267,9 @@ function setLimits(input: RuleInput, e: Extract<Entry, { type: 'set-limits' }>, 
 
 /** Moves `amount` from payer to payee if both limits allow. Shared by transfer and accept. */
 function pay(payer: Member, payee: Member, amount: bigint): Outcome {
-  const available = payer.creditLimit + payer.balance
-  if (amount > available) {
-    return reject('over_credit_limit', `${payer.name} can spend ${available < 0n ? 0n : available}, not ${amount}`, available < 0n ? 0n : available)
+  const left = available(payer)
+  if (amount > left) {
+    return reject('over_credit_limit', `${payer.name} can spend ${left}, not ${amount}`, left)
   }
   if (payee.maxBalance !== null && payee.balance + amount > payee.maxBalance) {
     const room = payee.maxBalance - payee.balance

@@ -16,7 +16,7 @@ const UNSAFE_ONE = /^[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]$/u
 
 /** Joiners that shape real scripts and emoji (Persian, Indic, 👩‍💻): kept between two such characters. */
 const JOINERS = new Set([0x200c, 0x200d])
-const SHAPED = /[\p{L}\p{M}\p{Extended_Pictographic}\u{1f3fb}-\u{1f3ff}\u{fe0f}]/u
+const SHAPED = /[\p{L}\p{M}\p{Extended_Pictographic}\u{1f3fb}-\u{1f3ff}]|\u{fe0f}/u
 
 const SHORT_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 

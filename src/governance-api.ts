@@ -71,7 +71,7 @@ const ACTIONS: ReadonlySet<ActionName> = new Set(['admit', 'limits', 'suspend', 
 
 /** The wire action for a friendly proposal; checks arguments, finds members. */
 export async function proposalAction(host: GovernanceHost, input: ProposalInput, defaults: { creditLimit: bigint; maxBalance: bigint | null }): Promise<ProposalAction> {
-  if (!input || !ACTIONS.has(input.action)) throw LedgerError.BAD_INPUT(`unknown proposal action ${JSON.stringify((input as any)?.action)}; one of ${[...ACTIONS].join(', ')}`)
+  if (!input || !ACTIONS.has(input.action)) throw LedgerError.BAD_INPUT(`unknown proposal action ${JSON.stringify((input as { action?: unknown } | null)?.action)}; one of ${[...ACTIONS].join(', ')}`)
   switch (input.action) {
     case 'admit':
       return {

@@ -29,7 +29,8 @@ export async function createIdentity(file: string, name: string, seed?: Uint8Arr
   try {
     // 'wx' fails if the file exists, so a second init never replaces a key.
     await fs.writeFile(file, JSON.stringify(doc, null, 2) + '\n', { flag: 'wx', mode: 0o600 })
-  } catch (err: any) {
+  } catch (caught) {
+    const err = caught as NodeJS.ErrnoException
     if (err.code === 'EEXIST') throw LedgerError.IDENTITY_EXISTS(`an identity already exists in ${file}; refusing to overwrite it`)
     throw LedgerError.STORAGE(`cannot write ${file}: ${err.message}`, { cause: err })
   }
@@ -41,7 +42,8 @@ export async function loadIdentity(file: string): Promise<Identity> {
   let text: string
   try {
     text = await fs.readFile(file, 'utf8')
-  } catch (err: any) {
+  } catch (caught) {
+    const err = caught as NodeJS.ErrnoException
     if (err.code === 'ENOENT') throw LedgerError.NO_IDENTITY(`no identity in ${file}: run \`tally init --name NAME\` first`)
     throw LedgerError.STORAGE(`cannot read ${file}: ${err.message}`, { cause: err })
   }

@@ -10,7 +10,7 @@
 import type Autobase from 'autobase'
 import type Hyperbee from 'hyperbee'
 import b4a from 'b4a'
-import { decodeEntry, encodeUnsigned, evaluate, packEntries, sealEntry, splitBlock, toHex, SIGNATURE_BYTES, type Entry, type EntryDraft, type Hex, type KeyPair } from '../protocol/index.js'
+import { available, decodeEntry, encodeUnsigned, evaluate, packEntries, sealEntry, splitBlock, toHex, SIGNATURE_BYTES, type Entry, type EntryDraft, type Hex, type KeyPair } from '../protocol/index.js'
 import type { BeeReaderStore } from './bee-store.js'
 import { LedgerError } from './errors.js'
 import { GroupCommit } from './group-commit.js'
@@ -99,9 +99,9 @@ export class LocalWriter {
     const check = await this.precheck(entry)
     // From here to push nothing awaits (see the top of this file).
     if (check.spend > 0n) {
-      const available = check.available - (this.spendAdded - check.spendAddedAtRead)
-      if (check.spend > available) {
-        const left = available < 0n ? 0n : available
+      const room = check.available - (this.spendAdded - check.spendAddedAtRead)
+      if (check.spend > room) {
+        const left = room < 0n ? 0n : room
         throw LedgerError.REJECTED(`can spend ${left}, not ${check.spend} (other payments are in flight)`, { reject: 'over_credit_limit', available: left })
       }
     }
@@ -153,8 +153,7 @@ export class LocalWriter {
       throw LedgerError.REJECTED(outcome.reason, { reject: outcome.code, available: outcome.available })
     }
     const own = outcome.moves.find((m) => m.account === account && m.delta < 0n)
-    const available = seen ? seen.creditLimit + seen.balance : 0n
-    return { spend: own ? -own.delta : 0n, available, spendAddedAtRead, lastSeq: seen ? seen.lastSeq : 0 }
+    return { spend: own ? -own.delta : 0n, available: seen ? available(seen) : 0n, spendAddedAtRead, lastSeq: seen ? seen.lastSeq : 0 }
   }
 
   /** Resolves when the local apply decides `id` (apply notifies through `decided`). */

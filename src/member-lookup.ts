@@ -73,3 +73,12 @@ export function keyBytes(key: Uint8Array | string, what: string): Uint8Array {
   if (!/^[0-9a-f]{64}$/i.test(key)) throw LedgerError.BAD_INPUT(`${what} key must be 64 hex characters`)
   return fromHex(key.toLowerCase())
 }
+
+/** This node's own member record; NOT_SYNCED before its genesis or admission is applied here, NOT_MEMBER otherwise. */
+export async function selfOf(reader: BeeReaderStore, account: Hex, writable: boolean): Promise<Member> {
+  const m = await reader.getMember(account)
+  if (m) return m
+  if ((await reader.getMeta()) === null) throw LedgerError.NOT_SYNCED('this node has not synced the ledger yet (no genesis here)')
+  if (!writable) throw LedgerError.NOT_MEMBER('this identity is not a member of the ledger (or its admission has not reached this node yet)')
+  throw LedgerError.NOT_SYNCED('this node is a writer but has not applied its own admission yet')
+}

@@ -3,8 +3,9 @@
  * log, invoices. Each takes the view (and the quorum-signed snapshot or its entry count) and only reads.
  */
 import type Hyperbee from 'hyperbee'
-import type { Hex, Invoice, Member, Role } from '../protocol/index.js'
-import type { EntryRecord } from './records.js'
+import { available, type Hex, type Invoice, type Member, type Role } from '../protocol/index.js'
+import { LedgerError } from './errors.js'
+import type { EntryRecord, ViewMeta } from './records.js'
 import { invoiceFromJson, memberFromJson } from './records.js'
 import * as K from './view-keys.js'
 
@@ -109,7 +110,6 @@ export async function confirmedBalance(snap: Hyperbee, account: Hex): Promise<bi
 }
 
 export function toBalance(m: Member, confirmed: bigint): MemberBalance {
-  const available = m.creditLimit + m.balance
   return {
     account: m.account,
     name: m.name,
@@ -119,7 +119,27 @@ export function toBalance(m: Member, confirmed: bigint): MemberBalance {
     confirmed,
     creditLimit: m.creditLimit,
     maxBalance: m.maxBalance,
-    available: available < 0n ? 0n : available
+    available: available(m)
   }
 }
 
+/** The ledger's meta, or NOT_SYNCED before the genesis is applied here. */
+export async function requireMeta(ledger: { meta(): Promise<ViewMeta | null> }): Promise<ViewMeta> {
+  const meta = await ledger.meta()
+  if (meta === null) throw LedgerError.NOT_SYNCED('this ledger has no genesis here yet: not synced')
+  return meta
+}
+
+/**
+ * The record of an entry by id, or null: the decision on the genuine entry, not on copies of it
+ * (a replay, or a copy another writer appended). Scans the log, which is keyed by position.
+ */
+export async function entryById(log: AsyncIterable<EntryRecord>, id: string): Promise<EntryRecord | null> {
+  let copy: EntryRecord | null = null
+  for await (const rec of log) {
+    if (rec.id !== id) continue
+    if (rec.code !== 'duplicate_entry' && rec.code !== 'author_not_writer') return rec
+    copy = copy ?? rec
+  }
+  return copy
+}

@@ -1,8 +1,8 @@
 /**
- * How protocol records are stored as JSON in the Hyperbee view: bigints as decimal strings,
- * so a view read by any tool shows exact amounts.
+ * The records the Hyperbee view keeps, and how they are stored as JSON: bigints as decimal
+ * strings, so a view read by any tool shows exact amounts. An entry's record is built here too.
  */
-import type { Decision, Hex, Invoice, LedgerMeta, Member, RejectCode, EntryType } from '../protocol/index.js'
+import { toHex, EMPTY_STATE_HASH, type ChainedMeta, type Decision, type Entry, type Hex, type Invoice, type Member, type Outcome, type RejectCode, type EntryType } from '../protocol/index.js'
 
 type Json<T> = { [K in keyof T]: T[K] extends bigint ? string : T[K] extends bigint | null ? string | null : T[K] }
 
@@ -23,15 +23,8 @@ export function invoiceFromJson(j: Json<Invoice>): Invoice {
   return { ...j, amount: big(j.amount) }
 }
 
-/** Ledger meta plus the running totals that change with every entry. */
-export interface ViewMeta extends LedgerMeta {
-  /** State hash after the last decided entry. */
-  stateHash: Hex
-  /** Entries decided so far (applied + rejected); numbers entry records. */
-  entries: number
-  /** Of those, how many were rejected. */
-  rejected: number
-}
+/** Ledger meta plus the running totals that change with every entry (protocol/position.ts decides them). */
+export type ViewMeta = ChainedMeta
 export function metaToJson(m: ViewMeta): Json<ViewMeta> {
   return { ...m, defaultCreditLimit: m.defaultCreditLimit.toString(), defaultMaxBalance: str(m.defaultMaxBalance) }
 }
@@ -71,4 +64,62 @@ export interface EntryRecord {
   decisions?: Decision[]
   /** For governance entries: the proposal they create or name. */
   proposal?: Hex
+}
+
+/** The record of an entry decided at log position `index`, before its effects (the pipeline adds them). */
+export function baseRecord(id: Hex, index: number, ctx: { writer: Hex; block: number; slot: number }, entry: Entry | null, outcome: Outcome): EntryRecord {
+  return {
+    id,
+    index,
+    writer: ctx.writer,
+    block: ctx.block,
+    slot: ctx.slot,
+    type: entry ? entry.type : null,
+    author: entry ? toHex(entry.author) : null,
+    seq: entry ? entry.seq : 0,
+    timestamp: entry ? entry.timestamp : 0,
+    memo: entry ? entry.memo : '',
+    status: outcome.ok ? 'applied' : 'rejected',
+    code: outcome.ok ? null : outcome.code,
+    reason: outcome.ok ? null : outcome.reason,
+    payer: null,
+    payee: null,
+    amount: null,
+    invoice: null,
+    account: null,
+    stateHash: EMPTY_STATE_HASH
+  }
+}
+
+/** Who pays whom, for history and exports; filled from the entry whether or not it applied. */
+export function moneyFields(entry: Entry | null, outcome: Outcome, invoice: Invoice | null): Partial<EntryRecord> {
+  if (entry === null) return {}
+  const author = toHex(entry.author)
+  switch (entry.type) {
+    case 'transfer':
+      return { payer: author, payee: toHex(entry.payee), amount: entry.amount.toString() }
+    case 'invoice':
+      return { payer: toHex(entry.payer), payee: author, amount: entry.amount.toString(), invoice: outcome.ok ? outcome.invoice!.id : null }
+    case 'accept':
+    case 'decline':
+    case 'cancel':
+      return invoice
+        ? { payer: invoice.payer, payee: invoice.payee, amount: invoice.amount.toString(), invoice: invoice.id }
+        : { invoice: toHex(entry.invoice) }
+    case 'admit':
+    case 'set-limits':
+    case 'suspend':
+      return { account: toHex(entry.account) }
+    case 'hold':
+      return { payer: author, payee: toHex(entry.payee), amount: entry.amount.toString(), ...(outcome.ok ? { hold: outcome.hold!.id } : {}) }
+    case 'fulfil':
+    case 'release':
+      return outcome.ok && outcome.hold
+        ? { payer: outcome.hold.payer, payee: outcome.hold.payee, amount: outcome.hold.amount.toString(), hold: outcome.hold.id }
+        : { hold: toHex(entry.hold) }
+    case 'link':
+      return { account: toHex(entry.ledger) }
+    default:
+      return {}
+  }
 }

@@ -3,15 +3,11 @@
  * view (bee-store.ts, inside Autobase apply) and memory (memory-store.ts, for the auditor and
  * the reference model in tests). One pipeline, apply-block.ts, drives both.
  */
-import type { FedState, GovState, Hex, Hold, Invoice, LedgerInvite, Link, Member, Proposal } from '../protocol/index.js'
+import type { FedState, GovState, Hex, Hold, Invoice, LedgerInvite, Link, Member, Proposal, WriterState } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 
-/** Per writer core: the last block decided from it, and how many junk blocks it has appended. */
-export interface WriterState {
-  /** -1 before its first decided block. */
-  block: number
-  junk: number
-}
+/** Per writer core: the last block decided from it, and how many junk blocks it has appended (protocol/position.ts). */
+export type { WriterState } from '../protocol/index.js'
 
 export interface StateStore {
   getMeta(): Promise<ViewMeta | null>

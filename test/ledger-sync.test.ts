@@ -52,7 +52,7 @@ test('sync - a member offline for a while trades locally and catches up', async 
   t.teardown(() => fs.rmSync(path.dirname(store), { recursive: true, force: true }), { order: 100 })
   const identity = generateKeyPair()
   let b = await Ledger.open({ store, identity, key: a.ledger.key, encryptionKey: a.ledger.encryptionKey, ackIntervalMs: 50 })
-  let cut = connect(a.ledger, b)
+  const cut = connect(a.ledger, b)
   await a.ledger.admit({ account: identity.publicKey, writer: b.writerKey, name: 'beta' })
   await until(async () => b.writable && (await b.self().catch(() => null)) !== null, 'beta admitted', () => b.update())
   cut()
@@ -66,7 +66,8 @@ test('sync - a member offline for a while trades locally and catches up', async 
   await b.close()
   b = await Ledger.open({ store, identity, key: a.ledger.key, encryptionKey: a.ledger.encryptionKey, ackIntervalMs: 50 })
   t.teardown(() => b.close(), { order: 10 })
-  cut = connect(a.ledger, b)
+  // Cut at teardown, before the ledgers close.
+  t.teardown(connect(a.ledger, b), { order: 5 })
   await converge([a.ledger, b])
   t.is((await a.ledger.balance()).balance, 14_00n)
   t.is((await b.balance()).balance, -14_00n)

@@ -77,7 +77,7 @@ test('ledger - seqs keep growing after a restart when many entries went out in o
   const again = await Ledger.open({ store: dir, identity, key: first.key, encryptionKey: first.encryptionKey, ackIntervalMs: 50 })
   t.teardown(() => again.close(), { order: 10 })
   // Read from the local core at open, before any view read: the core holds 100 entries in a few blocks.
-  t.is((again as unknown as { writer: { nextSeq: number } }).writer.nextSeq, (await again.self()).lastSeq + 1, 'the next seq follows the last one in the local core')
+  t.is((again as unknown as { life: { writer: { nextSeq: number } } }).life.writer.nextSeq, (await again.self()).lastSeq + 1, 'the next seq follows the last one in the local core')
   const receipt = await again.transfer('beta', 1n, { memo: 'after the restart' })
   t.is(receipt.record.status, 'applied', 'not a duplicate_entry: its seq is past every seq in the bundle')
   t.is((await again.self()).lastSeq, receipt.record.seq)

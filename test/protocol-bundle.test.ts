@@ -5,7 +5,7 @@
 import test from 'brittle'
 import b4a from 'b4a'
 import { BUNDLE_ENTRIES_MAX, BUNDLE_ENTRIES_WRITTEN, ENTRY_BYTES_MAX, WRITER_JUNK_MAX, encodeBundle, packEntries, splitBlock, toHex } from '../protocol/index.js'
-import { RefLedger } from './helpers/reference.js'
+import { RefLedger, decidedOnly } from './helpers/reference.js'
 
 /** The framing written out by hand: 0x00, count, then each entry as length + bytes (counts and lengths below 0xfd are one byte). */
 function handBundle(entries: Uint8Array[]): Uint8Array {
@@ -92,7 +92,7 @@ test('bundle - apply decides each entry on its own, in order, exactly as separat
     b4a.concat([b4a.from([1, 99]), b4a.alloc(120, 7)]),
     w.L.seal(w.alpha, { type: 'transfer', payee: w.beta.keys.publicKey, amount: 25n })
   ]
-  const bundled = await a.L.rawAll(a.alpha.writer, encodeBundle(drafts(a)))
+  const bundled = decidedOnly(await a.L.rawAll(a.alpha.writer, encodeBundle(drafts(a))))
   const separate = []
   for (const block of drafts(b)) separate.push(await b.L.raw(b.alpha.writer, block))
   t.alike(bundled.map((d) => d.record.code), ['applied', 'over_credit_limit', 'bad_signature', 'malformed', 'applied'].map((c) => (c === 'applied' ? null : c)))
@@ -107,6 +107,7 @@ test('bundle - apply decides each entry on its own, in order, exactly as separat
 
   const again = await a.L.rawAll(a.alpha.writer, encodeBundle(drafts(a)), bundled[0].record.block)
   t.ok(again.every((d) => d.ignored === 'redelivered'), 'a block decided before is not decided again')
+  t.ok(again.every((d) => d.record === null && d.outcome === null), 'nothing recorded for it, and no reject code')
   t.is(a.L.store.meta!.entries, b.L.store.meta!.entries, 'and changes nothing')
 })
 
@@ -116,7 +117,7 @@ test('bundle - malformed framing is one junk entry; a bundle of junk reaches the
   const mallory = L.person('mallory')
   await L.genesis(alpha)
   await L.admit(alpha, mallory)
-  const broken = await L.rawAll(mallory.writer, b4a.from([0, 2, 9, 1, 2, 3]))
+  const broken = decidedOnly(await L.rawAll(mallory.writer, b4a.from([0, 2, 9, 1, 2, 3])))
   t.is(broken.length, 1)
   t.is(broken[0].record.code, 'malformed')
   t.ok(/runs past the block/.test(String(broken[0].record.reason)))
@@ -125,6 +126,6 @@ test('bundle - malformed framing is one junk entry; a bundle of junk reaches the
   const recorded = decided.filter((d) => d.ignored === null)
   t.is(recorded.length, WRITER_JUNK_MAX - 1, 'junk counted per entry, up to the limit (one was the broken bundle)')
   t.ok(recorded[recorded.length - 1].removeWriter !== null, 'the last one removes the writer')
-  t.ok(decided.slice(recorded.length).every((d) => d.ignored === 'writer_removed'), 'the rest of the bundle is ignored')
+  t.ok(decided.slice(recorded.length).every((d) => d.ignored === 'writer_removed' && d.record === null), 'the rest of the bundle is ignored: no record, no reject code')
   t.is((await L.store.getMember(mallory.account))!.status, 'suspended')
 })

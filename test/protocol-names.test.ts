@@ -46,7 +46,7 @@ for (const [what, name, expected] of rows) {
     const check = checkName(name)
     t.is(check.ok ? 'ok' : check.problem, expected)
     // A reason never repeats the name: it is safe to print when the name is not.
-    if (!check.ok) t.absent(/[\u0000-\u001f\u200b-\u202e]/.test(check.reason), 'the reason holds no control character')
+    if (!check.ok) t.absent([...check.reason].some((ch) => ch.codePointAt(0)! < 0x20 || (ch.codePointAt(0)! >= 0x200b && ch.codePointAt(0)! <= 0x202e)), 'the reason holds no control character')
   })
 }
 

@@ -23,7 +23,7 @@ test('verified set - a copy of a verified entry with a forged signature is still
     const store = new MemoryStore()
     const out = []
     for (let i = 0; i < blocks.length; i++) out.push(...(await applyBlock(store, blocks[i], { ledgerKey: L.ledgerKey, writer: toHex(alpha.writer), block: i }, { verifiedSet: set })))
-    return out.map((d) => d.record.code ?? d.record.status)
+    return out.map((d) => (d.record === null ? d.ignored : (d.record.code ?? d.record.status)))
   }
   t.alike(await run([genesis, admit, pay]), ['applied', 'applied', 'applied'], 'checked once and remembered')
   t.alike(await run([genesis, admit, forged]), ['applied', 'applied', 'bad_signature'], 'same id, other signature: checked, rejected')

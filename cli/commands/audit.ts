@@ -9,15 +9,10 @@
  * process.stdout.write(renderAudit(result))
  * process.exitCode = result.exitCode
  */
-import { displayText } from '../../src/display-text.js'
 import fs from 'fs/promises'
-import { formatAmount } from '../../protocol/amount.js'
-// Types only at the top: the audit stack loads when an audit runs, so other commands start fast.
-import type { reportToJson, AuditProgress, AuditReport, ExportFormat } from '../../src/audit/index.js'
-import { describeUnavailable } from '../../src/audit/completeness.js'
-import { LedgerError } from '../../src/errors.js'
-import type { Ledger } from '../../src/ledger.js'
 import type { LedgerCommand } from '../command.js'
+// Only the light surface at the top: the audit stack (the main entry) loads when an audit runs, so other commands start fast.
+import { describeUnavailable, displayText, formatAmount, LedgerError, type AuditProgress, type AuditReport, type ExportFormat, type Ledger, type reportToJson } from '../../src/cli-surface.js'
 
 export interface AuditCommandOptions {
   ledger: Ledger
@@ -51,7 +46,7 @@ const PROGRESS_EVERY_MS = 1000
 
 /** Runs the audit; throws LedgerError BAD_INPUT for an unknown export format (before any work). */
 export async function audit(opts: AuditCommandOptions): Promise<AuditCommandResult> {
-  const { audit: auditLedger, exportReport, isExportFormat, reportToJson, EXPORT_FORMATS } = await import('../../src/audit/index.js')
+  const { audit: auditLedger, exportReport, isExportFormat, reportToJson, EXPORT_FORMATS } = await import('../../src/index.js')
   let format: ExportFormat | null = null
   if (opts.export !== undefined) {
     if (!isExportFormat(opts.export)) throw LedgerError.BAD_INPUT(`unknown export format ${JSON.stringify(opts.export)}: use one of ${EXPORT_FORMATS.join(', ')}`)

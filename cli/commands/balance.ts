@@ -1,11 +1,7 @@
-import type { Hex, MemberStatus, Role } from '../../protocol/index.js'
-import type { MemberBalance } from '../../src/ledger.js'
-import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { money, table } from '../output.js'
 import { ledgerMeta, unitOf, type UnitInfo } from '../values.js'
-import { parsePercent, softLimit, SOFT_LIMIT_PERCENT_DEFAULT, type SoftLimit } from '../../src/soft-limit.js'
-import { LedgerError } from '../../src/errors.js'
+import { LedgerError, parsePercent, SOFT_LIMIT_PERCENT_DEFAULT, softLimit, type Hex, type MemberBalance, type MemberStatus, type NodeContext, type Role, type SoftLimit } from '../../src/cli-surface.js'
 
 /** A member's figures as `balance` and `members` print them. */
 export interface BalanceRow {

@@ -1,11 +1,8 @@
 /** vote, object and withdraw: the three answers to a proposal, one shape. */
-import type { Hex } from '../../protocol/types.js'
-import { LedgerError } from '../../src/errors.js'
-import type { ProposalView } from '../../src/governance-api.js'
-import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { proposalLine } from '../proposal-text.js'
 import { assertWriter, ledgerMeta } from '../values.js'
+import { LedgerError, type Hex, type NodeContext, type ProposalView } from '../../src/cli-surface.js'
 
 export type BallotType = 'vote' | 'object' | 'withdraw'
 

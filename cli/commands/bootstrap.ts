@@ -1,6 +1,6 @@
-import { LedgerError } from '../../src/errors.js'
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { countArg } from '../values.js'
+import { LedgerError } from '../../src/cli-surface.js'
 
 export interface BootstrapOpts {
   host?: string
@@ -21,7 +21,7 @@ export async function bootstrap(env: CliEnv, opts: BootstrapOpts): Promise<void>
   if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host === '0.0.0.0') throw LedgerError.BAD_INPUT(`--host must be this machine's IPv4 address, got ${JSON.stringify(host)}`)
   const loopback = host.startsWith('127.')
   const port = opts.port === undefined ? (loopback ? 0 : DEFAULT_LAN_PORT) : countArg(opts.port, '--port', 1, 65535)
-  const { startPrivateDht } = await import('../../src/network/bootstrap.js')
+  const { startPrivateDht } = await import('../../src/index.js')
   const dht = await startPrivateDht({ host, port })
   const address = dht.address
   if (env.json) env.out(JSON.stringify({ event: 'listening', address, host: dht.host, port: dht.port }))

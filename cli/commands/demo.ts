@@ -7,11 +7,10 @@
 import fs from 'fs/promises'
 import os from 'os'
 import path from 'path'
-import { formatAmount } from '../../protocol/amount.js'
-import { LedgerError } from '../../src/errors.js'
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { TallyProcesses, type LongRunning } from '../processes.js'
 import { table } from '../output.js'
+import { formatAmount, LedgerError } from '../../src/cli-surface.js'
 
 const CONVERGE_TIMEOUT_MS = 40_000
 const CONFIRM_TIMEOUT_MS = 15_000

@@ -1,8 +1,7 @@
-import type { EntryType, Hex, RejectCode } from '../../protocol/index.js'
-import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { money, table } from '../output.js'
 import { countArg, ledgerMeta, namesOf, unitOf, type UnitInfo, type Who } from '../values.js'
+import type { EntryType, Hex, NodeContext, RejectCode } from '../../src/cli-surface.js'
 
 const LIMIT_DEFAULT = 20
 const LIMIT_MAX = 10_000

@@ -1,8 +1,6 @@
-import { LedgerError } from '../../src/errors.js'
-import { NAME_BYTES_MAX } from '../../protocol/constants.js'
-import { checkName } from '../../protocol/names.js'
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields } from '../output.js'
+import { checkName, LedgerError } from '../../src/cli-surface.js'
 
 export interface InitResult {
   name: string
@@ -13,12 +11,11 @@ export interface InitResult {
 /** Creates this member's identity (account key, file mode 0600) in the data dir; never replaces one. */
 export async function init(env: CliEnv, opts: { name?: string }): Promise<InitResult> {
   const name = String(opts.name ?? '').trim()
-  if (name === '' || Buffer.byteLength(name) > NAME_BYTES_MAX) throw LedgerError.BAD_INPUT(`--name must be 1-${NAME_BYTES_MAX} bytes`)
   // The ledger's rules would refuse the name at admission; say so before an identity is made with it.
   const check = checkName(name)
   if (!check.ok) throw LedgerError.BAD_INPUT(`--name: ${check.reason}`, { reject: 'bad_name' })
   await env.dir.ensure()
-  const { createIdentity } = await import('../../src/identity.js')
+  const { createIdentity } = await import('../../src/index.js')
   const id = await createIdentity(env.dir.identityFile, name)
   return { name: id.name, account: id.account, dir: env.dir.root }
 }

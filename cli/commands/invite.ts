@@ -1,8 +1,7 @@
-import type { Hex } from '../../protocol/index.js'
-import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { money } from '../output.js'
 import { assertWriter, amountArg, durationArg, ledgerMeta, unitOf, type UnitInfo } from '../values.js'
+import type { Hex, NodeContext } from '../../src/cli-surface.js'
 
 export interface InviteOpts {
   creditLimit?: string
@@ -35,7 +34,7 @@ export async function invite(ctx: NodeContext, opts: InviteOpts): Promise<Invite
   const meta = await ledgerMeta(ctx.ledger)
   const creditLimit = opts.creditLimit === undefined ? null : amountArg(opts.creditLimit, meta, '--credit-limit')
   const expiresInMs = durationArg(opts.expires ?? '24h', '--expires')
-  const { issueInvite } = await import('../../src/network/invites.js')
+  const { issueInvite } = await import('../../src/index.js')
   const { code, record, inLedger } = await issueInvite(ctx.ledger, ctx.invites, { creditLimit, expiresInMs, auditor: opts.auditor === true })
   ctx.node?.invitesChanged()
   return {

@@ -1,8 +1,7 @@
-import type { Hex } from '../../protocol/index.js'
-import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { money } from '../output.js'
 import { assertWriter, ledgerMeta, positiveAmountArg, unitOf, type UnitInfo, type Who } from '../values.js'
+import type { Hex, NodeContext } from '../../src/cli-surface.js'
 
 export interface InvoiceOpts {
   member?: string

@@ -1,8 +1,7 @@
-import type { Hex, InvoiceStatus } from '../../protocol/index.js'
-import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { money, table } from '../output.js'
 import { ledgerMeta, namesOf, unitOf, type UnitInfo, type Who } from '../values.js'
+import type { Hex, InvoiceStatus, NodeContext } from '../../src/cli-surface.js'
 
 export interface InvoiceRow {
   id: Hex

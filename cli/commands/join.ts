@@ -1,11 +1,8 @@
-import { LedgerError } from '../../src/errors.js'
-import type { JoinProgress, JoinRole } from '../../src/network/invites.js'
-import { toHex } from '../../protocol/hex.js'
-import type { Hex } from '../../protocol/types.js'
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields, short } from '../output.js'
 import { countArg } from '../values.js'
 import { formatDuration } from '../proposal-text.js'
+import { LedgerError, toHex, type Hex, type JoinProgress, type JoinRole } from '../../src/cli-surface.js'
 
 export interface JoinOpts {
   code?: string
@@ -32,12 +29,7 @@ const TIMEOUT_S_DEFAULT = 600
  * hands over in ledger.json, syncs, and returns once this node can write (or, for an auditor, read).
  */
 export async function join(env: CliEnv, opts: JoinOpts): Promise<JoinResult> {
-  const [{ loadIdentity }, { openStore }, { parseBootstrap }, { joinByInvite }] = await Promise.all([
-    import('../../src/identity.js'),
-    import('../../src/storage.js'),
-    import('../../src/network/swarm.js'),
-    import('../../src/network/invites.js')
-  ])
+  const { loadIdentity, openStore, parseBootstrap, joinByInvite } = await import('../../src/index.js')
   const identity = await loadIdentity(env.dir.identityFile)
   if (await env.dir.hasLedger()) throw LedgerError.LEDGER_EXISTS(`${env.dir.root} already has a ledger; join with another --dir`)
   const bootstrap = opts.bootstrap === undefined ? undefined : parseBootstrap(opts.bootstrap)

@@ -1,14 +1,9 @@
-import { LedgerError } from '../../src/errors.js'
-import { parseAmount, AmountError } from '../../protocol/amount.js'
-import { DECIMALS_MAX, UNIT_CODE_PATTERN } from '../../protocol/constants.js'
-import { toHex } from '../../protocol/hex.js'
-import type { Hex } from '../../protocol/types.js'
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields, money } from '../output.js'
 import type { Who } from '../values.js'
 import { describeRule } from '../proposal-text.js'
 import { POLICY_FLAGS, policyFromFlags } from '../policy-flags.js'
-import { DECISION_KINDS, type Policy } from '../../protocol/policy.js'
+import { AmountError, DECIMALS_MAX, DECISION_KINDS, LedgerError, parseAmount, toHex, UNIT_CODE_PATTERN, type Hex, type Policy } from '../../src/cli-surface.js'
 
 /** Who decides on a ledger created without --decisions. */
 const DEFAULT_DECISIONS = 'members'
@@ -58,12 +53,7 @@ export async function ledgerCreate(env: CliEnv, opts: LedgerCreateOpts): Promise
   const decimals = Number(decimalsText)
   const creditLimit = opts.creditLimit === undefined ? 0n : amount(opts.creditLimit, decimals, '--credit-limit')
   const maxBalance = opts.maxBalance === undefined ? null : amount(opts.maxBalance, decimals, '--max-balance')
-  const [{ Ledger }, { loadIdentity }, { openStore }, { parseBootstrap }] = await Promise.all([
-    import('../../src/ledger.js'),
-    import('../../src/identity.js'),
-    import('../../src/storage.js'),
-    import('../../src/network/swarm.js')
-  ])
+  const { Ledger, loadIdentity, openStore, parseBootstrap } = await import('../../src/index.js')
   const bootstrap = opts.bootstrap === undefined ? null : (parseBootstrap(opts.bootstrap), opts.bootstrap)
   const policy = policyFromFlags(opts, DEFAULT_DECISIONS)
   const decisions = membersDecideAny(policy) ? 'members' : 'steward'

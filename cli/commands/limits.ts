@@ -1,9 +1,7 @@
-import type { Hex } from '../../protocol/index.js'
-import type { NodeContext } from '../../src/node/context.js'
-import { LedgerError } from '../../src/errors.js'
 import type { LedgerCommand } from '../command.js'
 import { money } from '../output.js'
 import { assertWriter, amountArg, ledgerMeta, unitOf, type UnitInfo } from '../values.js'
+import { LedgerError, type Hex, type NodeContext } from '../../src/cli-surface.js'
 
 export interface LimitsOpts {
   member?: string

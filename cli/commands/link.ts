@@ -1,12 +1,8 @@
 import path from 'path'
-import type { Hex } from '../../protocol/types.js'
-import { LedgerError } from '../../src/errors.js'
-import { parseRate } from '../../src/federation-rate.js'
-import { DataDir } from '../../src/node/data-dir.js'
-import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { money } from '../output.js'
 import { amountArg, assertWriter, ledgerMeta, unitOf, type UnitInfo } from '../values.js'
+import { DataDir, LedgerError, parseRate, type Hex, type NodeContext } from '../../src/cli-surface.js'
 
 export interface LinkOpts {
   /** The other ledger's data dir (this co-op's own, in that ledger), or its 64-hex key. */

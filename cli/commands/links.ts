@@ -1,8 +1,7 @@
-import type { Hex } from '../../protocol/types.js'
-import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { money } from '../output.js'
 import { ledgerMeta, unitOf, type UnitInfo } from '../values.js'
+import type { Hex, NodeContext } from '../../src/cli-surface.js'
 
 export interface LinkRow {
   bridge: { name: string; account: Hex }

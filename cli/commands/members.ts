@@ -1,8 +1,8 @@
-import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { money } from '../output.js'
 import { ledgerMeta, unitOf, type UnitInfo } from '../values.js'
 import { balanceRow, balanceTable, type BalanceRow } from './balance.js'
+import type { NodeContext } from '../../src/cli-surface.js'
 
 export interface MembersResult extends UnitInfo {
   ledger: string

@@ -3,11 +3,10 @@
  * members' policy this fails with decided_by_members: `tally propose suspend` then); a member
  * leaves the ledger itself, with a zero balance.
  */
-import type { Hex } from '../../protocol/index.js'
-import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { short } from '../output.js'
 import { assertWriter, ledgerMeta } from '../values.js'
+import type { Hex, NodeContext } from '../../src/cli-surface.js'
 
 export interface SuspendOpts {
   member?: string

@@ -16,11 +16,10 @@ export interface MirrorResult {
 }
 
 export async function mirror(env: CliEnv, opts: MirrorOpts): Promise<MirrorResult> {
-  const { parseBootstrap } = await import('../../src/network/swarm.js')
+  const { Mirror, parseBootstrap } = await import('../../src/index.js')
   const bootstrap = opts.bootstrap === undefined ? undefined : parseBootstrap(opts.bootstrap)
   const maxBytes = opts.maxGb === undefined ? undefined : countArg(opts.maxGb, '--max-gb', 1, 100_000) * 1_000_000_000
   await env.dir.ensure()
-  const { Mirror } = await import('../../src/network/mirror.js')
   const m = await Mirror.start({ dir: env.dir.mirrorDir, ...(bootstrap ? { bootstrap } : {}), ...(maxBytes ? { maxBytes } : {}) })
   const key = Buffer.from(m.key).toString('hex')
   try {

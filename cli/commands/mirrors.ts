@@ -2,10 +2,7 @@
  * mirrors, mirrors add, mirrors remove: the always-on blind peers this node asks to keep the
  * ledger's encrypted cores (DIR/mirrors.json). A running node uses a changed list at once.
  */
-import type { NodeContext } from '../../src/node/context.js'
-import { LedgerError } from '../../src/errors.js'
-import { readMirrors, writeMirrors } from '../../src/node/mirror-list.js'
-import { mirrorKey } from '../../src/network/mirrors.js'
+import { LedgerError, mirrorKey, readMirrors, writeMirrors, type NodeContext } from '../../src/cli-surface.js'
 import type { LedgerCommand } from '../command.js'
 import { short } from '../output.js'
 

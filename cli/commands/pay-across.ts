@@ -1,9 +1,6 @@
-import type { Hex } from '../../protocol/types.js'
-import { LedgerError } from '../../src/errors.js'
-import type { NodeContext } from '../../src/node/context.js'
 import { money, short } from '../output.js'
 import { durationArg, positiveAmountArg, unitOf, type UnitInfo } from '../values.js'
-import type { ViewMeta } from '../../src/records.js'
+import { LedgerError, type Hex, type NodeContext, type ViewMeta } from '../../src/cli-surface.js'
 
 /** A payment's period on this ledger unless --expires says otherwise. */
 const DEFAULT_EXPIRES_MS = 10 * 60_000

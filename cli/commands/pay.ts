@@ -1,10 +1,9 @@
 import { randomBytes } from 'crypto'
-import type { Hex } from '../../protocol/index.js'
-import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { money, short } from '../output.js'
 import { payAcross, renderAcross, type PayAcrossResult } from './pay-across.js'
 import { assertWriter, explain, ledgerMeta, positiveAmountArg, unitOf, type UnitInfo, type Who } from '../values.js'
+import type { Hex, NodeContext } from '../../src/cli-surface.js'
 
 export interface PayOpts {
   member?: string

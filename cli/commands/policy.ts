@@ -1,11 +1,8 @@
-import { DECISION_KINDS } from '../../protocol/policy.js'
-import type { Hex } from '../../protocol/types.js'
-import type { PolicyView } from '../../src/governance-api.js'
 import { describeRule } from '../proposal-text.js'
-import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { fields, short } from '../output.js'
 import { namesOf, ledgerMeta, type Who } from '../values.js'
+import { DECISION_KINDS, type Hex, type NodeContext, type PolicyView } from '../../src/cli-surface.js'
 
 export interface PolicyResult extends PolicyView {
   indexerNames: Who[]

@@ -1,8 +1,7 @@
-import type { ProposalView } from '../../src/governance-api.js'
-import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { proposalLine } from '../proposal-text.js'
 import { ledgerMeta } from '../values.js'
+import type { NodeContext, ProposalView } from '../../src/cli-surface.js'
 
 export interface ProposalsOpts {
   all?: boolean

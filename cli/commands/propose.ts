@@ -1,13 +1,8 @@
-import type { Policy } from '../../protocol/policy.js'
-import { POLICY_FLAGS, policyFromFlags, type PolicyFlags } from '../policy-flags.js'
-import type { ActionName } from '../../protocol/governance-types.js'
-import type { Hex } from '../../protocol/types.js'
-import { LedgerError } from '../../src/errors.js'
-import type { ProposalInput, ProposalView } from '../../src/governance-api.js'
-import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { proposalLine } from '../proposal-text.js'
 import { amountArg, assertWriter, ledgerMeta } from '../values.js'
+import { POLICY_FLAGS, policyFromFlags, type PolicyFlags } from '../policy-flags.js'
+import { LedgerError, type ActionName, type Hex, type NodeContext, type Policy, type ProposalInput, type ProposalView } from '../../src/cli-surface.js'
 
 export interface ProposeOpts {
   action?: string

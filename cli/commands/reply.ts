@@ -1,11 +1,10 @@
 /**
  * accept, decline and cancel: the three answers to an invoice, one shape.
  */
-import type { Hex, InvoiceStatus } from '../../protocol/index.js'
-import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { money, short } from '../output.js'
 import { assertWriter, explain, ledgerMeta, namesOf, unitOf, type UnitInfo, type Who } from '../values.js'
+import type { Hex, InvoiceStatus, NodeContext } from '../../src/cli-surface.js'
 
 export type ReplyType = 'accept' | 'decline' | 'cancel'
 

@@ -1,5 +1,5 @@
-import { LedgerError } from '../../src/errors.js'
 import type { CliEnv, StandaloneCommand } from '../command.js'
+import { LedgerError } from '../../src/cli-surface.js'
 
 export interface RestoreResult {
   dir: string
@@ -13,7 +13,7 @@ export interface RestoreResult {
  * again; two copies writing as one member fork its log (SECURITY.md).
  */
 export async function restore(env: CliEnv): Promise<RestoreResult> {
-  const [{ adoptStore }, { answers }] = await Promise.all([import('../../src/storage.js'), import('../../src/node/service.js')])
+  const { adoptStore, answers } = await import('../../src/index.js')
   if (!(await env.dir.hasLedger())) throw LedgerError.NO_LEDGER(`no ledger in ${env.dir.root}: nothing to restore`)
   if (await answers(env.dir.socketPath)) throw LedgerError.NODE_RUNNING(`a node is running for ${env.dir.root}: its store is in use and already bound here`)
   return { dir: env.dir.root, adopted: await adoptStore(env.dir.storeDir) }

@@ -1,7 +1,6 @@
-import type { Hex } from '../../protocol/index.js'
-import type { NodeContext } from '../../src/node/context.js'
 import type { LedgerCommand } from '../command.js'
 import { fields, short } from '../output.js'
+import type { Hex, NodeContext } from '../../src/cli-surface.js'
 
 export interface StatusResult {
   ledger: Hex

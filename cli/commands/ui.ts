@@ -1,10 +1,7 @@
 import { spawn } from 'child_process'
-import type { BootstrapNode } from '../../src/network/swarm.js'
 import type { Opts, CliEnv, StandaloneCommand } from '../command.js'
-import { LedgerError } from '../../src/errors.js'
-import { callNode } from '../../src/node/client.js'
-import { parsePercent, SOFT_LIMIT_PERCENT_DEFAULT } from '../../src/soft-limit.js'
 import { countArg } from '../values.js'
+import { callNode, LedgerError, parsePercent, SOFT_LIMIT_PERCENT_DEFAULT, type BootstrapNode } from '../../src/cli-surface.js'
 
 export interface UiOpts {
   port?: string
@@ -27,13 +24,13 @@ export async function ui(env: CliEnv, opts: UiOpts): Promise<void> {
   const probe = await callNode(socket, 'status', {})
   if (!probe.answered) {
     // No node runs for this dir: start one here, serving the socket as `tally up` would.
-    const [{ parseBootstrap }, { TallyNode }] = await Promise.all([import('../../src/network/swarm.js'), import('../../src/node/node.js')])
+    const { parseBootstrap, TallyNode } = await import('../../src/index.js')
     const bootstrap: BootstrapNode[] | undefined = opts.bootstrap === undefined ? undefined : parseBootstrap(opts.bootstrap)
     node = await TallyNode.start({ dir: env.dir, bootstrap, handler: (ctx, req) => env.dispatch(ctx, req.command, req.opts as Opts) })
   } else if (opts.bootstrap !== undefined) {
     env.log('note: a node already runs for this dir; --bootstrap is ignored')
   }
-  const { UiServer } = await import('../../src/ui/server.js')
+  const { UiServer } = await import('../../src/index.js')
   const backend = async (command: string, o: Record<string, unknown>) => {
     const r = await callNode(socket, command, o)
     if (!r.answered) throw LedgerError.NODE_LOST('the node stopped: run `tally up` (or `tally ui` again)')
@@ -42,7 +39,8 @@ export async function ui(env: CliEnv, opts: UiOpts): Promise<void> {
   let server
   try {
     server = await UiServer.start({ backend, port, warnAt })
-  } catch (err: any) {
+  } catch (caught) {
+    const err = caught as NodeJS.ErrnoException
     if (node) await node.close()
     if (err?.code === 'EADDRINUSE') throw LedgerError.BIND_FAILED(`port ${port} on 127.0.0.1 is in use; pick another --port or leave it out`)
     throw err

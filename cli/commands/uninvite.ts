@@ -1,5 +1,4 @@
-import type { Hex } from '../../protocol/index.js'
-import type { NodeContext } from '../../src/node/context.js'
+import type { Hex, NodeContext } from '../../src/cli-surface.js'
 import type { LedgerCommand } from '../command.js'
 import { assertWriter, ledgerMeta } from '../values.js'
 
@@ -18,7 +17,7 @@ export interface UninviteResult {
 export async function uninvite(ctx: NodeContext, opts: UninviteOpts): Promise<UninviteResult> {
   assertWriter(ctx)
   await ledgerMeta(ctx.ledger)
-  const [{ findLedgerInvite }, { withdrawInvite }] = await Promise.all([import('../../src/network/member-admission.js'), import('../../src/network/invite-issue.js')])
+  const { findLedgerInvite, withdrawInvite } = await import('../../src/index.js')
   const inv = await findLedgerInvite(ctx.ledger.view, String(opts.id ?? ''))
   const receipt = await withdrawInvite(ctx.ledger, inv.id)
   return { invite: inv.id, id: receipt.id }

@@ -1,8 +1,7 @@
-import type { AdmittedEvent, RefusedEvent } from '../../src/network/invites.js'
-import { displayText, displayValue, jsonSafe } from '../../src/display-text.js'
 import type { Opts, CliEnv, StandaloneCommand } from '../command.js'
 import { short } from '../output.js'
 import { countArg } from '../values.js'
+import { displayText, displayValue, jsonSafe, type AdmittedEvent, type RefusedEvent } from '../../src/cli-surface.js'
 
 const PEERS_SETTLE_MS = 500
 
@@ -17,7 +16,7 @@ export interface UpOpts {
  * Logs a line per event (JSON lines with --json).
  */
 export async function up(env: CliEnv, opts: UpOpts): Promise<void> {
-  const [{ parseBootstrap }, { TallyNode }] = await Promise.all([import('../../src/network/swarm.js'), import('../../src/node/node.js')])
+  const { parseBootstrap, TallyNode } = await import('../../src/index.js')
   const bootstrap = opts.bootstrap === undefined ? undefined : parseBootstrap(opts.bootstrap)
   const pollMs = opts.poll === undefined ? undefined : countArg(opts.poll, '--poll', 1, 3600) * 1000
   // Log lines quote member text (names, refusal reasons): the human line is built from escaped values.

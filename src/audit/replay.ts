@@ -4,7 +4,7 @@
  * decided record, then the final state, with what the stored view says.
  */
 import { formatAmount, type Hex, type Member } from '../../protocol/index.js'
-import { applyBlock, type Decided } from '../apply-block.js'
+import { applyBlock, type Decided, type Ignored } from '../apply-block.js'
 import { MemoryStore } from '../memory-store.js'
 import { invoiceToJson, memberToJson, metaToJson, type EntryRecord } from '../records.js'
 import { holdToJson, linkToJson } from '../federation-records.js'
@@ -147,7 +147,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     confirmedStateHash = store.meta ? store.meta.stateHash : null
   }
 
-  let current: { writer: Hex; block: number; signatureValid: boolean; decided: Decided[] } | null = null
+  let current: { writer: Hex; block: number; signatureValid: boolean; decided: Array<Decided | Ignored> } | null = null
   for (let i = 0; i < input.order.length; i++) {
     const viewRecord = input.order[i]
     if (confirmedBalances === null && (store.meta?.entries ?? 0) >= input.confirmedEntries) snapshotConfirmed()
@@ -164,7 +164,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     }
     const signatureValid = current.signatureValid
     const decided = current.decided[slot]
-    if (decided === undefined) {
+    if (decided === undefined || decided.ignored !== null) {
       findings.add({ kind: 'view', writer: viewRecord.writer, block: viewRecord.block, id: viewRecord.id, index: viewRecord.index, rule: 'record_mismatch', detail: `entry ${viewRecord.id.slice(0, 8)} (index ${viewRecord.index}) names entry ${slot} of block ${viewRecord.block} of writer ${short(viewRecord.writer)}, which the replay did not decide there` })
       continue
     }
@@ -178,7 +178,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     // Records are flat (strings, numbers, null): compare field by field, and only a mismatch pays for the diff.
     const diff = sameFlat(record, viewRecord) ? [] : differingFields(record as unknown as Record<string, unknown>, viewRecord as unknown as Record<string, unknown>)
     if (diff.length > 0) {
-      const show = diff.slice(0, 4).map((k) => `${k}: view ${JSON.stringify((viewRecord as any)[k])}, replay ${JSON.stringify((record as any)[k])}`)
+      const show = diff.slice(0, 4).map((k) => `${k}: view ${JSON.stringify((viewRecord as unknown as Record<string, unknown>)[k])}, replay ${JSON.stringify((record as unknown as Record<string, unknown>)[k])}`)
       findings.add({ kind: 'view', ...at, rule: 'record_mismatch', detail: `entry ${record.id.slice(0, 8)} (index ${viewRecord.index}) differs from the replay: ${show.join('; ')}` })
     }
     entries.push({ record, bytes, signatureValid, confirmed: viewRecord.index < input.confirmedEntries })
@@ -248,7 +248,7 @@ function federationRecords(store: MemoryStore): Map<string, unknown> {
 function compareState(view: ViewContents, store: MemoryStore, findings: FindingList): void {
   const decimals = store.meta?.decimals ?? 0
   const members = new Map<string, unknown>([...store.members.values()].map((m) => [K.memberKey(m.account), memberToJson(m)]))
-  compareMaps(view.members, members, findings, 'member_mismatch', (key, v, r) => describeMember(key, v as any, r as any, decimals))
+  compareMaps(view.members, members, findings, 'member_mismatch', (key, v, r) => describeMember(key, v as Record<string, unknown>, r as Record<string, unknown>, decimals))
   const invoices = new Map<string, unknown>([...store.invoices.values()].map((inv) => [K.invoiceKey(inv.id), invoiceToJson(inv)]))
   compareMaps(view.invoices, invoices, findings, 'invoice_mismatch')
   compareMaps(view.federation, federationRecords(store), findings, 'federation_mismatch')
@@ -263,7 +263,7 @@ function compareState(view: ViewContents, store: MemoryStore, findings: FindingL
   }
   const meta = store.meta ? metaToJson(store.meta) : null
   if (canonical(meta) !== canonical(view.meta)) {
-    const diff = differingFields(meta as any, view.meta)
+    const diff = differingFields(meta as unknown as Record<string, unknown>, view.meta)
     findings.add({ kind: 'view', writer: null, block: null, id: null, index: null, rule: 'meta_mismatch', detail: `the view's meta differs from the replay${diff.length ? ' in ' + diff.join(', ') : ''}` })
   }
   for (const key of view.unknown) findings.add({ kind: 'view', writer: null, block: null, id: null, index: null, rule: 'unknown_key', detail: `the view holds ${JSON.stringify(key)}, which no entry writes` })

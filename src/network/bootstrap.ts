@@ -61,7 +61,8 @@ export async function startPrivateDht(opts: PrivateDhtOptions = {}): Promise<Pri
       await node.fullyBootstrapped()
     }
     return { address: `${host}:${bound}`, host, port: bound, nodes, destroy }
-  } catch (err: any) {
+  } catch (caught) {
+    const err = caught as NodeJS.ErrnoException
     await destroy()
     throw LedgerError.BIND_FAILED(`cannot run a DHT bootstrap on ${host}:${port}: ${err.message}`, { cause: err })
   }

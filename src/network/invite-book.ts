@@ -62,7 +62,8 @@ export class InviteBook {
     let text: string
     try {
       text = await fs.readFile(this.file, 'utf8')
-    } catch (err: any) {
+    } catch (caught) {
+      const err = caught as NodeJS.ErrnoException
       if (err.code !== 'ENOENT') throw LedgerError.STORAGE(`cannot read ${this.file}: ${err.message}`, { cause: err })
       this.loaded = true
       return
@@ -124,7 +125,8 @@ export class InviteBook {
     try {
       await fs.writeFile(tmp, JSON.stringify(doc, null, 2) + '\n', { mode: 0o600 })
       await fs.rename(tmp, this.file)
-    } catch (err: any) {
+    } catch (caught) {
+      const err = caught as NodeJS.ErrnoException
       await fs.rm(tmp, { force: true }).catch(() => {})
       throw LedgerError.STORAGE(`cannot write ${this.file}: ${err.message}`, { cause: err })
     }

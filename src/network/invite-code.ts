@@ -15,7 +15,7 @@ import BlindPairing from 'blind-pairing'
 import z32 from 'z32'
 import b4a from 'b4a'
 import c, { type Encoding } from 'compact-encoding'
-import { checkName as checkNameRules, hash, signMessage, toHex, verifyMessage, NAME_BYTES_MAX, type Hex, type KeyPair } from '../../protocol/index.js'
+import { checkName as checkNameRules, hash, signMessage, toHex, verifyMessage, type Hex, type KeyPair } from '../../protocol/index.js'
 import { LedgerError } from '../errors.js'
 
 const CHECKSUM_BYTES = 4
@@ -193,9 +193,8 @@ export function decodeJoinRequest(inviteId: Hex, userData: Uint8Array): JoinRequ
   return request
 }
 
+/** The protocol's name check (protocol/names.ts), as BAD_INPUT. */
 function checkName(name: string): void {
-  const bytes = b4a.byteLength(name)
-  if (bytes > NAME_BYTES_MAX) throw LedgerError.BAD_INPUT(`a member name must be 1-${NAME_BYTES_MAX} bytes`)
   const check = checkNameRules(name)
   if (!check.ok) throw LedgerError.BAD_INPUT(check.reason, { reject: 'bad_name' })
 }

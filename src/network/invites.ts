@@ -14,3 +14,4 @@ export { DEFAULT_INVITE_EXPIRES_MS, admissionTerms, issueInvite, withdrawInvite,
 export { DEFAULT_PAIRING_POLL_MS, InviteHost, type AdmittedEvent, type InviteHostEvents, type ProposedEvent, type RefusedEvent } from './invite-host.js'
 export { DEFAULT_JOIN_RETRY_MS, DEFAULT_JOIN_TIMEOUT_MS, joinByInvite, type JoinOptions, type JoinProgress, type Joined } from './join.js'
 export type { AdmissionTerms, JoinRole } from './invite-code.js'
+export { findLedgerInvite, ledgerInvite } from './member-admission.js'

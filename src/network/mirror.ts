@@ -104,8 +104,8 @@ function readSeed(dir: string): Uint8Array {
     const seed = fs.readFileSync(file)
     if (seed.length !== 32) throw LedgerError.STORAGE(`${file} is damaged: a mirror seed is 32 bytes, found ${seed.length}`)
     return seed
-  } catch (err: any) {
-    if (err.code !== 'ENOENT') throw err
+  } catch (caught) {
+    if ((caught as NodeJS.ErrnoException).code !== 'ENOENT') throw caught
   }
   const seed = crypto.randomBytes(32)
   fs.writeFileSync(file, seed, { mode: 0o600, flag: 'wx' })

@@ -10,17 +10,11 @@
 import BlindPeering from 'blind-peering'
 import type HyperDHT from 'hyperdht'
 import type { Ledger } from '../ledger.js'
-import { LedgerError } from '../errors.js'
 
-/** Parses a mirror key as `tally mirrors add` takes it: 64 hex digits or z32 (52 letters). */
-export function mirrorKey(text: string | Uint8Array): Uint8Array {
-  if (typeof text !== 'string') {
-    if (text.length !== 32) throw LedgerError.BAD_INPUT(`a mirror key is 32 bytes, got ${text.length}`)
-    return text
-  }
-  const s = text.trim()
-  if (/^[0-9a-fA-F]{64}$/.test(s)) return Buffer.from(s, 'hex')
-  throw LedgerError.BAD_INPUT(`a mirror key is 64 hex digits, got ${JSON.stringify(text.length > 80 ? text.slice(0, 80) + '…' : text)}`)
+/** What this file reads of a hypercore replication peer. */
+interface ReplicationPeer {
+  remotePublicKey?: Uint8Array
+  remoteContiguousLength?: number
 }
 
 /** What a node knows of one of its mirrors. */
@@ -57,10 +51,9 @@ export class MirrorLink {
     const local = this.ledger.base.local
     return this.keys.map((key) => {
       const hex = Buffer.from(key).toString('hex')
-      const peer = (local.peers as any[]).find((p) => p.remotePublicKey && Buffer.from(p.remotePublicKey).toString('hex') === hex)
-      // blind-peering keeps its connection per mirror in `blindPeers` (not in its typed API): the
-      // socket may be open before the mirror replicates our core, so ask it first.
-      const socket = (this.peering as any).blindPeers?.get(hex)
+      const peer = (local.peers as ReplicationPeer[]).find((p) => p.remotePublicKey && Buffer.from(p.remotePublicKey).toString('hex') === hex)
+      // The socket may be open before the mirror replicates our core, so ask blind-peering first.
+      const socket = this.peering.blindPeers?.get(hex)
       const connected = socket ? socket.connected === true : peer !== undefined
       return { key: hex, connected, holds: peer ? Math.min(peer.remoteContiguousLength ?? 0, local.length) : 0, of: local.length }
     })

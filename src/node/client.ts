@@ -90,7 +90,7 @@ export function callNode(socketPath: string, command: string, opts: Record<strin
       else settle(() => reject(fromWireError(message.error)))
     })
     socket.on('data', (chunk: string) => reader.push(chunk))
-    socket.on('error', (err: any) => {
+    socket.on('error', (err: NodeJS.ErrnoException) => {
       // ECONNRESET before 'connect': the node was killed while accepting; nothing was sent, so it is as if none ran.
       if (!connected && (err.code === 'ENOENT' || err.code === 'ECONNREFUSED' || err.code === 'ECONNRESET')) settle(() => resolve({ answered: false }))
       else if (!connected) settle(() => reject(LedgerError.NODE_UNREACHABLE(`cannot reach the node on ${socketPath}: ${err.message}`, { cause: err })))
@@ -107,7 +107,7 @@ export function callNode(socketPath: string, command: string, opts: Record<strin
 export function fromWireError(e: WireError): Error {
   if (e.name === 'LedgerError' && isLedgerErrorCode(e.code)) {
     const extra: ConstructorParameters<typeof LedgerError>[2] = {}
-    if (e.reject !== undefined) extra.reject = e.reject as any
+    if (e.reject !== undefined) extra.reject = e.reject as NonNullable<typeof extra.reject>
     if (e.available !== undefined) extra.available = e.available
     if (e.candidates !== undefined) extra.candidates = e.candidates
     return new LedgerError(e.code, e.message, extra)

@@ -99,7 +99,8 @@ export class DataDir {
       await fs.mkdir(this.root, { recursive: true, mode: 0o700 })
       // mkdir leaves an existing dir's mode as it was: the keys and the socket in it are the owner's only.
       if (process.platform !== 'win32') await fs.chmod(this.root, 0o700)
-    } catch (err: any) {
+    } catch (caught) {
+      const err = caught as NodeJS.ErrnoException
       throw LedgerError.STORAGE(`cannot create the data dir ${this.root}: ${err.message}`, { cause: err })
     }
   }
@@ -117,7 +118,8 @@ export class DataDir {
     let text: string
     try {
       text = await fs.readFile(this.ledgerFile, 'utf8')
-    } catch (err: any) {
+    } catch (caught) {
+      const err = caught as NodeJS.ErrnoException
       if (err.code === 'ENOENT') {
         throw LedgerError.NO_LEDGER(`no ledger in ${this.root}: run \`tally ledger create\` or \`tally join CODE\` first`)
       }
@@ -140,7 +142,8 @@ export class DataDir {
     await this.ensure()
     try {
       await fs.writeFile(this.ledgerFile, JSON.stringify(config, null, 2) + '\n', { flag: 'wx', mode: 0o600 })
-    } catch (err: any) {
+    } catch (caught) {
+      const err = caught as NodeJS.ErrnoException
       if (err.code === 'EEXIST') throw LedgerError.LEDGER_EXISTS(`${this.root} already has a ledger (${this.ledgerFile}); use another --dir`)
       throw LedgerError.STORAGE(`cannot write ${this.ledgerFile}: ${err.message}`, { cause: err })
     }

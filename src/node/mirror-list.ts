@@ -6,6 +6,17 @@
 import fs from 'fs/promises'
 import { LedgerError } from '../errors.js'
 
+/** Parses a mirror key as `tally mirrors add` takes it: 64 hex digits, or 32 bytes. */
+export function mirrorKey(text: string | Uint8Array): Uint8Array {
+  if (typeof text !== 'string') {
+    if (text.length !== 32) throw LedgerError.BAD_INPUT(`a mirror key is 32 bytes, got ${text.length}`)
+    return text
+  }
+  const s = text.trim()
+  if (/^[0-9a-fA-F]{64}$/.test(s)) return Buffer.from(s, 'hex')
+  throw LedgerError.BAD_INPUT(`a mirror key is 64 hex digits, got ${JSON.stringify(text.length > 80 ? text.slice(0, 80) + '…' : text)}`)
+}
+
 interface MirrorFile {
   version: 1
   mirrors: string[]
@@ -16,7 +27,8 @@ export async function readMirrors(file: string): Promise<string[]> {
   let text: string
   try {
     text = await fs.readFile(file, 'utf8')
-  } catch (err: any) {
+  } catch (caught) {
+    const err = caught as NodeJS.ErrnoException
     if (err.code === 'ENOENT') return []
     throw LedgerError.STORAGE(`cannot read ${file}: ${err.message}`, { cause: err })
   }
@@ -38,8 +50,8 @@ export async function writeMirrors(file: string, mirrors: string[]): Promise<voi
   try {
     await fs.writeFile(tmp, JSON.stringify({ version: 1, mirrors } satisfies MirrorFile, null, 2) + '\n', { mode: 0o600 })
     await fs.rename(tmp, file)
-  } catch (err: any) {
+  } catch (caught) {
     await fs.rm(tmp, { force: true }).catch(() => {})
-    throw LedgerError.STORAGE(`cannot write ${file}: ${err.message}`, { cause: err })
+    throw LedgerError.STORAGE(`cannot write ${file}: ${(caught as Error).message}`, { cause: caught })
   }
 }

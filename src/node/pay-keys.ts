@@ -101,7 +101,8 @@ export class PayKeys {
     let text: string
     try {
       text = await fs.readFile(this.file, 'utf8')
-    } catch (err: any) {
+    } catch (caught) {
+      const err = caught as NodeJS.ErrnoException
       if (err.code === 'ENOENT') return
       throw LedgerError.STORAGE(`cannot read ${this.file}: ${err.message}`, { cause: err })
     }
@@ -131,7 +132,8 @@ export class PayKeys {
     try {
       await fs.writeFile(tmp, JSON.stringify(doc) + '\n', { mode: 0o600 })
       await fs.rename(tmp, this.file)
-    } catch (err: any) {
+    } catch (caught) {
+      const err = caught as NodeJS.ErrnoException
       await fs.rm(tmp, { force: true }).catch(() => {})
       throw LedgerError.STORAGE(`cannot write ${this.file}: ${err.message}`, { cause: err })
     }

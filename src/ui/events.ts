@@ -78,7 +78,8 @@ export class LiveEvents {
         reachableIndexers: s.reachableIndexers ?? null,
         members: s.members
       })
-    } catch (err: any) {
+    } catch (caught) {
+      const err = caught as NodeJS.ErrnoException
       text = JSON.stringify({ error: String(err?.message ?? err) })
     }
     this.running = false

@@ -3,7 +3,7 @@
  * runs (applyBlock on a MemoryStore), without disks or networks. For rule tables and property tests.
  */
 import b4a from 'b4a'
-import { applyBlock, MemoryStore, type Decided } from '../../src/index.js'
+import { applyBlock, MemoryStore, type Decided, type Ignored } from '../../src/index.js'
 import { keyPairFromSeed, sealEntry, toHex, type Entry, type EntryDraft, type Hex, type KeyPair } from '../../protocol/index.js'
 
 export interface RefMember {
@@ -54,11 +54,13 @@ export class RefLedger {
   /** Appends raw bytes as the next block of `writer`. */
   async raw(writer: Uint8Array, bytes: Uint8Array): Promise<Decided> {
     // Rule tables append one entry per block; a bundle's later decisions are in `rawAll`.
-    return (await this.rawAll(writer, bytes))[0]
+    const d = (await this.rawAll(writer, bytes))[0]
+    if (d === undefined || d.ignored !== null) throw new Error(`the block was not decided (${d === undefined ? 'no entry in it' : d.ignored})`)
+    return d
   }
 
   /** Appends raw bytes (one entry or a bundle) as the next block of `writer`, or at `block` to redeliver one; every decision in it. */
-  async rawAll(writer: Uint8Array, bytes: Uint8Array, block?: number): Promise<Decided[]> {
+  async rawAll(writer: Uint8Array, bytes: Uint8Array, block?: number): Promise<Array<Decided | Ignored>> {
     const w = toHex(writer)
     if (block === undefined) {
       block = this.writerBlocks.get(w) ?? 0
@@ -105,7 +107,16 @@ export class RefLedger {
   }
 }
 
-/** The outcome as a short string for table tests: "ok" or the reject code. */
-export function code(d: Decided): string {
+/** The decisions of a block, for tests that expect every entry decided (none ignored). */
+export function decidedOnly(list: Array<Decided | Ignored>): Decided[] {
+  return list.map((d) => {
+    if (d.ignored !== null) throw new Error(`entry ${d.id.slice(0, 8)} was not decided (${d.ignored})`)
+    return d
+  })
+}
+
+/** The outcome as a short string for table tests: "ok", the reject code, or why the entry was not decided. */
+export function code(d: Decided | Ignored): string {
+  if (d.ignored !== null) return d.ignored
   return d.outcome.ok ? 'ok' : d.outcome.code
 }

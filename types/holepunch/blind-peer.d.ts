@@ -21,5 +21,7 @@ declare module 'blind-peering' {
     addAutobaseBackground(base: Autobase<any>, opts?: { pick?: number }): void
     addAutobase(base: Autobase<any>, opts?: { pick?: number }): Promise<void>
     close(): Promise<void>
+    /** Its connection to each mirror, by the mirror's key in hex (not in its README; read for `tally mirrors`). */
+    readonly blindPeers?: Map<string, { connected: boolean }>
   }
 }
