@@ -76,7 +76,7 @@ export async function joinByInvite(opts: JoinOptions): Promise<Joined> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS
   const deadline = Date.now() + timeoutMs
   const { swarm, owned } = createSwarm(opts)
-  const onConnection = (conn: any) => {
+  const onConnection = (conn: import('events').EventEmitter) => {
     conn.on('error', () => {}) // a dropped peer is normal while pairing
     opts.store.replicate(conn)
   }
@@ -152,7 +152,7 @@ function pair(pairing: BlindPairing, invite: Uint8Array, userData: Uint8Array, t
     if (signal?.aborted) onAbort()
     function ask() {
       const c = pairing.addCandidate({ invite, userData, onadd: (result) => finish(null, result) })
-      c.request.on('rejected', (err: any) => finish(refusal(err, c.request.response?.status, admissionByMembers)))
+      c.request.on('rejected', (err: unknown) => finish(refusal(err, c.request.response?.status, admissionByMembers)))
       return c
     }
     function finish(err: Error | null, result?: PairingResult) {
@@ -168,7 +168,8 @@ function pair(pairing: BlindPairing, invite: Uint8Array, userData: Uint8Array, t
   })
 }
 
-function refusal(err: any, status?: number, members = false): LedgerError {
+function refusal(error: unknown, status?: number, members = false): LedgerError {
+  const err = error as { code?: string; message?: string } | null
   // Tally's own status: blind-pairing's candidate does not know it and fails on the missing key.
   if (status === DENY_ADMISSION_EXPIRED) return LedgerError.ADMISSION_EXPIRED('expired: the members did not decide your admission in time; ask a member for a new invite')
   switch (err?.code) {
