@@ -6,7 +6,7 @@ import { EventEmitter } from 'events'
 import path from 'path'
 import type HyperDHT from 'hyperdht'
 import { Replicator, bootstrappedDht, parseBootstrap, type BootstrapNode } from '../network/swarm.js'
-import { InviteHost, DEFAULT_PAIRING_POLL_MS, type AdmittedEvent, type RefusedEvent } from '../network/invites.js'
+import { InviteHost, DEFAULT_PAIRING_POLL_MS, type AdmittedEvent, type RefusedEvent, type ProposedEvent } from '../network/invites.js'
 import { ViewSync } from '../network/view-sync.js'
 import { mirrorKey, readMirrors } from './mirror-list.js'
 import { NodeService } from './service.js'
@@ -48,6 +48,8 @@ export interface TallyNodeEvents {
   peers: [count: number]
   admitted: [event: AdmittedEvent]
   refused: [event: RefusedEvent]
+  /** A join request with a member invite became an admit proposal; the members decide it. */
+  proposed: [event: ProposedEvent]
 }
 
 /**
@@ -170,6 +172,7 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
     replicator.on('disconnection', onCount)
     this.invites.on('admitted', (e: AdmittedEvent) => this.emit('admitted', e))
     this.invites.on('refused', (e: RefusedEvent) => this.emit('refused', e))
+    this.invites.on('proposed', (e: ProposedEvent) => this.emit('proposed', e))
     this.answerInvites()
     // A member invite recorded by another member's node arrives with an update: this node answers it too.
     this.ctx.ledger.on('update', () => this.answerInvites())
