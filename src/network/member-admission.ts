@@ -11,7 +11,6 @@
  * - refused, withdrawn or void → denied; expired → denied with DENY_ADMISSION_EXPIRED.
  */
 import type Hyperbee from 'hyperbee'
-import type { MemberRequest } from 'blind-pairing'
 import { fromHex, toHex, type Hex, type LedgerInvite } from '../../protocol/index.js'
 import { BeeReaderStore } from '../bee-store.js'
 import { LedgerError } from '../errors.js'
@@ -20,6 +19,16 @@ import type { ProposalView } from '../governance-api.js'
 import * as K from '../view-keys.js'
 import { inviteFromJson } from '../governance-records.js'
 import { decodeJoinRequest, DENY_ADMISSION_EXPIRED, DENY_EXPIRED, DENY_REJECTED, DENY_USED, type JoinRequest } from './invite-code.js'
+
+/**
+ * The part of a blind-pairing request this file uses (blind-pairing's MemberRequest has it); its
+ * own shape, so the library's shipped declarations need none of blind-pairing's (which it does not ship).
+ */
+export interface PairingRequest {
+  open(publicKey: Uint8Array): Uint8Array
+  confirm(opts: { key: Uint8Array; encryptionKey?: Uint8Array | null }): void
+  deny(opts?: { status?: number }): void
+}
 
 /** What answering a request did, for the host's events. */
 export type AdmissionAnswer =
@@ -59,7 +68,7 @@ async function admissionOf(ledger: Ledger, invite: Hex, account: Hex): Promise<P
 }
 
 /** Answers one request made with the ledger invite `invite`. */
-export async function answerFromLedger(ledger: Ledger, request: MemberRequest, invite: LedgerInvite, now: number): Promise<AdmissionAnswer> {
+export async function answerFromLedger(ledger: Ledger, request: PairingRequest, invite: LedgerInvite, now: number): Promise<AdmissionAnswer> {
   let join: JoinRequest
   try {
     join = decodeJoinRequest(invite.id, request.open(fromHex(invite.publicKey)))
@@ -102,7 +111,7 @@ export async function answerFromLedger(ledger: Ledger, request: MemberRequest, i
   }
 }
 
-async function decided(ledger: Ledger, request: MemberRequest, p: ProposalView, join: JoinRequest): Promise<AdmissionAnswer> {
+async function decided(ledger: Ledger, request: PairingRequest, p: ProposalView, join: JoinRequest): Promise<AdmissionAnswer> {
   const account = toHex(join.account)
   if (p.status === 'open') {
     request.deny({ status: 0 })
