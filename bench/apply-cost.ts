@@ -10,8 +10,7 @@ import path from 'path'
 import Corestore from 'corestore'
 import Hyperbee from 'hyperbee'
 import b4a from 'b4a'
-import { applyBlock, generateKeyPair, MemoryStore, type StateStore } from '../src/index.js'
-import { BeeStore } from '../src/index.js'
+import { applyBlock, BeeStore, generateKeyPair, MemoryStore, type StateStore } from '../src/index.js'
 import { sealEntry, toHex, type Entry, type Hex } from '../protocol/index.js'
 
 const BATCH = 256

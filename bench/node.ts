@@ -6,9 +6,9 @@
 import fs from 'fs'
 import inspector from 'inspector'
 import path from 'path'
-import { Ledger, LedgerError, Replicator, fromHex, generateKeyPair, toHex } from '../src/index.js'
-import { packEntries, sealEntry, type Entry } from '../protocol/index.js'
-import { BeeReaderStore } from '../src/index.js'
+// Only the public library (the `tally-ledger` package's surface): the scale check (bench/scale-check.ts)
+// runs these processes as a new user's program would.
+import { BeeReaderStore, Ledger, LedgerError, Replicator, fromHex, generateKeyPair, protocol, toHex } from '../src/index.js'
 import type { AuditResult, Commands, CommandName, NodeInit, NodeMessage, NodeState, Opened, Request, SeqsSeen, Snapshot } from './messages.js'
 import { planWorkload } from './workload.js'
 import { now } from './stats.js'
@@ -392,14 +392,14 @@ const handlers: Handlers = {
     for (let i = 0; i < ops.length; i += a.batchSize) {
       const blocks = ops.slice(i, i + a.batchSize).map((op) => {
         const header = { version: 1, author: identity.publicKey, seq: seq++, timestamp: Date.now(), memo: op.memo }
-        const entry: Entry =
+        const entry: protocol.Entry =
           op.type === 'transfer'
             ? { ...header, type: 'transfer', payee: accounts.get(op.counterparty)!, amount: op.amount }
             : { ...header, type: 'invoice', payer: accounts.get(op.counterparty)!, amount: op.amount }
-        return sealEntry(l.key, entry, identity.secretKey).block
+        return protocol.sealEntry(l.key, entry, identity.secretKey).block
       })
       // As group commit writes them: bundles of up to 128.
-      await l.base.append(packEntries(blocks))
+      await l.base.append(protocol.packEntries(blocks))
     }
     let state: NodeState | null = null
     await waitFor(

@@ -17,6 +17,7 @@ const HELP = `Usage: npm run bench -- [flags]
   --no-readme        leave bench/README.md as it is
   --profile DIR      write a CPU profile per node process into DIR and add a breakdown to the report
   --node-flags FLAGS node flags for every node process, e.g. "--max-old-space-size=128"
+  --sizes LIST       catch-up phase: ledger sizes in entries (default 10000,100000; 2000,10000 with --quick)
   --nodes LIST       network phase: node counts, comma-separated (default 8,16,32; 8 with --quick)
   --indexers LIST    network phase: indexer counts (default 3,5)
   --payments N       network phase: steady payments per run (default 45; 30 with --quick)
@@ -28,7 +29,7 @@ const HELP = `Usage: npm run bench -- [flags]
   --help             this text
 
 Examples:
-  npm run bench                                  # the full bench (10-15 minutes on 2 cores)
+  npm run bench                                  # the full bench (about 20 minutes on 2 cores: bench/README.md)
   npm run bench -- --quick --no-readme           # a quick look
   npm run bench -- --only catchup --runs 1 --profile /tmp/prof
 `
@@ -87,6 +88,9 @@ export function parseArgs(argv: string[]): BenchOptions & { help?: boolean } {
         break
       case '--node-flags':
         o.nodeFlags = value(i++, flag, true).split(/\s+/).filter(Boolean)
+        break
+      case '--sizes':
+        o.catchupSizes = list(value(i++, flag), flag)
         break
       case '--nodes':
         o.networkNodes = list(value(i++, flag), flag)

@@ -1,6 +1,6 @@
 /** How proposals read on the command line: one line each, and the action in words. */
 import { money, short } from './output.js'
-import type { DecisionKind, DecisionMethod, Policy, ProposalView, ViewMeta } from '../src/cli-surface.js'
+import { ruleOf, type DecisionKind, type DecisionMethod, type Policy, type ProposalView, type ViewMeta } from '../src/cli-surface.js'
 
 /** "limits gamma: credit limit 777.00 CTC" and the like. */
 export function actionText(p: ProposalView, meta: ViewMeta): string {
@@ -13,7 +13,9 @@ export function actionText(p: ProposalView, meta: ViewMeta): string {
     case 'limits':
       return `limits ${who}: credit limit ${fmt(a.creditLimit)}, max balance ${a.maxBalance === null ? 'none' : fmt(a.maxBalance)}`
     case 'policy':
-      return `policy: admit ${a.policy.rules.admit.method}, limits ${a.policy.rules.limits.method}, roles ${a.policy.rules.steward.method}, window ${formatDuration(a.policy.rules.admit.windowMs)}`
+      return `policy: admit ${a.policy.rules.admit.method}, limits ${a.policy.rules.limits.method}, roles ${a.policy.rules.steward.method}${a.policy.rules.link ? `, links ${a.policy.rules.link.method}` : ''}, window ${formatDuration(a.policy.rules.admit.windowMs)}`
+    case 'link':
+      return `link ${p.proposerName}'s to ${a.name} (${short(a.ledger)}) at ${a.rateNum}/${a.rateDen}, capacity ${fmt(a.capacity)}`
     default:
       return `${a.action} ${who}`
   }
@@ -33,7 +35,7 @@ export function proposalLine(p: ProposalView, meta: ViewMeta): string {
 
 /** Who decides a kind under a policy, in words. */
 export function describeRule(policy: Policy, kind: DecisionKind): string {
-  const r = policy.rules[kind]
+  const r = ruleOf(policy, kind)
   const method: Record<DecisionMethod, string> = { steward: 'a steward decides', 'no-objection': 'passes unless a member objects', majority: 'needs a majority of active members' }
   return `${method[r.method]} (window ${formatDuration(r.windowMs)})`
 }

@@ -22,29 +22,70 @@ export function isGovernanceEntry(e: Entry): e is GovernanceEntry {
 
 type Op = 'preencode' | 'encode'
 
-/** policy = for each kind in DECISION_KINDS order: method u8, windowMs uint; then ratePerHour uint. */
+/**
+ * A policy that names an optional kind (`link`) starts with this byte, never a method code, then
+ * says which optional kinds follow the core ones; one that names none is encoded as before it existed.
+ */
+const EXTENDED = 0xff
+const LINK_BIT = 1
+
+/**
+ * policy = [0xff, kinds u8 (bit 0: link)] for each kind in DECISION_KINDS order: method u8, windowMs uint;
+ * then the optional kinds named, in OPTIONAL_KINDS order, the same way; then ratePerHour uint.
+ */
 function policy(state: State, p: Policy, op: Op): void {
   const problem = policyProblem(p)
   if (problem) fail('policy: ' + problem)
-  for (const kind of DECISION_KINDS) {
-    c.uint8[op](state, METHOD_CODES[p.rules[kind].method])
-    c.uint[op](state, p.rules[kind].windowMs)
+  const rules = DECISION_KINDS.map((kind) => p.rules[kind])
+  if (p.rules.link !== undefined) {
+    c.uint8[op](state, EXTENDED)
+    c.uint8[op](state, LINK_BIT)
+    rules.push(p.rules.link)
+  }
+  for (const r of rules) {
+    c.uint8[op](state, METHOD_CODES[r.method])
+    c.uint[op](state, r.windowMs)
   }
   c.uint[op](state, p.ratePerHour)
 }
 
+function decodeRule(state: State): { method: DecisionMethod; windowMs: number } {
+  const code = c.uint8.decode(state)
+  const method = METHOD_NAMES.get(code)
+  if (method === undefined) fail('unknown decision method ' + code)
+  return { method, windowMs: c.uint.decode(state) }
+}
+
 function decodePolicy(state: State): Policy {
   const rules = {} as Policy['rules']
-  for (const kind of DECISION_KINDS) {
-    const code = c.uint8.decode(state)
-    const method = METHOD_NAMES.get(code)
-    if (method === undefined) fail('unknown decision method ' + code)
-    rules[kind] = { method, windowMs: c.uint.decode(state) }
+  let optional = 0
+  if (state.start < state.end && state.buffer![state.start] === EXTENDED) {
+    state.start++
+    optional = c.uint8.decode(state)
+    // Canonical: the extended form only for a policy that names an optional kind, and only known ones.
+    if (optional !== LINK_BIT) fail('unknown optional decision kinds ' + optional)
   }
+  for (const kind of DECISION_KINDS) rules[kind] = decodeRule(state)
+  if (optional & LINK_BIT) rules.link = decodeRule(state)
   const p: Policy = { rules, ratePerHour: c.uint.decode(state) }
   const problem = policyProblem(p)
   if (problem) fail('policy: ' + problem)
   return p
+}
+
+type LinkAction = Extract<ProposalAction, { action: 'link' }>
+
+/** A link action's fields, in a link entry's wire order (federation-codec.ts). */
+function linkBody(state: State, a: LinkAction, op: Op): void {
+  key[op](state, a.ledger)
+  name[op](state, a.name)
+  amount[op](state, a.rateNum)
+  amount[op](state, a.rateDen)
+  amount[op](state, a.capacity)
+}
+
+function decodeLinkBody(state: State): Omit<LinkAction, 'action'> {
+  return { ledger: key.decode(state), name: name.decode(state), rateNum: amount.decode(state), rateDen: amount.decode(state), capacity: amount.decode(state) }
 }
 
 function action(state: State, a: ProposalAction, op: Op): void {
@@ -66,6 +107,10 @@ function action(state: State, a: ProposalAction, op: Op): void {
     case 'policy':
       policy(state, a.policy, op)
       return
+    case 'link':
+      // As a link entry's body (federation-codec.ts): the bridge is the proposer.
+      linkBody(state, a, op)
+      return
     default:
       key[op](state, a.account)
   }
@@ -85,6 +130,8 @@ function decodeAction(state: State): ProposalAction {
       return { action: act, account: key.decode(state), creditLimit: amount.decode(state), maxBalance: optionalAmount.decode(state) }
     case 'policy':
       return { action: act, policy: decodePolicy(state) }
+    case 'link':
+      return { action: act, ...decodeLinkBody(state) }
     default:
       return { action: act, account: key.decode(state) }
   }

@@ -12,6 +12,8 @@ export type ProposalAction =
   | { action: 'limits'; account: Uint8Array; creditLimit: bigint; maxBalance: bigint | null }
   | { action: 'suspend' | 'reinstate' | 'steward' | 'unsteward' | 'indexer' | 'unindexer'; account: Uint8Array }
   | { action: 'policy'; policy: Policy }
+  /** The proposer's own link (it is the bridge), as a link entry would announce it (SPEC.md §12). */
+  | { action: 'link'; ledger: Uint8Array; name: string; rateNum: bigint; rateDen: bigint; capacity: bigint }
 
 export type ActionName = ProposalAction['action']
 
@@ -25,10 +27,11 @@ export const ACTION_CODES: Record<ActionName, number> = {
   unsteward: 6,
   indexer: 7,
   unindexer: 8,
-  policy: 9
+  policy: 9,
+  link: 10
 }
 /** Wire number of an admit that cites an invite (its body is admit's, then the invite id): 1 keeps its bytes. */
-export const ADMIT_INVITED_CODE = 10
+export const ADMIT_INVITED_CODE = 11
 
 /** The policy kind that decides each action. */
 export const ACTION_KIND: Record<ActionName, DecisionKind> = {
@@ -40,7 +43,8 @@ export const ACTION_KIND: Record<ActionName, DecisionKind> = {
   unsteward: 'steward',
   indexer: 'indexer',
   unindexer: 'indexer',
-  policy: 'policy'
+  policy: 'policy',
+  link: 'link'
 }
 
 /** The entry right after genesis that sets a new ledger's policy (from the creator only). */
@@ -117,6 +121,7 @@ export type ActionRecord =
   | { action: 'limits'; account: Hex; creditLimit: bigint; maxBalance: bigint | null }
   | { action: 'suspend' | 'reinstate' | 'steward' | 'unsteward' | 'indexer' | 'unindexer'; account: Hex }
   | { action: 'policy'; policy: Policy }
+  | { action: 'link'; ledger: Hex; name: string; rateNum: bigint; rateDen: bigint; capacity: bigint }
 
 /** `passed` applied its action; `void` passed but its action no longer applied (the reason says why). */
 export type ProposalStatus = 'open' | 'passed' | 'refused' | 'expired' | 'withdrawn' | 'void'

@@ -7,10 +7,11 @@
 import { AMOUNT_MAX } from './constants.js'
 import { toHex } from './hex.js'
 import { ACTION_KIND, type ActionRecord, type Decision, type GovState, type GovernanceEntry, type Proposal, type ProposalAction, type ProposalStatus } from './governance-types.js'
-import { stewardPolicy, type DecisionKind, type Policy } from './policy.js'
+import { ruleOf, stewardPolicy, type DecisionKind, type Policy } from './policy.js'
 import { periodPassed } from './time.js'
 import { checkName } from './names.js'
 import type { Hex, Lookups, Member, Outcome, RejectCode, Rejection, RuleInput } from './types.js'
+import type { Link } from './federation-types.js'
 import { short } from './hex.js'
 import { decideInvite, decideUninvite, usable } from './invites.js'
 
@@ -43,7 +44,7 @@ export function governanceLookups(entry: GovernanceEntry): Lookups {
   switch (entry.type) {
     case 'propose': {
       const a = entry.proposal
-      if (a.action === 'policy') return none
+      if (a.action === 'policy' || a.action === 'link') return none
       if (a.action === 'admit') return { ...none, counterparty: toHex(a.account), name: a.name, writer: toHex(a.writer), invite: a.invite ? toHex(a.invite) : null }
       return { ...none, counterparty: toHex(a.account) }
     }
@@ -70,6 +71,8 @@ export function actionRecord(a: ProposalAction): ActionRecord {
       return { ...a, account: toHex(a.account) }
     case 'policy':
       return a
+    case 'link':
+      return { ...a, ledger: toHex(a.ledger) }
     default:
       return { action: a.action, account: toHex(a.account) }
   }
@@ -121,17 +124,27 @@ function checkAction(input: RuleInput, a: ProposalAction): Rejection | null {
       return checkLimits(a.creditLimit, a.maxBalance)
     case 'policy':
       return null
+    case 'link':
+      return linkProblem(input, a)
     default:
       if (input.counterparty === null) return reject('unknown_member', `no member ${short(toHex(a.account))}`)
       return null
   }
 }
 
+/** A link proposal's terms pass the link entry's checks (federation.ts): not this ledger, a rate, a capacity. */
+function linkProblem(input: RuleInput, a: Extract<ProposalAction, { action: 'link' }>): Rejection | null {
+  if (toHex(a.ledger) === input.ledgerKey) return reject('self_link', 'a ledger cannot link to itself')
+  if (a.rateNum <= 0n || a.rateDen <= 0n || a.rateNum > AMOUNT_MAX || a.rateDen > AMOUNT_MAX) return reject('bad_rate', `rate ${a.rateNum}/${a.rateDen}: both must be 1-${AMOUNT_MAX}`)
+  if (a.capacity > AMOUNT_MAX) return reject('amount_too_large', `capacity ${a.capacity} is over ${AMOUNT_MAX}`)
+  return null
+}
+
 function propose(input: RuleInput, e: Extract<GovernanceEntry, { type: 'propose' }>, author: Member, position: number): Outcome {
   const bad = checkAction(input, e.proposal)
   if (bad) return bad
   const kind = ACTION_KIND[e.proposal.action]
-  const rule = policyOf(input.gov).rules[kind]
+  const rule = ruleOf(policyOf(input.gov), kind)
   const clock = author.clock ?? e.timestamp
   // An admit citing an invite uses it: the first such proposal in log order, and only that one.
   const cited = e.proposal.action === 'admit' && e.proposal.invite !== undefined ? e.proposal.invite : null
@@ -258,6 +271,8 @@ export interface Enacted {
   gov: GovState
   /** The Autobase writer call: add a writer, or change whether it indexes (indexer: false demotes). */
   writer?: { key: Hex; indexer: boolean }
+  /** A link decided by the members (its `held` is the caller's to carry over from the link's record). */
+  link?: Link
 }
 
 /** Applies a passed proposal's action, or says why it no longer applies (the proposal is then `void`). */
@@ -275,6 +290,15 @@ export function enact(p: Proposal, x: EnactInput): Enacted | { ok: false; reason
     }
     case 'policy':
       return { ok: true, members: [], gov: { ...x.gov, policy: a.policy } }
+    case 'link':
+      // `target` is the proposer: the bridge whose credit the link binds.
+      if (target === null || target.status !== 'active') return no('the bridge is no longer an active member')
+      return {
+        ok: true,
+        members: [],
+        gov: x.gov,
+        link: { bridge: p.proposer, ledger: a.ledger, name: a.name, rateNum: a.rateNum, rateDen: a.rateDen, capacity: a.capacity, held: 0n, status: a.capacity === 0n ? 'withdrawn' : 'active', by: p.id }
+      }
   }
   if (target === null) return no(`no member ${short(a.account)}`)
   if (target.status === 'left') return no(`${target.name} has left`)
@@ -306,8 +330,9 @@ export function enact(p: Proposal, x: EnactInput): Enacted | { ok: false; reason
 }
 
 /** The line a decision chains into the state hash (SPEC.md §7): "decision:<status>" and what it wrote. */
-export function decisionSummary(d: Decision, members: Member[], gov: GovState | null): string {
+export function decisionSummary(d: Decision, members: Member[], gov: GovState | null, link: Link | null = null): string {
   const parts = [`decision:${d.status}`, ...members.map((m) => `${m.account}:${m.balance}:${m.creditLimit}:${m.status}:${m.role}`)]
   if (gov) parts.push('indexers:' + gov.indexers.join(','), 'policy:' + JSON.stringify(gov.policy))
+  if (link) parts.push(`link:${link.bridge}/${link.ledger}:${link.rateNum}/${link.rateDen}:${link.capacity}`)
   return parts.join('|')
 }

@@ -5,9 +5,16 @@
  * no charter (every 0.1 ledger) has the steward policy: one steward decides everything.
  */
 
-/** The kinds of decision a policy names. Each proposal action belongs to one kind. */
+/** The kinds of decision every policy names. Each proposal action belongs to one kind. */
 export const DECISION_KINDS = ['admit', 'limits', 'suspend', 'steward', 'indexer', 'policy'] as const
-export type DecisionKind = (typeof DECISION_KINDS)[number]
+export type CoreKind = (typeof DECISION_KINDS)[number]
+/**
+ * Kinds a policy may name, added after 0.2's first policies: a policy without one keeps its
+ * earlier meaning and its bytes. `link`: who decides a bridge's link (SPEC.md §12); absent, a link
+ * is the bridge's own act (the steward path).
+ */
+export const OPTIONAL_KINDS = ['link'] as const
+export type DecisionKind = CoreKind | (typeof OPTIONAL_KINDS)[number]
 
 /**
  * How a kind is decided:
@@ -25,7 +32,7 @@ export interface DecisionRule {
 }
 
 export interface Policy {
-  rules: Record<DecisionKind, DecisionRule>
+  rules: Record<CoreKind, DecisionRule> & { link?: DecisionRule }
   /** Most entries a member may author per hour of its own signed time; 0 means no limit. */
   ratePerHour: number
 }
@@ -47,19 +54,34 @@ export function stewardPolicy(): Policy {
  * The members' default: admit and limits pass unless someone objects within 72 h; suspensions,
  * roles, indexers and the policy itself need a majority within 72 h. `windowMs` overrides every window.
  */
-export function membersPolicy(opts: { windowMs?: number; ratePerHour?: number } = {}): Policy {
+export function membersPolicy(opts: { windowMs?: number; ratePerHour?: number; link?: DecisionMethod } = {}): Policy {
   const w = opts.windowMs ?? 72 * HOUR
   const rule = (method: DecisionMethod): DecisionRule => ({ method, windowMs: w })
   return {
-    rules: { admit: rule('no-objection'), limits: rule('no-objection'), suspend: rule('majority'), steward: rule('majority'), indexer: rule('majority'), policy: rule('majority') },
+    rules: {
+      admit: rule('no-objection'),
+      limits: rule('no-objection'),
+      suspend: rule('majority'),
+      steward: rule('majority'),
+      indexer: rule('majority'),
+      policy: rule('majority'),
+      // Named only when asked for: a policy without it keeps its bytes and links stay the bridge's own act.
+      ...(opts.link === undefined ? {} : { link: rule(opts.link) })
+    },
     ratePerHour: opts.ratePerHour ?? 0
   }
 }
 
+/** A kind's rule; a `link` the policy does not name is decided as under the steward policy. */
+export function ruleOf(p: Policy, kind: DecisionKind): DecisionRule {
+  return (kind === 'link' ? p.rules.link : p.rules[kind]) ?? { method: 'steward', windowMs: 72 * HOUR }
+}
+
 /** Why a policy is out of bounds, or null. The codec refuses such a policy (malformed). */
 export function policyProblem(p: Policy): string | null {
-  for (const kind of DECISION_KINDS) {
-    const r = p.rules[kind]
+  for (const kind of [...DECISION_KINDS, ...OPTIONAL_KINDS]) {
+    const r = kind === 'link' ? p.rules.link : p.rules[kind]
+    if (r === undefined && kind === 'link') continue
     if (!r || !(r.method in METHOD_CODES)) return `${kind}: unknown method`
     if (!Number.isSafeInteger(r.windowMs) || r.windowMs < WINDOW_MS_MIN || r.windowMs > WINDOW_MS_MAX) {
       return `${kind}: window must be ${WINDOW_MS_MIN}-${WINDOW_MS_MAX} ms`
@@ -71,5 +93,5 @@ export function policyProblem(p: Policy): string | null {
 
 /** Whether any kind is decided by the members rather than a steward. */
 export function membersDecide(p: Policy, kind: DecisionKind): boolean {
-  return p.rules[kind].method !== 'steward'
+  return ruleOf(p, kind).method !== 'steward'
 }

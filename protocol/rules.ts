@@ -25,6 +25,7 @@ import { assertNever } from './types.js'
 import { isGovernanceEntry } from './governance-codec.js'
 import { decideGovernance, directKind, governanceLookups, policyOf } from './governance.js'
 import { advanceClock, hourOf } from './time.js'
+import { membersDecide } from './policy.js'
 import type { Policy } from './policy.js'
 import { short } from './hex.js'
 
@@ -152,11 +153,15 @@ function decide(input: RuleInput, entry: Exclude<Entry, { type: 'genesis' }>, au
   if (isGovernanceEntry(entry)) return decideGovernance(input, entry, author)
   if (isFederationEntry(entry)) {
     if (author.status === 'suspended' && !SUSPENDED_MAY.has(entry.type)) return reject('author_not_active', `${author.name} is ${author.status}`)
+    // Where the policy gives links to the members, a bridge proposes its link; withdrawing (capacity 0) stays its own act.
+    if (entry.type === 'link' && entry.capacity > 0n && membersDecide(policyOf(input.gov), 'link')) {
+      return reject('decided_by_members', 'the policy gives link decisions to the members: propose the link instead')
+    }
     return decideFederation(input, entry, author)
   }
   // The 0.1 entries a steward writes directly, for kinds the policy gives the members.
   const kind = directKind(entry.type)
-  if (kind !== null && policyOf(input.gov).rules[kind].method !== 'steward') {
+  if (kind !== null && membersDecide(policyOf(input.gov), kind)) {
     return reject('decided_by_members', `the policy gives ${kind} decisions to the members: propose it instead`)
   }
   switch (entry.type) {

@@ -48,9 +48,15 @@ export interface EntryHeader {
   version: number
   /** The author's ed25519 account key (32 bytes). */
   author: Uint8Array
-  /** The author's own counter; informational, it keeps ids of identical bodies apart. */
+  /**
+   * The author's own counter. It must grow: an entry whose seq is not above its author's last decided
+   * one is `duplicate_entry` (the replay rule, SPEC.md §5). It also keeps ids of identical bodies apart.
+   */
   seq: number
-  /** Milliseconds since the epoch, as the author's clock said. Informational only: no rule reads it. */
+  /**
+   * Milliseconds since the epoch, as the author's clock said. It moves only its author's clock
+   * (protocol/time.ts), which witnesses windows and hold periods (SPEC.md §11); no other rule reads it.
+   */
   timestamp: number
   /** Free text, at most MEMO_BYTES_MAX bytes of UTF-8. */
   memo: string

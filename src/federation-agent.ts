@@ -4,22 +4,23 @@
  * - `Claims` (every node): fulfils a hold toward this member whose sealed preimage opens with its
  *   keys and matches the condition (this is how a payee is paid across a link), and releases this
  *   member's own holds once their period passed (the rules refuse it before).
- * - `Bridge` (a co-op in two ledgers, one Ledger each, in one process): for each hold toward it on
- *   one ledger, holds the converted amount toward the payee on the other with half the period;
- *   once the payee's fulfilment shows the preimage there, fulfils on the first; when its own hold
- *   was released, releases the first (the payer gets its amount back at once); releases its own
- *   holds once their period passed.
+ * - `Bridge` (a co-op in two ledgers, one Ledger each, in one process): runs federation-carry.ts's
+ *   `carryHalf` both ways: for each hold toward it on one ledger, holds the converted amount toward
+ *   the payee on the other with half the period (or refuses at once: too little capacity, credit or
+ *   time left); once the payee's fulfilment shows the preimage there, fulfils on the first; when its
+ *   own hold was released, releases the first. Its own holds whose period passed are released by
+ *   `Claims` like any payer's. `tally up` runs one direction per node instead (src/node/bridge-half.ts).
  *
  * Everything is derived from the two views on every update, so a restart loses nothing. Runs are
  * serialized: an update during a run schedules one more run.
  */
-import { conditionOf, convert, fromHex, toHex, type Hold } from '../protocol/index.js'
-import { LedgerError } from './errors.js'
+import { conditionOf, fromHex, toHex } from '../protocol/index.js'
 import { openPreimage } from './federation-api.js'
+import { LedgerSide, carryHalf, refused, type CarryCounts, type CarryEvent, type CarryOptions } from './federation-carry.js'
 import type { Ledger } from './ledger.js'
 
 /** Runs `job` on every update of the given ledgers, one run at a time. */
-class Runner {
+export class Runner {
   private running = false
   private again = false
   private stopped = false
@@ -59,11 +60,6 @@ class Runner {
   }
 }
 
-/** Whether an error means "the rules (or the ledger's state) refuse this now", which a later update may change. */
-function refused(err: unknown): boolean {
-  return err instanceof LedgerError && (err.code === 'REJECTED' || err.code === 'UNKNOWN_MEMBER' || err.code === 'UNKNOWN_HOLD' || err.code === 'LEDGER_CLOSED')
-}
-
 /** The payee's part: fulfils holds toward this member whose preimage was sealed to it. */
 export class Claims {
   private readonly runner: Runner
@@ -89,7 +85,8 @@ export class Claims {
     for (const h of await this.ledger.holds({ open: true })) {
       // The payer's part: once the period passed (the rules decide), its amount comes back.
       if (h.payer === me) {
-        await this.ledger.release(h.id).then(() => this.released++, (err) => { if (!refused(err)) throw err })
+        const memo = h.bridge === me ? 'expired: the payee did not fulfil it in time' : 'expired: the period passed on this ledger before the bridge settled it'
+        await this.ledger.release(h.id, { memo }).then(() => this.released++, (err) => { if (!refused(err)) throw err })
         continue
       }
       if (h.payee !== me || h.bridge === me) continue
@@ -105,18 +102,22 @@ export class Claims {
   }
 }
 
-export interface BridgeOptions {
-  /** The share of the incoming hold's period the outgoing hold gets (default 1/2): it must end first. */
-  periodShare?: { num: number; den: number }
-}
+export type BridgeOptions = CarryOptions
 
-/** A co-op's bridge between two ledgers it belongs to (one Ledger per data dir, both its own). */
+/** A co-op's bridge between two ledgers it belongs to (one Ledger per data dir, both its own, in one process). */
 export class Bridge {
   private readonly runner: Runner
   /** What this bridge did, for tests and monitoring. */
-  readonly counts = { forwarded: 0, settled: 0, refused: 0, released: 0 }
+  readonly counts: CarryCounts = { forwarded: 0, settled: 0, refused: 0, released: 0 }
+  /** Every step with its reason, oldest first. */
+  readonly events: CarryEvent[] = []
+
+  private readonly sideA: LedgerSide
+  private readonly sideB: LedgerSide
 
   constructor(private readonly a: Ledger, private readonly b: Ledger, private readonly opts: BridgeOptions = {}) {
+    this.sideA = new LedgerSide(a)
+    this.sideB = new LedgerSide(b)
     this.runner = new Runner([a, b], () => this.run())
   }
 
@@ -133,60 +134,10 @@ export class Bridge {
   }
 
   private async run(): Promise<void> {
-    await this.half(this.a, this.b)
-    await this.half(this.b, this.a)
-  }
-
-  /** Holds toward this bridge on `from`, carried to `to`. */
-  private async half(from: Ledger, to: Ledger): Promise<void> {
-    if (from.closed || to.closed) return
-    const meFrom = from.account
-    const meTo = to.account
-    const fromKey = toHex(from.key)
-    const toKey = toHex(to.key)
-    const incoming = (await from.holds({ open: true })).filter((h) => h.payee === meFrom && h.bridge === meFrom && h.ledger === toKey)
-    const outgoing = (await to.holds()).filter((g) => g.payer === meTo && g.bridge === meTo && g.ledger === fromKey)
-    for (const h of incoming) {
-      const cont = outgoing.find((g) => g.peer === h.id)
-      if (cont === undefined) await this.forward(from, to, h)
-      else if (cont.status === 'fulfilled' && cont.preimage !== null) await this.attempt(() => from.fulfil(h.id, fromHex(cont.preimage!)), 'settled')
-      else if (cont.status === 'released') await this.attempt(() => from.release(h.id), 'released')
-    }
-    // Its own holds whose period passed: the payee did not fulfil in time.
-    for (const g of outgoing) if (g.status === 'held') await this.attempt(() => to.release(g.id), 'released')
-  }
-
-  /** Holds toward the payee on the other ledger; refuses at once (releases the incoming hold) if it cannot. */
-  private async forward(from: Ledger, to: Ledger, h: Hold): Promise<void> {
-    const link = (await from.links()).find((l) => l.bridge === from.account && l.ledger === toHex(to.key))
-    const share = this.opts.periodShare ?? { num: 1, den: 2 }
-    const expiresMs = Math.max(1000, Math.floor((h.expiresMs * share.num) / share.den))
-    try {
-      if (!link || link.status !== 'active') throw LedgerError.REJECTED('no active link', { reject: 'unknown_link' })
-      await to.hold(fromHex(h.peer), convert(h.amount, link.rateNum, link.rateDen), {
-        bridge: fromHex(to.account),
-        ledger: from.key,
-        condition: fromHex(h.condition),
-        peer: fromHex(h.id),
-        sealed: fromHex(h.sealed),
-        expiresMs,
-        memo: h.memo
-      })
-      this.counts.forwarded++
-    } catch (err) {
-      if (!refused(err)) throw err
-      // Too little capacity or credit, or no such payee: the payer gets its amount back now.
-      await this.attempt(() => from.release(h.id), 'refused')
-    }
-  }
-
-  /** One write the rules may refuse for now (not expired yet, already closed): counted when it applies. */
-  private async attempt(write: () => Promise<unknown>, what: keyof Bridge['counts']): Promise<void> {
-    try {
-      await write()
-      this.counts[what]++
-    } catch (err) {
-      if (!refused(err)) throw err
+    if (this.a.closed || this.b.closed) return
+    for (const ev of [...(await carryHalf(this.a, this.sideB, this.opts)), ...(await carryHalf(this.b, this.sideA, this.opts))]) {
+      this.counts[ev.what]++
+      this.events.push(ev)
     }
   }
 }

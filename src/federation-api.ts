@@ -5,6 +5,7 @@
  * uses the same reads.
  */
 import type Hyperbee from 'hyperbee'
+import type { BeeReader } from 'hyperbee'
 import sodium from 'sodium-native'
 import b4a from 'b4a'
 import { PREIMAGE_BYTES, SEALED_BYTES, type Hex, type Hold, type Link, type Member } from '../protocol/index.js'
@@ -22,12 +23,19 @@ export async function listLinks(view: Hyperbee): Promise<Link[]> {
   return out
 }
 
-/** Every hold, oldest first by position; `open` keeps only those still held. */
-export async function listHolds(view: Hyperbee, opts: { open?: boolean } = {}): Promise<Hold[]> {
+/** Every hold, oldest first by position; `open` keeps only those still held (read from the open list, not a scan of every hold). */
+export async function listHolds(view: BeeReader, opts: { open?: boolean } = {}): Promise<Hold[]> {
   const out: Hold[] = []
-  for await (const node of view.createReadStream(K.prefixRange(K.HOLD_PREFIX))) {
-    const h = holdFromJson(node.value)
-    if (!opts.open || h.status === 'held') out.push(h)
+  if (opts.open) {
+    // The open ones are listed in `fed/open` (at most OPEN_HOLDS_MAX): no walk over every hold ever made,
+    // which Claims and the bridge half read on every update.
+    const reader = new BeeReaderStore(view)
+    for (const id of (await reader.getFed()).open) {
+      const h = await reader.getHold(id)
+      if (h !== null && h.status === 'held') out.push(h)
+    }
+  } else {
+    for await (const node of view.createReadStream(K.prefixRange(K.HOLD_PREFIX))) out.push(holdFromJson(node.value))
   }
   return out.sort((a, b) => a.position - b.position)
 }
@@ -53,7 +61,12 @@ export function newPreimage(): Uint8Array {
 /** Seals a preimage to a member's account key (ed25519 → X25519 sealed box): only its node can open it. */
 export function sealPreimage(preimage: Uint8Array, payeeAccount: Uint8Array): Uint8Array {
   const pk = b4a.alloc(sodium.crypto_box_PUBLICKEYBYTES)
-  sodium.crypto_sign_ed25519_pk_to_curve25519(pk, payeeAccount)
+  try {
+    sodium.crypto_sign_ed25519_pk_to_curve25519(pk, payeeAccount)
+  } catch {
+    // 32 bytes that are not an ed25519 point: no member can have this key, and nothing could open the box.
+    throw LedgerError.BAD_INPUT(`${b4a.toString(payeeAccount, 'hex').slice(0, 16)}... is not an account key (not a point of ed25519): check the payee's key`)
+  }
   const out = b4a.alloc(SEALED_BYTES)
   sodium.crypto_box_seal(out, preimage, pk)
   return out

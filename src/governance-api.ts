@@ -5,6 +5,7 @@
  * about an open window. The Ledger's methods of the same names delegate here.
  */
 import type Hyperbee from 'hyperbee'
+import type { BeeReader } from 'hyperbee'
 import {
   fromHex,
   policyOf,
@@ -124,7 +125,7 @@ export async function viewProposal(view: Hyperbee, p: Proposal, gov: GovState | 
   const active = gov?.active ?? 0
   const t = tally(p, active, (a) => members.get(a) ?? null)
   const a = p.action
-  const targetName = a.action === 'admit' ? a.name : a.action === 'policy' ? null : ((await get(a.account))?.name ?? null)
+  const targetName = a.action === 'admit' || a.action === 'link' ? a.name : a.action === 'policy' ? null : ((await get(a.account))?.name ?? null)
   const ballots = Object.entries(p.votes)
     .filter(([acct]) => members.get(acct as Hex)?.status === 'active')
     .map(([acct, v]) => ({ account: acct as Hex, name: members.get(acct as Hex)?.name ?? acct.slice(0, 8), yes: v.yes, reason: v.reason }))
@@ -169,9 +170,13 @@ export async function policyView(view: Hyperbee): Promise<PolicyView> {
  * it has not yet witnessed one, or one has passed on its clock; else the earliest time one will;
  * null when nothing is open or it has witnessed everything.
  */
-export async function nextTick(view: Hyperbee, account: Hex, now: number): Promise<number | null> {
-  const gov = await readGov(view)
+export async function nextTick(view: BeeReader, account: Hex, now: number): Promise<number | null> {
+  // Runs on every update of the view: with no open proposal and no open hold (the usual case) it
+  // reads two records (through the Ledger's view cache, shared with Claims) and nothing more.
   const reader = new BeeReaderStore(view)
+  const gov = await reader.getGov()
+  const fed = await reader.getFed()
+  if ((!gov || gov.open.length === 0) && fed.open.length === 0) return null
   const self = await reader.getMember(account)
   if (!self || self.status !== 'active') return null
   // Open holds' periods are witnessed the same way (SPEC.md §12).

@@ -23,6 +23,7 @@ import {
   type Entry,
   type GovState,
   type Hex,
+  type Link,
   type Member,
   type Proposal
 } from '../protocol/index.js'
@@ -129,10 +130,10 @@ export class GovTx {
         }
         const outcome = settle(p, tally(p, this.gov.active, (a) => voters.get(a) ?? null))
         if (outcome === null) continue
-        const { decision, members, writer } = await this.decide(p, outcome, index)
+        const { decision, members, writer, link } = await this.decide(p, outcome, index)
         decisions.push(decision)
         if (writer) writers.push(writer)
-        stateHash = toHex(hash(fromHex(stateHash), fromHex(p.id), b4a.from(decisionSummary(decision, members, decision.status === 'passed' ? this.gov : null))))
+        stateHash = toHex(hash(fromHex(stateHash), fromHex(p.id), b4a.from(decisionSummary(decision, members, decision.status === 'passed' ? this.gov : null, link))))
         again = true
         break
       }
@@ -148,9 +149,11 @@ export class GovTx {
     let reason = outcome.reason
     let members: Member[] = []
     let writer: WriterCall | undefined
+    let link: Link | null = null
     if (outcome.status === 'passed') {
       const a = p.action
-      const account = a.action === 'policy' ? null : a.account
+      // A link's bridge is its proposer (protocol/governance.ts, enact).
+      const account = a.action === 'policy' ? null : a.action === 'link' ? p.proposer : a.account
       const done = enact(p, {
         target: account === null ? null : await this.store.getMember(account),
         nameTaken: a.action === 'admit' ? (await this.store.accountOfName(nameKey(a.name))) !== null : false,
@@ -169,10 +172,15 @@ export class GovTx {
           await this.store.bindName(nameKey(done.admitted.name), done.admitted.account)
         }
         writer = done.writer
+        if (done.link) {
+          // Holds already open through this link still count against it.
+          link = { ...done.link, held: (await this.store.getLink(done.link.bridge, done.link.ledger))?.held ?? 0n }
+          await this.store.putLink(link)
+        }
       }
     }
     await this.store.putProposal({ ...p, status, reason, decidedAt: index })
-    return { decision: { proposal: p.id, status, reason } as Decision, members, writer }
+    return { decision: { proposal: p.id, status, reason } as Decision, members, writer, link }
   }
 
   async flush(): Promise<void> {

@@ -5,10 +5,12 @@ type Json = Record<string, any>
 
 function actionToJson(a: ActionRecord): Json {
   if (a.action === 'admit' || a.action === 'limits') return { ...a, creditLimit: a.creditLimit.toString(), maxBalance: a.maxBalance === null ? null : a.maxBalance.toString() }
+  if (a.action === 'link') return { ...a, rateNum: a.rateNum.toString(), rateDen: a.rateDen.toString(), capacity: a.capacity.toString() }
   return a
 }
 function actionFromJson(j: Json): ActionRecord {
   if (j.action === 'admit' || j.action === 'limits') return { ...j, creditLimit: BigInt(j.creditLimit), maxBalance: j.maxBalance === null ? null : BigInt(j.maxBalance) } as ActionRecord
+  if (j.action === 'link') return { ...j, rateNum: BigInt(j.rateNum), rateDen: BigInt(j.rateDen), capacity: BigInt(j.capacity) } as ActionRecord
   return j as ActionRecord
 }
 

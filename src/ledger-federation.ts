@@ -3,7 +3,7 @@
  * hold, fulfil, release and payAcross. Each takes the Ledger and uses only its public methods;
  * reads of links and holds, rates and sealed preimages are in federation-api.ts.
  */
-import { conditionOf, convert, fromHex, toHex, type Hex, type Link } from '../protocol/index.js'
+import { conditionOf, convert, fromHex, membersDecide, toHex, type Hex, type Link } from '../protocol/index.js'
 import { LedgerError } from './errors.js'
 import { newPreimage, sealPreimage } from './federation-api.js'
 import type { Ledger } from './ledger.js'
@@ -11,9 +11,16 @@ import { checkAmountArg } from './ledger-args.js'
 import { DEFAULT_HOLD_MS } from './ledger-options.js'
 import type { Receipt } from './local-writer.js'
 
+/**
+ * Announces or changes the link; where the policy gives links to the members (kind `link`, SPEC.md §10),
+ * proposes it instead. Withdrawing (capacity 0) is always the bridge's own act.
+ */
 export async function link(ledger: Ledger, other: Uint8Array | string, opts: { name: string; rate?: { rateNum: bigint; rateDen: bigint }; capacity: bigint; memo?: string }): Promise<Receipt> {
   const rate = opts.rate ?? { rateNum: 1n, rateDen: 1n }
-  return ledger.write({ type: 'link', ledger: keyArg(other, 'ledger key'), name: opts.name, rateNum: rate.rateNum, rateDen: rate.rateDen, capacity: opts.capacity, memo: opts.memo ?? '' })
+  const terms = { ledger: keyArg(other, 'ledger key'), name: opts.name, rateNum: rate.rateNum, rateDen: rate.rateDen, capacity: opts.capacity }
+  const memo = opts.memo ?? ''
+  if (terms.capacity > 0n && membersDecide((await ledger.policy()).policy, 'link')) return ledger.write({ type: 'propose', proposal: { action: 'link', ...terms }, memo })
+  return ledger.write({ type: 'link', ...terms, memo })
 }
 
 export async function hold(ledger: Ledger, payee: string | Uint8Array, amount: bigint, opts: Parameters<Ledger['hold']>[2]): Promise<Receipt> {
@@ -38,9 +45,9 @@ export async function fulfil(ledger: Ledger, hold: string, preimage: Uint8Array)
   return ledger.write({ type: 'fulfil', hold: fromHex(h.id), preimage })
 }
 
-export async function release(ledger: Ledger, hold: string): Promise<Receipt> {
+export async function release(ledger: Ledger, hold: string, opts: { memo?: string } = {}): Promise<Receipt> {
   const h = await ledger.getHold(hold)
-  return ledger.write({ type: 'release', hold: fromHex(h.id) })
+  return ledger.write({ type: 'release', hold: fromHex(h.id), memo: opts.memo ?? '' })
 }
 
 export async function payAcross(ledger: Ledger, opts: Parameters<Ledger['payAcross']>[0]): Promise<{ receipt: Receipt; condition: Hex; amountThere: bigint; link: Link }> {

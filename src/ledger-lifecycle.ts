@@ -77,7 +77,7 @@ export class Lifecycle {
       opts.confirmNudge === false
         ? null
         : new ConfirmationNudge({ base: this.base, pending: () => this.writer.commit.pending, live: () => this.live }, opts.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS)
-    this.witness = opts.witness === false ? null : new WitnessTimer(ledger, () => this.live)
+    this.witness = opts.witness === false ? null : new WitnessTimer(ledger, () => this.live, () => this.cache ?? this.base.view)
     this.claims = opts.claim === false ? null : new Claims(ledger)
   }
 

@@ -220,7 +220,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
 
   // ---- payments across ledgers (protocol/SPEC.md §12; ledger-federation.ts, federation-api.ts) ----
 
-  /** Announces or changes this member's link to another ledger (its key); capacity 0 withdraws it. */
+  /** Announces or changes this member's link to another ledger (its key); capacity 0 withdraws it; proposes it where the members decide links. */
   async link(ledger: Uint8Array | string, opts: { name: string; rate?: { rateNum: bigint; rateDen: bigint }; capacity: bigint; memo?: string }): Promise<Receipt> {
     return fed.link(this, ledger, opts)
   }
@@ -232,7 +232,7 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   /** Holds, oldest first; `open` keeps those still held. */
   async holds(opts: { open?: boolean } = {}): Promise<Hold[]> {
     await this.ready()
-    return listHolds(this.base.view, opts)
+    return listHolds(this.life.cache ?? this.base.view, opts)
   }
   /** One hold by id or unique prefix. */
   async getHold(id: string): Promise<Hold> {
@@ -248,8 +248,8 @@ export class Ledger extends EventEmitter<LedgerEvents> {
     return fed.fulfil(this, hold, preimage)
   }
   /** Releases a hold: its payer's amount goes back (the payee at any time, the payer once its period passed). */
-  async release(hold: string): Promise<Receipt> {
-    return fed.release(this, hold)
+  async release(hold: string, opts: { memo?: string } = {}): Promise<Receipt> {
+    return fed.release(this, hold, opts)
   }
   /**
    * Pays `payee` (an account key on the other ledger) through `bridge`'s link to that ledger: holds

@@ -1,5 +1,5 @@
 /**
- * The one place that gathers what a rule reads: the precheck of a local write (ledger-writer.ts)
+ * The one place that gathers what a rule reads: the precheck of a local write (local-writer.ts)
  * and the apply pipeline (apply-block.ts) both call it, so they read the same records in the same
  * way and cannot drift apart.
  */

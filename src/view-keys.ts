@@ -1,4 +1,4 @@
-/** Key layout of the Hyperbee view (ARCHITECTURE.md, "View"). One place, so readers and writers agree. */
+/** Key layout of the Hyperbee view (ARCHITECTURE.md, "View layout"). One place, so readers and writers agree. */
 import type { Hex } from '../protocol/index.js'
 
 export const META_KEY = 'meta'
@@ -22,11 +22,10 @@ export const FED_PREFIX = 'fed/'
 /**
  * Every decided entry, applied or rejected, by its position in the linear order, LOG_CHUNK
  * records to a key. Keyed by position, not id: sequential keys append at the B-tree's right
- * edge, where random ids would load a different path from disk on every insert (5x slower
- * apply, measured). In chunks because every key is a block of the view core, and each block
- * costs Merkle hashing, encryption, a disk write, replication and, on a peer that replays,
- * a copy when Autobase migrates its view: one block per entry made the view 1.1 blocks per
- * entry; chunks make it about 0.1 (bench/README.md).
+ * edge, where random ids would load a different path from disk on every insert. In chunks
+ * because every key is a block of the view core, and each block costs Merkle hashing,
+ * encryption, a disk write, replication and, on a peer that replays, a copy when Autobase
+ * migrates its view. The measured figures are in one place: ARCHITECTURE.md, "View layout".
  */
 export const LOG_CHUNK = 64
 export const logKey = (chunk: number) => 'log/' + pad(chunk)

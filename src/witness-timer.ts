@@ -4,6 +4,7 @@
  * proposal or hold, or when the period has passed on its clock, and sleeps until the next such
  * time otherwise (governance-api.ts's `nextTick` says when).
  */
+import type { BeeReader } from 'hyperbee'
 import type { Ledger } from './ledger.js'
 import { nextTick } from './governance-api.js'
 
@@ -11,10 +12,11 @@ export class WitnessTimer {
   private timer: ReturnType<typeof setTimeout> | null = null
   private running = false
 
-  /** `live` is false once the ledger closed or failed. */
+  /** `live` is false once the ledger closed or failed; `view` reads through the Ledger's view cache (it runs on every update). */
   constructor(
     private readonly ledger: Ledger,
-    private readonly live: () => boolean
+    private readonly live: () => boolean,
+    private readonly view: () => BeeReader
   ) {}
 
   /** Looks now and after every update of the view. */
@@ -41,7 +43,7 @@ export class WitnessTimer {
     this.running = true
     try {
       const now = Date.now()
-      const due = await nextTick(this.ledger.view, this.ledger.account, now)
+      const due = await nextTick(this.view(), this.ledger.account, now)
       if (due === null) return
       if (due > now) return this.schedule(Math.min(due - now + 5, 60_000))
       await this.ledger.tick()

@@ -6,17 +6,9 @@
 import test from 'brittle'
 import path from 'path'
 import { TallyProcesses, type Ran } from '../cli/processes.js'
-import { tmpdir } from './helpers/index.js'
+import { tmpdir, until } from './helpers/index.js'
 
 const POLL_MS = 300
-
-async function until(cond: () => Promise<boolean>, what: string, ms = 60_000, diagnose?: () => Promise<string>): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for ' + what + (diagnose ? ': ' + (await diagnose()) : ''))
-    await new Promise((r) => setTimeout(r, POLL_MS))
-  }
-}
 
 test('cli crash - SIGKILL during trading, offline and concurrent commands, restart: nothing lost', { timeout: 150_000 }, async (t) => {
   const started = Date.now()
@@ -77,13 +69,13 @@ test('cli crash - SIGKILL during trading, offline and concurrent commands, resta
     const st = await Promise.all(['alpha', 'beta'].map((c) => tally(c, ['status'])))
     return st.map((x) => `${x.member}: ${x.entries} entries, ${x.node.peers} peers`).join('; ') + ` | beta's node: ${beta.stdout.trim().split('\n').slice(-3).join(' / ')}`
   }
-  await until(async () => (await tally('alpha', ['balance', 'beta'])).balance === -Number(paid), "alpha to see all of beta's payments", 60_000, diagnose)
+  await until(async () => (await tally('alpha', ['balance', 'beta'])).balance === -Number(paid), "alpha to see all of beta's payments", undefined, 60_000, { pollMs: POLL_MS, diagnose })
   at('alpha has every payment')
   const [a, b] = await Promise.all([tally('alpha', ['status']), tally('beta', ['status'])])
   await until(async () => {
     const [x, y] = await Promise.all([tally('alpha', ['status']), tally('beta', ['status'])])
     return x.stateHash === y.stateHash
-  }, 'one state hash', 60_000, diagnose)
+  }, 'one state hash', undefined, 60_000, { pollMs: POLL_MS, diagnose })
   t.ok(a.entries > 0 && b.entries > 0)
   t.is((await tally('beta', ['balance'])).balance, -Number(paid), "beta's own balance agrees")
 })

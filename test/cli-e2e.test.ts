@@ -7,18 +7,13 @@ import fs from 'fs'
 import path from 'path'
 import { TallyProcesses } from '../cli/processes.js'
 import { openStore } from '../src/index.js'
-import { tmpdir } from './helpers/index.js'
+import { tmpdir, until } from './helpers/index.js'
 
 const POLL_MS = 300
 const CONVERGE_MS = 60_000
 
-async function until(cond: () => Promise<boolean>, what: string, ms = CONVERGE_MS): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for ' + what)
-    await new Promise((r) => setTimeout(r, POLL_MS))
-  }
-}
+/** Each poll runs a CLI process: a try every POLL_MS. */
+const CLI_POLL = { pollMs: POLL_MS }
 
 test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every node converges; bad input changes nothing', { timeout: 300_000 }, async (t) => {
   const started = Date.now()
@@ -58,7 +53,7 @@ test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every 
   await tally('gamma', ['pay', 'beta', '40.00', '--memo', 'catering'])
   const inv = await tally('alpha', ['invoice', 'gamma', '15.50', '--memo', 'bookkeeping'])
   t.is(inv.amount, 1550)
-  await until(async () => (await tally('gamma', ['invoices'])).invoices.some((i: any) => i.id === inv.id), 'the invoice at gamma')
+  await until(async () => (await tally('gamma', ['invoices'])).invoices.some((i: any) => i.id === inv.id), 'the invoice at gamma', undefined, CONVERGE_MS, CLI_POLL)
   const accepted = await tally('gamma', ['accept', inv.id.slice(0, 12)])
   t.is(accepted.invoice.status, 'accepted')
 
@@ -66,7 +61,7 @@ test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every 
   await until(async () => {
     const st = await Promise.all(['alpha', 'beta', 'gamma'].map((c) => tally(c, ['status'])))
     return st.every((s) => s.entries === 7 && s.stateHash === st[0].stateHash)
-  }, 'the three nodes to converge')
+  }, 'the three nodes to converge', undefined, CONVERGE_MS, CLI_POLL)
   for (const node of ['alpha', 'beta', 'gamma'] as const) {
     const own = await tally(node, ['balance'])
     t.is(own.balance, expected[node], `${node}'s own balance --json`)
@@ -78,7 +73,7 @@ test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every 
   }
   t.comment(`converged after ${Math.round((Date.now() - started) / 1000)} s`)
   // Through the CLI the creator is the one indexer; beta's node says whether it reaches it.
-  await until(async () => (await tally('beta', ['status'])).reachableIndexers === 1, "beta's node connected to the indexer")
+  await until(async () => (await tally('beta', ['status'])).reachableIndexers === 1, "beta's node connected to the indexer", undefined, CONVERGE_MS, CLI_POLL)
   const reachView = await tally('beta', ['status'])
   t.alike(reachView.indexers.map((i: any) => [i.name, i.self, i.reachable]), [['alpha', false, true]], 'status lists alpha as the indexer, reachable')
   t.is(reachView.quorum, 1)

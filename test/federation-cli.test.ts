@@ -3,7 +3,7 @@
  * test/cli-commands.test.ts runs the other commands.
  */
 import test from 'brittle'
-import { link } from '../cli/commands/link.js'
+import { link, linkCommand } from '../cli/commands/link.js'
 import { links } from '../cli/commands/links.js'
 import { main } from '../cli/main.js'
 import { DataDir } from '../src/node/data-dir.js'
@@ -62,4 +62,28 @@ test('federation cli - link and links are commands of tally', async (t) => {
   const io = { stdout: (s: string) => void (out += s), stderr: (s: string) => void (out += s), env: {} }
   await main(['link', '--help'], io)
   t.ok(/--capacity/.test(out), 'help shows link\'s flags')
+})
+
+test('federation cli - where the policy gives links to the members, link proposes it; the link stands once they pass it', async (t) => {
+  const { Ledger, generateKeyPair, membersPolicy } = await import('../src/index.js')
+  const { makeStore } = await import('./helpers/index.js')
+  const store = makeStore(t)
+  const identity = generateKeyPair()
+  const ledger = await Ledger.create({ store, identity, name: 'Members Exchange', unitCode: 'CTC', decimals: 2, creditLimit: 100_00n, memberName: 'coopa', ackIntervalMs: 50, decisions: membersPolicy({ windowMs: 10_000, link: 'majority' }) })
+  t.teardown(() => ledger.close(), { order: 10 })
+  const ctx = await contextOf(t, { ledger, store, identity, name: 'coopa' })
+  const key = 'cd'.repeat(32)
+  const r = await link(ctx, { other: key, capacity: '100', name: 'Leeds' })
+  t.is(r.proposed, true, 'proposed, not announced')
+  t.ok(linkCommand.render(r).startsWith('proposed a link to Leeds'), linkCommand.render(r).split('\n')[0])
+  // One active member: the proposer's own yes is a majority, so it passed at once.
+  t.is((await ledger.proposal(r.id)).status, 'passed')
+  const listed = await links(ctx)
+  t.is(listed.links.length, 1)
+  t.is(listed.links[0].status, 'active', 'the link stands')
+  const withdrawn = await link(ctx, { other: key, capacity: '0' })
+  t.is(withdrawn.proposed, false, 'withdrawing is the bridge\'s own act')
+  t.is((await links(ctx)).links[0].status, 'withdrawn')
+  const { audit } = await import('../src/index.js')
+  t.alike((await audit(ledger)).findings, [], 'the auditor\'s replay decides the link proposal as the view did')
 })

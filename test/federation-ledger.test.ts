@@ -199,3 +199,25 @@ test('federation - tally pay KEY@LEDGER: quote, pay, outcome (completed; then re
     t.is((err as LedgerError).code, 'BAD_INPUT', 'a member of another ledger is named by its key')
   }
 })
+
+test('federation - the bridge refuses a hold it sees late in its period, and the payer is told why', { timeout: 300_000 }, async (t) => {
+  const testnet = await createTestnet(3)
+  t.teardown(() => testnet.destroy(), { order: 60 })
+  const f = await federation(t, testnet)
+  f.bridge.stop()
+  // The same bridge, with its clock 50 s on: 10 s of the 60 s period left, and it needs 30 s + 15 s.
+  const late = new Bridge(f.bridgeA.ledger, f.bridgeB.ledger, { now: () => Date.now() + 50_000 })
+  t.teardown(() => late.stop(), { order: 0 })
+  const { receipt } = await f.payer.ledger.payAcross({ bridge: f.bridgeA.ledger.identity.publicKey, ledger: f.stewardB.ledger.key, payee: f.payee.identity.publicKey, amount: 10_00n, expiresMs: 60_000 })
+  await holdOn(f.bridgeA.ledger, (h) => h.id === receipt.id, 'the bridge sees the hold')
+  late.start()
+  const a = await holdOn(f.payer.ledger, (h) => h.id === receipt.id && h.status !== 'held', 'the hold is closed')
+  t.is(a.status, 'released', 'refused at once: released long before its period passed')
+  t.is(late.counts.refused, 1)
+  t.is(late.counts.forwarded, 0, 'nothing was held on B')
+  t.ok(/^late: /.test(late.events[0].reason), late.events[0].reason)
+  const release = (await f.payer.ledger.history(undefined, { limit: 10 })).find((e) => e.id === a.closedBy)
+  t.ok(release && /^refused by the bridge: late: /.test(release.memo), `the release says why: ${release?.memo}`)
+  t.is(await balance(f.payer.ledger, f.payer.ledger), 0n, 'the payer has its amount back')
+  t.alike(await f.bridgeB.ledger.holds(), [], 'B holds nothing')
+})

@@ -144,3 +144,39 @@ test('federation rules - a hold period out of bounds does not encode', async (t)
   }
   t.ok(encodeEntry, 'codec loaded')
 })
+
+test('federation rules - where the policy gives links to the members, a bridge proposes its link; a withdrawal stays its own act', async (t) => {
+  const { membersLedger, propose, vote, proposal, T0: GT0 } = await import('./helpers/governance.js')
+  const { membersPolicy, decodeEntry, encodeEntry: enc } = await import('../protocol/index.js')
+  const { L, ms } = await membersLedger(['alpha', 'beta', 'gamma'], membersPolicy({ windowMs: 10_000, link: 'majority' }))
+  const [alpha, beta, gamma] = ms
+  const other = b4a.alloc(32, 0xd0)
+  const terms = { ledger: other, name: 'Leeds', rateNum: 3n, rateDen: 2n, capacity: 500n }
+  t.is(code(await L.run(beta, { type: 'link', ...terms, timestamp: GT0 })), 'decided_by_members', 'a direct link is refused')
+  t.is(code(await propose(L, beta, { action: 'link', ...terms, ledger: L.ledgerKey }).then((r) => r.d)), 'self_link', 'a proposal is checked as a link entry is')
+  const { id } = await propose(L, beta, { action: 'link', ...terms })
+  t.is(L.store.links.size, 0, 'no link until the members decide')
+  const passed = await vote(L, gamma, id, true)
+  t.is(passed.record.decisions?.[0]?.status, 'passed', 'beta and gamma: a majority of three')
+  const l = await L.store.getLink(beta.account, b4a.toString(other, 'hex') as Hex)
+  t.ok(l && l.status === 'active' && l.capacity === 500n && l.rateNum === 3n && l.by === id, 'the link stands, with the proposer as its bridge')
+  t.is(proposal(L, id).kind, 'link')
+  t.is(code(await L.run(beta, { type: 'link', ...terms, capacity: 0n, timestamp: GT0 })), 'ok', 'withdrawing is the bridge\'s own act')
+  t.is((await L.store.getLink(beta.account, b4a.toString(other, 'hex') as Hex))?.status, 'withdrawn')
+  void alpha
+  // The policy's link rule crosses the wire in the extended form, and a policy without it in the old one.
+  const p = membersPolicy({ windowMs: 10_000, link: 'no-objection' })
+  const draft = { version: 1, author: b4a.alloc(32, 1), seq: 1, timestamp: 0, memo: '', type: 'charter' as const, policy: p, signature: b4a.alloc(64) }
+  const d = decodeEntry(enc(draft))
+  t.ok(d.ok && d.entry.type === 'charter' && d.entry.policy.rules.link?.method === 'no-objection', 'the link rule round-trips')
+  const plain = decodeEntry(enc({ ...draft, policy: membersPolicy({ windowMs: 10_000 }) }))
+  t.ok(plain.ok && plain.entry.type === 'charter' && plain.entry.policy.rules.link === undefined, 'a policy without it has none')
+})
+
+test('federation rules - under a members policy that does not name links, and under the steward policy, a link is the bridge\'s own act', async (t) => {
+  const { membersLedger } = await import('./helpers/governance.js')
+  const { L, ms } = await membersLedger(['alpha', 'beta', 'gamma'])
+  t.is(code(await link(L, ms[1], b4a.alloc(32, 0xd1))), 'ok', 'members policy without a link rule')
+  const w = await fedWorld()
+  t.is(code(await link(w.L, w.witness, b4a.alloc(32, 0xd2))), 'ok', 'steward policy')
+})

@@ -100,7 +100,7 @@ export async function measureNetwork(ctx: Context): Promise<NetworkFigures[]> {
   return out
 }
 
-interface PaymentTimes {
+export interface PaymentTimes {
   applied: number[]
   confirmed: number[]
   payments: number
@@ -188,7 +188,7 @@ async function networkRun(ctx: Context, n: number, indexers: number, run: number
  * admits every other node one after another (the first indexers-1 as indexers), each admission
  * awaited until that member's node is writable. Then waits until the setup is confirmed everywhere.
  */
-async function setUp(ctx: Context, nodes: BenchNode[], names: string[], indexers: number): Promise<{ admitMs: number; admitMaxMs: number }> {
+export async function setUp(ctx: Context, nodes: BenchNode[], names: string[], indexers: number): Promise<{ admitMs: number; admitMaxMs: number }> {
   const p = ctx.params
   const created = await nodes[0].call('create', {
     ledgerName: 'Bench Federation',
@@ -224,7 +224,7 @@ async function setUp(ctx: Context, nodes: BenchNode[], names: string[], indexers
 }
 
 /** Every node's 'seqs' events: when it first saw each author's seq applied, and confirmed. */
-class SeqLog {
+export class SeqLog {
   private readonly applied: Array<Map<string, Array<{ seq: number; at: number }>>>
   private readonly confirmed: Array<Map<string, Array<{ seq: number; at: number }>>>
 
@@ -251,8 +251,8 @@ class SeqLog {
   }
 
   /** Waits until every payment is confirmed everywhere (or the timeout); latencies in ms. */
-  async settle(paid: PayResult[]): Promise<PaymentTimes> {
-    const deadline = Date.now() + CONFIRM_TIMEOUT_MS
+  async settle(paid: PayResult[], timeoutMs = CONFIRM_TIMEOUT_MS): Promise<PaymentTimes> {
+    const deadline = Date.now() + timeoutMs
     // A write that timed out on its own node has no seq to look for: it counts as never applied.
     const known = paid.filter((pay) => pay.seq >= 0)
     while (Date.now() < deadline && known.some((pay) => this.everywhere(this.confirmed, pay) === null)) await sleep(POLL_MS)
@@ -287,7 +287,7 @@ function latencies(runs: PaymentTimes[]): LatencyFigures {
   }
 }
 
-function percentiles(values: number[]): Percentiles | null {
+export function percentiles(values: number[]): Percentiles | null {
   if (values.length === 0) return null
   return { p50: round(percentile(values, 50)), p95: round(percentile(values, 95)), max: round(Math.max(...values)) }
 }

@@ -1,7 +1,7 @@
 import type { LedgerCommand } from '../command.js'
 import { money } from '../output.js'
 import { ledgerMeta, unitOf, type UnitInfo } from '../values.js'
-import type { Hex, NodeContext } from '../../src/cli-surface.js'
+import { readSiblings, type Hex, type NodeContext } from '../../src/cli-surface.js'
 
 export interface LinkRow {
   bridge: { name: string; account: Hex }
@@ -15,6 +15,8 @@ export interface LinkRow {
   /** Sum of the open holds through it now. */
   held: bigint
   status: 'active' | 'withdrawn'
+  /** For this member's own links: the data dir on the other ledger whose node this node carries payments to (null: none recorded, so payments toward it are refused). */
+  sibling?: string | null
 }
 
 export interface LinksResult extends UnitInfo {
@@ -25,6 +27,7 @@ export interface LinksResult extends UnitInfo {
 export async function links(ctx: NodeContext): Promise<LinksResult> {
   const meta = await ledgerMeta(ctx.ledger)
   const names = new Map((await ctx.ledger.members()).map((m) => [m.account, m.name]))
+  const siblings = await readSiblings(ctx.dir)
   const rows = (await ctx.ledger.links()).map((l) => ({
     bridge: { name: names.get(l.bridge) ?? l.bridge.slice(0, 8), account: l.bridge },
     ledger: l.ledger,
@@ -33,7 +36,8 @@ export async function links(ctx: NodeContext): Promise<LinksResult> {
     rateDen: l.rateDen,
     capacity: l.capacity,
     held: l.held,
-    status: l.status
+    status: l.status,
+    ...(l.bridge === ctx.ledger.account ? { sibling: siblings.get(l.ledger) ?? null } : {})
   }))
   return { links: rows, ...unitOf(meta) }
 }
@@ -48,6 +52,8 @@ export const linksCommand: LedgerCommand<Record<string, never>, LinksResult> = {
     r.links.length === 0
       ? 'no links: a co-op in two ledgers announces one with `tally link`'
       : r.links
-          .map((l) => `${l.ledgerName} (${l.ledger.slice(0, 8)}) via ${l.bridge.name} (${l.bridge.account.slice(0, 8)}): rate ${l.rateNum}/${l.rateDen}, capacity ${money(l.capacity, r.decimals, r.unit)}, held ${money(l.held, r.decimals, r.unit)}, ${l.status}`)
+          .map((l) => `${l.ledgerName} (${l.ledger.slice(0, 8)}) via ${l.bridge.name} (${l.bridge.account.slice(0, 8)}): rate ${l.rateNum}/${l.rateDen}, capacity ${money(l.capacity, r.decimals, r.unit)}, held ${money(l.held, r.decimals, r.unit)}, ${l.status}${
+              l.sibling === undefined ? '' : l.sibling === null ? '; yours, not carried by this node (link it with the other data dir)' : `; yours, carried to ${l.sibling}'s node`
+            }`)
           .join('\n')
 }

@@ -30,7 +30,12 @@ export async function payAcross(ctx: NodeContext, meta: ViewMeta, target: string
   const at = target.lastIndexOf('@')
   const payee = target.slice(0, at).toLowerCase()
   const ledgerQuery = target.slice(at + 1).toLowerCase()
-  if (!/^[0-9a-f]{64}$/.test(payee)) throw LedgerError.BAD_INPUT(`a member of another ledger is named by its full account key (64 hex digits) before the @, not ${JSON.stringify(target.slice(0, at))}`)
+  if (!/^[0-9a-f]{64}$/.test(payee)) {
+    // Names on the other ledger are not readable here, and one answered by the bridge could not be checked (SECURITY.md).
+    throw LedgerError.BAD_INPUT(
+      `a member of another ledger is named by its full account key (64 hex digits) before the @, not ${JSON.stringify(target.slice(0, at))}: ask the payee for its address (\`tally status\` shows it on their side: KEY@LEDGER); names are not used across ledgers, since this ledger cannot check them`
+    )
+  }
   const amount = positiveAmountArg(opts.amount, meta)
   const expiresMs = opts.expires === undefined ? DEFAULT_EXPIRES_MS : durationArg(opts.expires, '--expires')
   if (expiresMs === 0) throw LedgerError.BAD_INPUT('a payment across ledgers needs an expiry')
@@ -52,9 +57,9 @@ export async function payAcross(ctx: NodeContext, meta: ViewMeta, target: string
   const outcome = status === 'fulfilled' ? 'completed' : status === 'released' ? 'released' : 'pending'
   const reason =
     outcome === 'completed'
-      ? 'the payee showed the preimage on its ledger and the bridge settled here'
+      ? 'the payee was paid on its ledger with the preimage it showed, and the bridge settled here with it'
       : outcome === 'released'
-        ? 'not carried or not fulfilled in time: the amount is back with you, and nothing was paid there'
+        ? `${await releaseReason(ctx, paid.receipt.id)}: the amount is back with you, and nothing was paid there`
         : 'still held: the bridge or the members\' clocks have not decided yet (`tally links`, and see the hold later)'
   return {
     type: 'across',
@@ -71,7 +76,14 @@ export async function payAcross(ctx: NodeContext, meta: ViewMeta, target: string
   }
 }
 
+/** Why a hold was released: the memo its release carries (the bridge's refusal, or "expired" from the payer's node). */
+async function releaseReason(ctx: NodeContext, id: Hex): Promise<string> {
+  const h = await ctx.ledger.getHold(id)
+  const entry = (await ctx.ledger.history(h.payer, { limit: 100 })).find((e) => e.id === h.closedBy)
+  return entry?.memo ? entry.memo : 'released'
+}
+
 export function renderAcross(r: PayAcrossResult): string {
   const head = `${money(r.amount, r.decimals, r.unit)} to ${short(r.payee.account)}@${r.payee.ledgerName} via ${r.bridge.name}: ${r.amountThere} minor units there at ${r.rateNum}/${r.rateDen} (hold ${short(r.id)})`
-  return `${head}\n${r.outcome}: ${r.reason}`
+  return `${head}\n${r.outcome === 'completed' ? 'completed on both ledgers' : r.outcome}: ${r.reason}`
 }

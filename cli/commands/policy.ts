@@ -25,6 +25,7 @@ export const policyCommand: LedgerCommand<Record<string, never>, PolicyResult> =
   render: (r) =>
     fields([
       ...DECISION_KINDS.map((k): [string, string] => [k, describeRule(r.policy, k)]),
+      ['link', r.policy.rules.link === undefined ? "a link is its bridge's own act" : describeRule(r.policy, 'link')],
       ['rate limit', r.policy.ratePerHour === 0 ? 'none' : `${r.policy.ratePerHour} entries an hour per member`],
       ['indexers', r.indexerNames.map((w) => `${w.name} (${short(w.account)})`).join(', ') || 'none known'],
       ['active members', String(r.activeMembers)],

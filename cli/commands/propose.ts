@@ -17,6 +17,8 @@ export interface ProposeOpts {
   voteWindow?: string
   majority?: string
   rate?: string
+  /** policy: how the members decide links (majority or no-objection); absent, a link is its bridge's own act. */
+  links?: string
   reason?: string
 }
 
@@ -56,7 +58,7 @@ export async function propose(ctx: NodeContext, opts: ProposeOpts): Promise<Prop
       const m = await ctx.ledger.findMember(target)
       const maxBalance = opts.maxBalance === undefined ? m.maxBalance : opts.maxBalance === 'none' ? null : amountArg(opts.maxBalance, meta, '--max-balance')
       input = { action, member: m.account, creditLimit: amountArg(opts.creditLimit, meta, '--credit-limit'), maxBalance }
-    } else input = { action, member: target }
+    } else input = { action: action as Exclude<ActionName, 'admit' | 'limits' | 'policy' | 'link'>, member: target }
   }
   const receipt = await ctx.ledger.propose(input, { memo: opts.reason ?? '' })
   const proposal = await ctx.ledger.proposal(receipt.id)

@@ -11,6 +11,8 @@ export interface StatusResult {
   decimals: number | null
   member: string | null
   account: Hex
+  /** How a member of a linked ledger pays this member: `tally pay ADDRESS AMOUNT` (the account key @ this ledger's key prefix). */
+  address: string
   role: string
   writable: boolean
   indexer: boolean
@@ -45,6 +47,7 @@ export async function status(ctx: NodeContext): Promise<StatusResult> {
     decimals: s.decimals,
     member: self?.name ?? null,
     account: s.account,
+    address: `${s.account}@${s.key.slice(0, 8)}`,
     role: ctx.config.role === 'auditor' ? 'auditor' : (self?.role ?? 'not admitted yet'),
     writable: s.writable,
     indexer: s.indexer,
@@ -82,6 +85,7 @@ export const statusCommand: LedgerCommand<Record<string, never>, StatusResult> =
     fields([
       ['ledger', `${r.name ?? '(not synced)'} ${r.unit ? `(${r.unit})` : ''} ${r.ledger}`],
       ['member', `${r.member ?? '-'} (${r.role}${r.indexer ? ', indexer' : ''}${r.writable ? '' : ', read only'}) ${r.account}`],
+      ['address', `${r.address} (members of linked ledgers pay you with \`tally pay ${r.address.slice(0, 8)}...@${r.ledger.slice(0, 8)} AMOUNT\`, the whole key)`],
       [
         'node',
         r.node.running

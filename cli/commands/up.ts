@@ -77,6 +77,19 @@ export async function up(env: CliEnv, opts: UpOpts): Promise<void> {
     const e = displayValue(ev)
     emit('refused', `refused a join request${e.name ? ` from ${e.name}` : ''} (invite ${short(e.inviteId)}): ${e.reason}`, { ...ev })
   })
+  // The bridge half (src/node/bridge-half.ts): each payment across a link it carries, settles, refuses or releases.
+  node.on('bridge', (ev) => {
+    const e = displayValue(ev)
+    emit('bridge', `bridge: ${e.what} hold ${short(e.hold)} (to ledger ${short(e.ledger)}): ${e.reason}`, { ...ev })
+  })
+  node.on('sibling', (ledger, err) =>
+    emit(
+      'sibling',
+      err ? `bridge: the sibling node for ledger ${short(ledger)} does not answer (${displayText(err.message)}); holds wait, and expire if it stays away` : `bridge: the sibling node for ledger ${short(ledger)} answers again`,
+      { ledger, down: err !== null, ...(err ? { message: err.message } : {}) }
+    )
+  )
+  node.on('bridgeError', (err) => emit('bridge-error', `bridge error: ${displayText(err.message)}; trying again on the next update`, { message: err.message }))
   // Each decision as it is made here (pending until confirmed, like any entry).
   ctx.ledger.on('decision', (ev) => {
     void ctx.ledger

@@ -16,7 +16,7 @@ export function governanceOf(store: MemoryStore, records: EntryRecord[]): Pick<A
       const p = store.proposals.get(d.proposal)
       if (!p) continue
       const a = p.action
-      const target = a.action === 'admit' ? a.name : a.action === 'policy' ? null : (store.members.get(a.account as Hex)?.name ?? a.account)
+      const target = a.action === 'admit' || a.action === 'link' ? a.name : a.action === 'policy' ? null : (store.members.get(a.account as Hex)?.name ?? a.account)
       const votes = Object.values(p.votes)
       decisions.push({
         index: r.index,

@@ -25,6 +25,7 @@ const HOW_TO_VERIFY =
 /** A proposal's action with its limits as JSON numbers (or strings past 2^53). */
 function actionJson(a: Proposal['action']): unknown {
   if (a.action === 'admit' || a.action === 'limits') return { ...a, creditLimit: jsonAmount(a.creditLimit), maxBalance: jsonAmount(a.maxBalance) }
+  if (a.action === 'link') return { ...a, rateNum: jsonAmount(a.rateNum), rateDen: jsonAmount(a.rateDen), capacity: jsonAmount(a.capacity) }
   return a
 }
 

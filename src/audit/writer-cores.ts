@@ -151,28 +151,13 @@ export async function readWriterCore(store: Corestore, keyBytes: Uint8Array, opt
 async function checkEquivocation(core: Hypercore, out: WriterCoreData): Promise<void> {
   const stored = await storedEquivocation(core)
   const evidence = stored && (await verifyEquivocation(core, stored))
+  const forked = (detail: string) => ({ kind: 'equivocation' as const, writer: out.key, block: null, id: null, index: null, rule: 'forked_writer', detail })
   if (evidence) {
     out.equivocation = evidence
-    out.findings.push({
-      kind: 'equivocation',
-      writer: out.key,
-      block: null,
-      id: null,
-      index: null,
-      rule: 'forked_writer',
-      detail: `writer ${short(out.key)} signed two different histories of length ${evidence.length} (tree ${evidence.histories[0].treeHash.slice(0, 8)} and ${evidence.histories[1].treeHash.slice(0, 8)})`,
-      evidence
-    })
+    const [a, b] = evidence.histories
+    out.findings.push({ ...forked(`writer ${short(out.key)} signed two different histories of length ${evidence.length} (tree ${a.treeHash.slice(0, 8)} and ${b.treeHash.slice(0, 8)})`), evidence })
   } else if (isFrozen(core) && !out.findings.some((f) => f.kind === 'equivocation')) {
-    out.findings.push({
-      kind: 'equivocation',
-      writer: out.key,
-      block: null,
-      id: null,
-      index: null,
-      rule: 'forked_writer',
-      detail: `hypercore froze writer ${short(out.key)} after seeing two signed histories${stored ? ' (the stored evidence does not verify)' : ' (no evidence was kept)'}`
-    })
+    out.findings.push(forked(`hypercore froze writer ${short(out.key)} after seeing two signed histories${stored ? ' (the stored evidence does not verify)' : ' (no evidence was kept)'}`))
   }
 }
 

@@ -28,6 +28,11 @@ export interface PrivateDhtOptions {
   nodes?: number
 }
 
+/** Whether `host` is this machine only (127.0.0.0/8, localhost, ::1): a DHT there binds to it and no port need be told. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host.startsWith('127.') || host === '::1'
+}
+
 /**
  * Starts the DHT. On a loopback host every node binds to it; on a LAN address the first node is
  * a HyperDHT bootstrapper announcing that address. `destroy()` stops every node: call it after
@@ -36,7 +41,7 @@ export interface PrivateDhtOptions {
 export async function startPrivateDht(opts: PrivateDhtOptions = {}): Promise<PrivateDht> {
   const host = opts.host ?? '127.0.0.1'
   const port = opts.port ?? 0
-  const loopback = host.startsWith('127.')
+  const loopback = isLoopback(host)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw LedgerError.BAD_INPUT(`port must be 0-65535, got ${port}`)
   if (port === 0 && !loopback) throw LedgerError.BAD_INPUT(`a DHT bootstrap on ${host} needs a fixed port, which peers are told; port 0 picks one only on loopback`)
   const nodes: HyperDHT[] = []

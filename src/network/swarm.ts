@@ -9,6 +9,7 @@ import { EventEmitter } from 'events'
 import type { Ledger } from '../ledger.js'
 import { LedgerError } from '../errors.js'
 import { announcePresence } from './presence-channel.js'
+import { isLoopback } from './bootstrap.js'
 import { MirrorLink, type MirrorStatus } from './mirrors.js'
 
 /** How long closing waits to leave the topic politely before tearing the swarm down. */
@@ -31,10 +32,6 @@ export function parseBootstrap(text: string): BootstrapNode[] {
       if (!m || port < 1 || port > 65535) throw LedgerError.BAD_INPUT(`bootstrap must be HOST:PORT, got ${JSON.stringify(part)}`)
       return { host: m[1], port }
     })
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host.startsWith('127.') || host === '::1'
 }
 
 export interface SwarmOptions {

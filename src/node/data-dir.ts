@@ -8,6 +8,7 @@
  * DIR/store/          the Corestore (locked by the process that has it open)
  * DIR/invites.json    invites this steward's node issued (InviteBook)
  * DIR/pay-keys.json   idempotency keys of this node's payments (PayKeys)
+ * DIR/siblings.json   a bridge's other data dirs, by the other ledger's key (siblings.ts; `tally link DIR2`)
  * DIR/mirrors.json    the mirrors this node asks to keep the ledger (mirror-list.ts)
  * DIR/mirror/         a mirror's seed and cores, when this dir runs `tally mirror`
  * DIR/node.sock       the running node's local socket (`tally up`)

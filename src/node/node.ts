@@ -13,6 +13,9 @@ import { NodeService } from './service.js'
 import { openContext, type NodeContext, type NodeInfo } from './context.js'
 import type { DataDir } from './data-dir.js'
 import type { NodeRequest } from './wire.js'
+import { BridgeHalf, answerBridge, isBridgeRequest } from './bridge-half.js'
+import type { CarryEvent } from '../federation-carry.js'
+import type { Hex } from '../../protocol/types.js'
 
 /** Waits between attempts to reach an unreachable DHT bootstrap: doubling from the first to the last. */
 const RETRY_FIRST_MS = 2000
@@ -50,6 +53,12 @@ export interface TallyNodeEvents {
   refused: [event: RefusedEvent]
   /** A join request with a member invite became an admit proposal; the members decide it. */
   proposed: [event: ProposedEvent]
+  /** The bridge half carried, settled, refused or released a payment across a link (bridge-half.ts). */
+  bridge: [event: CarryEvent & { ledger: Hex }]
+  /** The sibling node of a bridge cannot be reached (null: it answers again). */
+  sibling: [ledger: Hex, err: Error | null]
+  /** The bridge half failed a pass for another reason (it tries again on the next update). */
+  bridgeError: [err: Error]
 }
 
 /**
@@ -76,6 +85,8 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
   private invitesTimer: NodeJS.Timeout | null = null
   /** Keeps the whole view on disk, so commands run after the node stops find it (view-sync.ts). */
   private readonly viewSync: ViewSync
+  /** This node's half of its co-op's bridges (none recorded: it only looks at its own holds). */
+  readonly bridge: BridgeHalf
   private connecting: Promise<void> | null = null
   private wake: (() => void) | null = null
 
@@ -86,6 +97,11 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
   ) {
     super()
     this.viewSync = new ViewSync(ctx.ledger)
+    this.bridge = new BridgeHalf(ctx.ledger, ctx.dir)
+    this.bridge.on('carry', (ev) => this.emit('bridge', ev))
+    this.bridge.on('down', (key, err) => this.emit('sibling', key, err))
+    this.bridge.on('up', (key) => this.emit('sibling', key, null))
+    this.bridge.on('failed', (err) => this.emit('bridgeError', err))
   }
 
   static async start(opts: TallyNodeOptions): Promise<TallyNode> {
@@ -110,7 +126,8 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
       const nodeCtx: NodeContext = { ...ctx, node: info }
       const socketPath = opts.dir.socketPath
       const outside = !socketPath.startsWith(opts.dir.root + path.sep) && process.platform !== 'win32'
-      const service = new NodeService(socketPath, (req) => opts.handler(nodeCtx, req), { privateDir: outside })
+      // The sibling node of a bridge asks through the same socket (`bridge:*`); the node answers those itself.
+      const service = new NodeService(socketPath, (req) => (isBridgeRequest(req) ? answerBridge(ctx.ledger, node!.bridge.side, req) : opts.handler(nodeCtx, req)), { privateDir: outside })
       node = new TallyNode({ ...ctx, node: info, close: ctx.close }, service, {
         ...(opts.dht ? { dht: opts.dht } : {}),
         ...(bootstrap ? { bootstrap } : {}),
@@ -122,10 +139,12 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
       // Serve local commands at once: they need no network. Reaching the DHT can take a while,
       // or wait for a bootstrap that is down; the node keeps trying and says when it is online.
       await service.listen()
+      node.bridge.start()
       node.connecting = node.connect()
       return node
     } catch (err) {
       node?.viewSync.close()
+      node?.bridge.stop()
       await ctx.close()
       throw err
     }
@@ -217,6 +236,7 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
   }
 
   private async doClose(): Promise<void> {
+    this.bridge.stop()
     this.viewSync.close()
     if (this.invitesTimer) clearInterval(this.invitesTimer)
     this.wake?.()

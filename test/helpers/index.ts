@@ -83,14 +83,23 @@ export async function addMember(t: T, steward: Peer, name: string, opts: { credi
   return peer
 }
 
-/** Polls `cond` until true, calling `tick` between tries; fails after `ms`. */
-export async function until(cond: () => boolean | Promise<boolean>, what: string, tick?: () => unknown, ms = 30_000): Promise<void> {
+/**
+ * Polls `cond` until true, calling `tick` between tries; fails after `ms`, saying what `diagnose`
+ * finds then. `pollMs` spaces the tries (25 ms; a poll that runs a CLI process wants more).
+ */
+export async function until(
+  cond: () => boolean | Promise<boolean>,
+  what: string,
+  tick?: () => unknown,
+  ms = 30_000,
+  opts: { pollMs?: number; diagnose?: () => Promise<string> } = {}
+): Promise<void> {
   const deadline = Date.now() + ms
   for (;;) {
     if (await cond()) return
-    if (Date.now() > deadline) throw new Error('timed out waiting for ' + what)
+    if (Date.now() > deadline) throw new Error('timed out waiting for ' + what + (opts.diagnose ? ': ' + (await opts.diagnose()) : ''))
     if (tick) await tick()
-    await new Promise((r) => setTimeout(r, 25))
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 25))
   }
 }
 

@@ -42,6 +42,9 @@ export const ENTRIES: Array<{ name: string; signer: 'alice' | 'bob'; entry: Entr
   { name: 'hold', signer: 'alice', entry: { ...h, author: ALICE.publicKey, type: 'hold', payee: BOB.publicKey, amount: 1250n, bridge: BOB.publicKey, ledger: OTHER_LEDGER, condition: conditionOf(PREIMAGE), peer: ALICE.publicKey, sealed: b4a.alloc(80, 0x5e), expiresMs: 3_600_000, memo: 'to dana@leeds' } },
   { name: 'fulfil', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'fulfil', hold: INVOICE, preimage: PREIMAGE } },
   { name: 'release', signer: 'alice', entry: { ...h, author: ALICE.publicKey, type: 'release', hold: INVOICE } },
+  // A policy naming the optional `link` kind (its extended form), and a link proposed to the members.
+  { name: 'propose', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'propose', proposal: { action: 'policy', policy: membersPolicy({ windowMs: 3_600_000, link: 'majority' }) } } },
+  { name: 'propose', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'propose', proposal: { action: 'link', ledger: OTHER_LEDGER, name: 'Leeds Exchange', rateNum: 3n, rateDen: 2n, capacity: 500000n } } },
   { name: 'invite', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'invite', invite: INVITE, publicKey: INVITE_KEY, expires: 1_763_986_400_000, creditLimit: 30000n } },
   { name: 'invite', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'invite', invite: INVITE, publicKey: INVITE_KEY, expires: 0, creditLimit: null } },
   { name: 'uninvite', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'uninvite', invite: INVITE } },

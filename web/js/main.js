@@ -214,9 +214,10 @@ function renderHistory() {
       h('td', { class: 'small' }, when(e.timestamp)),
       h('td', {}, KIND[e.type] || e.type || '?'),
       h('td', {}, e.payer?.name || e.author?.name || ''),
-      h('td', {}, e.payee?.name || ''),
+      // A payment across ledgers: the payee there, as the payer's ledger names it.
+      h('td', {}, e.type === 'across' && e.other?.account ? `${e.other.account.slice(0, 8)}@${e.other.name}` : e.payee?.name || ''),
       h('td', { class: 'num ' + (signed === null ? 'muted' : signClass(signed)) }, signed !== null ? money(signed, d) : e.amount !== null ? money(e.amount, d) : ''),
-      h('td', {}, h('span', { class: `tag ${s}`, title: e.reason || null }, s === 'rejected' ? `rejected: ${e.code}` : s)),
+      h('td', {}, h('span', { class: `tag ${s}`, title: e.reason || null }, s === 'rejected' ? `rejected: ${e.code}` : e.state ? `${e.state}, ${s}` : s)),
       h('td', {}, e.memo || (about ? h('span', { class: 'muted' }, `re: ${about}`) : '')))
   }))
   byId('history-empty').hidden = rows.length > 0
