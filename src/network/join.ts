@@ -135,7 +135,7 @@ function pair(pairing: BlindPairing, invite: Uint8Array, userData: Uint8Array, t
       candidate = null
       // No answer within retryMs: say so now, not once the old request has closed.
       onWaiting?.()
-      old
+      void old
         .close()
         .catch(() => {})
         .then(() => {
