@@ -61,7 +61,7 @@ export default tseslint.config(
     // state on purpose. Elsewhere (protocol/, the rest of src/ and cli/) it is an error.
     files: [
       'types/**/*.d.ts', 'test/**/*.ts', 'bench/**/*.ts',
-      'src/network/swarm.ts', 'src/network/presence-channel.ts', 'src/network/invites.ts', 'src/audit/block-reader.ts', 'src/audit/view-reader.ts',
+      'src/network/swarm.ts', 'src/network/presence-channel.ts', 'src/audit/block-reader.ts', 'src/audit/view-reader.ts',
       'src/confirmation-nudge.ts', 'src/bee-store.ts', 'src/governance-records.ts', 'src/storage.ts', 'src/node/service.ts', 'src/ui/api.ts',
       'cli/command.ts', 'cli/processes.ts', 'cli/commands/demo.ts'
     ],
