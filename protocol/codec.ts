@@ -41,6 +41,8 @@ export const TYPE_CODES: Record<EntryType, number> = {
   object: 14,
   withdraw: 15,
   tick: 16,
+  invite: 17,
+  uninvite: 18,
   link: 20,
   hold: 21,
   fulfil: 22,

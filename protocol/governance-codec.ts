@@ -4,11 +4,12 @@
  */
 import c, { type State } from 'compact-encoding'
 import { amount, fail, key, name, optionalAmount, strictBool } from './codec.js'
-import { ACTION_CODES, type ActionName, type GovernanceEntry, type ProposalAction } from './governance-types.js'
+import { INVITE_EXPIRES_MAX } from './invites.js'
+import { ACTION_CODES, ADMIT_INVITED_CODE, type ActionName, type GovernanceEntry, type ProposalAction } from './governance-types.js'
 import { DECISION_KINDS, METHOD_CODES, policyProblem, type DecisionMethod, type Policy } from './policy.js'
 import type { Entry, EntryType } from './types.js'
 
-const GOVERNANCE_TYPES: ReadonlySet<EntryType> = new Set(['charter', 'propose', 'vote', 'object', 'withdraw', 'tick'])
+const GOVERNANCE_TYPES: ReadonlySet<EntryType> = new Set(['charter', 'propose', 'vote', 'object', 'withdraw', 'tick', 'invite', 'uninvite'])
 const ACTION_NAMES = new Map<number, ActionName>(Object.entries(ACTION_CODES).map(([k, v]) => [v, k as ActionName]))
 const METHOD_NAMES = new Map<number, DecisionMethod>(Object.entries(METHOD_CODES).map(([k, v]) => [v, k as DecisionMethod]))
 
@@ -88,7 +89,7 @@ function decodeLinkBody(state: State): Omit<LinkAction, 'action'> {
 }
 
 function action(state: State, a: ProposalAction, op: Op): void {
-  c.uint8[op](state, ACTION_CODES[a.action])
+  c.uint8[op](state, a.action === 'admit' && a.invite !== undefined ? ADMIT_INVITED_CODE : ACTION_CODES[a.action])
   switch (a.action) {
     case 'admit':
       key[op](state, a.account)
@@ -96,6 +97,7 @@ function action(state: State, a: ProposalAction, op: Op): void {
       name[op](state, a.name)
       amount[op](state, a.creditLimit)
       optionalAmount[op](state, a.maxBalance)
+      if (a.invite !== undefined) key[op](state, a.invite)
       return
     case 'limits':
       key[op](state, a.account)
@@ -116,6 +118,9 @@ function action(state: State, a: ProposalAction, op: Op): void {
 
 function decodeAction(state: State): ProposalAction {
   const code = c.uint8.decode(state)
+  if (code === ADMIT_INVITED_CODE) {
+    return { action: 'admit', account: key.decode(state), writer: key.decode(state), name: name.decode(state), creditLimit: amount.decode(state), maxBalance: optionalAmount.decode(state), invite: key.decode(state) }
+  }
   const act = ACTION_NAMES.get(code)
   if (act === undefined) fail('unknown proposal action ' + code)
   switch (act) {
@@ -148,6 +153,16 @@ export function governanceBody(state: State, e: GovernanceEntry, op: Op): void {
       return
     case 'tick':
       return
+    case 'invite':
+      if (!Number.isSafeInteger(e.expires) || e.expires < 0 || e.expires > INVITE_EXPIRES_MAX) fail('invite expiry out of bounds')
+      key[op](state, e.invite)
+      key[op](state, e.publicKey)
+      c.uint[op](state, e.expires)
+      optionalAmount[op](state, e.creditLimit)
+      return
+    case 'uninvite':
+      key[op](state, e.invite)
+      return
   }
 }
 
@@ -164,5 +179,12 @@ export function decodeGovernanceBody(state: State, type: GovernanceEntry['type']
       return { proposal: key.decode(state) }
     case 'tick':
       return {}
+    case 'invite': {
+      const body = { invite: key.decode(state), publicKey: key.decode(state), expires: c.uint.decode(state), creditLimit: optionalAmount.decode(state) }
+      if (body.expires > INVITE_EXPIRES_MAX) fail('invite expiry out of bounds')
+      return body
+    }
+    case 'uninvite':
+      return { invite: key.decode(state) }
   }
 }

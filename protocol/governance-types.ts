@@ -8,7 +8,7 @@ import type { EntryHeader, Hex } from './types.js'
 
 /** What a proposal asks for, on the wire (keys as bytes). */
 export type ProposalAction =
-  | { action: 'admit'; account: Uint8Array; writer: Uint8Array; name: string; creditLimit: bigint; maxBalance: bigint | null }
+  | { action: 'admit'; account: Uint8Array; writer: Uint8Array; name: string; creditLimit: bigint; maxBalance: bigint | null; invite?: Uint8Array }
   | { action: 'limits'; account: Uint8Array; creditLimit: bigint; maxBalance: bigint | null }
   | { action: 'suspend' | 'reinstate' | 'steward' | 'unsteward' | 'indexer' | 'unindexer'; account: Uint8Array }
   | { action: 'policy'; policy: Policy }
@@ -30,6 +30,8 @@ export const ACTION_CODES: Record<ActionName, number> = {
   policy: 9,
   link: 10
 }
+/** Wire number of an admit that cites an invite (its body is admit's, then the invite id): 1 keeps its bytes. */
+export const ADMIT_INVITED_CODE = 11
 
 /** The policy kind that decides each action. */
 export const ACTION_KIND: Record<ActionName, DecisionKind> = {
@@ -76,11 +78,46 @@ export interface TickEntry extends EntryHeader {
   type: 'tick'
 }
 
-export type GovernanceEntry = CharterEntry | ProposeEntry | VoteEntry | ObjectEntry | WithdrawEntry | TickEntry
+/**
+ * An active member records an invite code in the ledger, so any member's node can answer it
+ * (docs/member-invites.md): the code's blind-pairing id and public key (which opens requests
+ * made with it; the code's secret seed is never in the log), its expiry, and the credit limit.
+ */
+export interface InviteEntry extends EntryHeader {
+  type: 'invite'
+  invite: Uint8Array
+  publicKey: Uint8Array
+  /** Ms since the epoch by the proposer's clock after which no admission may cite it; 0 for none. */
+  expires: number
+  /** The credit limit to admit with; null for the ledger default. */
+  creditLimit: bigint | null
+}
+/** Withdraws an unused invite (its issuer or a steward). */
+export interface UninviteEntry extends EntryHeader {
+  type: 'uninvite'
+  invite: Uint8Array
+}
+
+export type GovernanceEntry = CharterEntry | ProposeEntry | VoteEntry | ObjectEntry | WithdrawEntry | TickEntry | InviteEntry | UninviteEntry
+
+/** An invite as the view keeps it (key `invite/<id>`). */
+export interface LedgerInvite {
+  id: Hex
+  issuer: Hex
+  publicKey: Hex
+  expires: number
+  creditLimit: bigint | null
+  /** `used` by the first admit proposal that cites it, in log order; `withdrawn` by an uninvite. */
+  status: 'open' | 'used' | 'withdrawn'
+  /** The admit proposal that used it. */
+  proposal: Hex | null
+  /** Log position of the invite entry. */
+  index: number
+}
 
 /** A proposal's action as the view keeps it (keys as hex). */
 export type ActionRecord =
-  | { action: 'admit'; account: Hex; writer: Hex; name: string; creditLimit: bigint; maxBalance: bigint | null }
+  | { action: 'admit'; account: Hex; writer: Hex; name: string; creditLimit: bigint; maxBalance: bigint | null; invite?: Hex }
   | { action: 'limits'; account: Hex; creditLimit: bigint; maxBalance: bigint | null }
   | { action: 'suspend' | 'reinstate' | 'steward' | 'unsteward' | 'indexer' | 'unindexer'; account: Hex }
   | { action: 'policy'; policy: Policy }

@@ -13,6 +13,7 @@ import { checkName } from './names.js'
 import type { Hex, Lookups, Member, Outcome, RejectCode, Rejection, RuleInput , AccountKey, WriterKey } from './types.js'
 import type { Link } from './federation-types.js'
 import { short } from './hex.js'
+import { decideInvite, decideUninvite, usable } from './invites.js'
 
 /** Most indexers a ledger may have: Autobase signs with a majority of them, so 3 or 5 is the sweet spot. */
 export const INDEXERS_MAX = 9
@@ -44,13 +45,16 @@ export function governanceLookups(entry: GovernanceEntry): Lookups {
     case 'propose': {
       const a = entry.proposal
       if (a.action === 'policy' || a.action === 'link') return none
-      if (a.action === 'admit') return { ...none, counterparty: toHex(a.account), name: a.name, writer: toHex(a.writer) }
+      if (a.action === 'admit') return { ...none, counterparty: toHex(a.account), name: a.name, writer: toHex(a.writer), invite: a.invite ? toHex(a.invite) : null }
       return { ...none, counterparty: toHex(a.account) }
     }
     case 'vote':
     case 'object':
     case 'withdraw':
       return { ...none, proposal: toHex(entry.proposal) }
+    case 'invite':
+    case 'uninvite':
+      return { ...none, invite: toHex(entry.invite) }
     default:
       return none
   }
@@ -59,8 +63,10 @@ export function governanceLookups(entry: GovernanceEntry): Lookups {
 /** The action as the view keeps it (hex keys). */
 export function actionRecord(a: ProposalAction): ActionRecord {
   switch (a.action) {
-    case 'admit':
-      return { ...a, account: toHex(a.account), writer: toHex(a.writer) }
+    case 'admit': {
+      const { invite, ...rest } = a
+      return { ...rest, account: toHex(a.account), writer: toHex(a.writer), ...(invite ? { invite: toHex(invite) } : {}) }
+    }
     case 'limits':
       return { ...a, account: toHex(a.account) }
     case 'policy':
@@ -88,6 +94,10 @@ export function decideGovernance(input: RuleInput, entry: GovernanceEntry, autho
       return vote(input, entry, author, position)
     case 'withdraw':
       return withdraw(input, entry, author, position)
+    case 'invite':
+      return decideInvite(input, entry, author, position)
+    case 'uninvite':
+      return decideUninvite(input, entry, author)
   }
 }
 
@@ -136,6 +146,12 @@ function propose(input: RuleInput, e: Extract<GovernanceEntry, { type: 'propose'
   const kind = ACTION_KIND[e.proposal.action]
   const rule = ruleOf(policyOf(input.gov), kind)
   const clock = author.clock ?? e.timestamp
+  // An admit citing an invite uses it: the first such proposal in log order, and only that one.
+  const cited = e.proposal.action === 'admit' && e.proposal.invite !== undefined ? e.proposal.invite : null
+  if (cited !== null) {
+    const bad = usable(input.invite ?? null, clock, cited)
+    if (bad) return bad
+  }
   const proposal: Proposal = {
     id: input.id,
     proposer: author.account,
@@ -151,7 +167,8 @@ function propose(input: RuleInput, e: Extract<GovernanceEntry, { type: 'propose'
     decidedAt: null,
     reason: null
   }
-  return { ok: true, members: [bump(author)], moves: [], proposal, note: `propose:${e.proposal.action}` }
+  const used = cited !== null && input.invite ? { ...input.invite, status: 'used' as const, proposal: input.id } : undefined
+  return { ok: true, members: [bump(author)], moves: [], proposal, ...(used ? { invite: used } : {}), note: `propose:${e.proposal.action}` }
 }
 
 function openProposal(input: RuleInput, id: Uint8Array): Proposal | Rejection {

@@ -88,7 +88,7 @@ export function nameKey(name: string): string {
 }
 
 /** Entry types a suspended member may not author: anything that spends or governs. */
-const SUSPENDED_CANNOT: ReadonlySet<Entry['type']> = new Set(['transfer', 'accept', 'admit', 'set-limits', 'suspend', 'propose', 'vote', 'object'])
+const SUSPENDED_CANNOT: ReadonlySet<Entry['type']> = new Set(['transfer', 'accept', 'admit', 'set-limits', 'suspend', 'propose', 'vote', 'object', 'invite'])
 
 /**
  * Whether a member's status lets it author an entry of `type` at all: a departed member authors

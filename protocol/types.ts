@@ -2,7 +2,7 @@
  * Entry types, state records and rule outcomes of the Tally v1 protocol.
  * Every shape here is documented field by field in protocol/SPEC.md.
  */
-import type { GovernanceEntry, GovState, Proposal } from './governance-types.js'
+import type { GovernanceEntry, GovState, LedgerInvite, Proposal } from './governance-types.js'
 import type { Policy } from './policy.js'
 import type { FederationEntry, Hold, Link } from './federation-types.js'
 
@@ -43,6 +43,8 @@ export type EntryType =
   | 'object'
   | 'withdraw'
   | 'tick'
+  | 'invite'
+  | 'uninvite'
   | 'link'
   | 'hold'
   | 'fulfil'
@@ -263,6 +265,12 @@ export type RejectCode =
   | 'proposal_closed'
   | 'not_proposer'
   | 'rate_limited'
+  | 'invite_exists'
+  | 'unknown_invite'
+  | 'invite_used'
+  | 'invite_withdrawn'
+  | 'invite_expired'
+  | 'not_inviter'
   | 'self_link'
   | 'bad_rate'
   | 'unknown_link'
@@ -305,6 +313,8 @@ export interface Effect {
   proposal?: Proposal
   /** A new policy (the charter). */
   policy?: Policy
+  /** An invite created, used or withdrawn (invite, uninvite, propose admit citing it). */
+  invite?: LedgerInvite
   /** A link announced or changed, or whose held sum moved (federation). */
   link?: Link
   /** A hold created or closed (federation). */
@@ -338,6 +348,8 @@ export interface RuleInput {
   gov?: GovState | null
   /** The proposal a vote, objection or withdrawal names, if any. */
   proposal?: Proposal | null
+  /** The invite an invite, uninvite or propose admit names, if any. */
+  invite?: LedgerInvite | null
   /** The entry's log position (meta.entries before it). */
   position?: number
   /** For federation entries: the author's clock after this entry (time.ts). */
@@ -362,6 +374,8 @@ export interface Lookups {
   writer: Hex | null
   /** The proposal a vote, objection or withdrawal names. */
   proposal?: Hex | null
+  /** The invite an invite, uninvite or propose admit names. */
+  invite?: Hex | null
   /** For a hold: the link it names (bridge and other ledger). */
   link?: { bridge: Hex; ledger: Hex } | null
   /** For fulfil and release: the hold it names. */

@@ -5,10 +5,10 @@
  * payments among eight members writes each member once, not 64 times, and 4-5 log chunks.
  */
 import type { BeeReader, HyperbeeBatch } from 'hyperbee'
-import type { AccountKey, FedState, GovState, Hex, Hold, Invoice, Link, Member, Proposal } from '../protocol/index.js'
+import type { AccountKey, FedState, GovState, Hex, Hold, Invoice, LedgerInvite, Link, Member, Proposal } from '../protocol/index.js'
 import { holdFromJson, holdToJson, linkFromJson, linkToJson } from './federation-records.js'
 import { invoiceFromJson, invoiceToJson, memberFromJson, memberToJson, metaFromJson, metaToJson } from './records.js'
-import { govFromJson, govToJson, proposalFromJson, proposalToJson } from './governance-records.js'
+import { govFromJson, govToJson, inviteFromJson, inviteToJson, proposalFromJson, proposalToJson } from './governance-records.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import type { StateStore, WriterState } from './state-store.js'
 import * as K from './view-keys.js'
@@ -49,6 +49,10 @@ export class BeeReaderStore {
   async getProposal(id: Hex): Promise<Proposal | null> {
     const j = await this.read(K.proposalKey(id))
     return j && proposalFromJson(j)
+  }
+  async getInvite(id: Hex): Promise<LedgerInvite | null> {
+    const j = await this.read(K.inviteKey(id))
+    return j && inviteFromJson(j)
   }
   async getLink(bridge: Hex, ledger: Hex): Promise<Link | null> {
     const j = await this.read(K.linkKey(bridge, ledger))
@@ -132,6 +136,9 @@ export class BeeStore extends BeeReaderStore implements StateStore {
   }
   async putProposal(proposal: Proposal): Promise<void> {
     await this.write(K.proposalKey(proposal.id), proposalToJson(proposal))
+  }
+  async putInvite(invite: LedgerInvite): Promise<void> {
+    await this.write(K.inviteKey(invite.id), inviteToJson(invite))
   }
   override async listMembers(): Promise<Member[]> {
     const out = new Map<string, Member>()

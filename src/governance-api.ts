@@ -28,7 +28,7 @@ import { keyBytes } from './member-lookup.js'
 
 /** What to propose. Members are named as for `findMember` (name, key or unique prefix). */
 export type ProposalInput =
-  | { action: 'admit'; account: Uint8Array | string; writer: Uint8Array | string; name: string; creditLimit?: bigint; maxBalance?: bigint | null }
+  | { action: 'admit'; account: Uint8Array | string; writer: Uint8Array | string; name: string; creditLimit?: bigint; maxBalance?: bigint | null; invite?: Uint8Array | string }
   | { action: 'limits'; member: string; creditLimit: bigint; maxBalance?: bigint | null }
   | { action: 'suspend' | 'reinstate' | 'steward' | 'unsteward' | 'indexer' | 'unindexer'; member: string }
   | { action: 'policy'; policy: Policy }
@@ -81,7 +81,8 @@ export async function proposalAction(host: GovernanceHost, input: ProposalInput,
         writer: keyArg(input.writer, 'writer'),
         name: input.name,
         creditLimit: input.creditLimit ?? defaults.creditLimit,
-        maxBalance: input.maxBalance === undefined ? defaults.maxBalance : input.maxBalance
+        maxBalance: input.maxBalance === undefined ? defaults.maxBalance : input.maxBalance,
+        ...(input.invite === undefined ? {} : { invite: keyArg(input.invite, 'invite') })
       }
     case 'limits': {
       const m = await host.findMember(input.member)

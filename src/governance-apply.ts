@@ -85,6 +85,7 @@ export class GovTx {
       this.gov.indexers.push(toHex(entry.account))
       this.dirty = true
     }
+    if (outcome.invite) await this.store.putInvite(outcome.invite)
     const p = outcome.proposal
     if (!p) return null
     await this.store.putProposal(p)

@@ -1,5 +1,5 @@
 /** How proposals and governance state are stored as JSON in the view (bigints as decimal strings, like records.ts). */
-import type { ActionRecord, GovState, Proposal } from '../protocol/index.js'
+import type { ActionRecord, GovState, LedgerInvite, Proposal } from '../protocol/index.js'
 
 type Json = Record<string, any>
 
@@ -19,6 +19,12 @@ export function proposalToJson(p: Proposal): Json {
 }
 export function proposalFromJson(j: Json): Proposal {
   return { ...(j as Proposal), action: actionFromJson(j.action) }
+}
+export function inviteToJson(i: LedgerInvite): Json {
+  return { ...i, creditLimit: i.creditLimit === null ? null : i.creditLimit.toString() }
+}
+export function inviteFromJson(j: Json): LedgerInvite {
+  return { ...(j as LedgerInvite), creditLimit: j.creditLimit === null ? null : BigInt(j.creditLimit) }
 }
 export function govToJson(g: GovState): Json {
   return g

@@ -2,7 +2,7 @@
  * Ledger state in memory: the auditor's replay target and the reference model in tests.
  * Same interface as the Hyperbee view, so the same pipeline decides every entry.
  */
-import type { AccountKey, FedState, GovState, Hex, Hold, Invoice, Link, Member, Proposal } from '../protocol/index.js'
+import type { AccountKey, FedState, GovState, Hex, Hold, Invoice, LedgerInvite, Link, Member, Proposal } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 import type { StateStore, WriterState } from './state-store.js'
 
@@ -18,6 +18,7 @@ export class MemoryStore implements StateStore {
   readonly writerStates = new Map<Hex, WriterState>()
   gov: GovState | null = null
   readonly proposals = new Map<Hex, Proposal>()
+  readonly invites = new Map<Hex, LedgerInvite>()
   /** Federation: links keyed `bridge/ledger`, holds by id, open holds oldest first. */
   readonly links = new Map<string, Link>()
   readonly holds = new Map<Hex, Hold>()
@@ -78,6 +79,12 @@ export class MemoryStore implements StateStore {
   }
   async putProposal(proposal: Proposal) {
     this.proposals.set(proposal.id, proposal)
+  }
+  async getInvite(id: Hex) {
+    return this.invites.get(id) ?? null
+  }
+  async putInvite(invite: LedgerInvite) {
+    this.invites.set(invite.id, invite)
   }
   async getLink(bridge: Hex, ledger: Hex) {
     return this.links.get(bridge + '/' + ledger) ?? null

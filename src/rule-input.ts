@@ -10,7 +10,7 @@ import { gatherFederation } from './federation-apply.js'
 /** The reads a rule input needs: the read half of a StateStore (BeeStore, BeeReaderStore, MemoryStore). */
 export type StateReader = Pick<
   StateStore,
-  'getMeta' | 'getMember' | 'getInvoice' | 'accountOfName' | 'accountOfWriter' | 'getGov' | 'getProposal' | 'getLink' | 'getHold' | 'getFed' | 'listMembers'
+  'getMeta' | 'getMember' | 'getInvoice' | 'accountOfName' | 'accountOfWriter' | 'getGov' | 'getProposal' | 'getInvite' | 'getLink' | 'getHold' | 'getFed' | 'listMembers'
 >
 
 /** Where the entry is decided: the ledger, the entry's id, and the writer core appending it. */
@@ -45,6 +45,7 @@ export async function ruleInput(reader: StateReader, entry: Entry, site: RuleSit
     writerTakenBy: look.writer === null ? null : await reader.accountOfWriter(look.writer),
     gov: await reader.getGov(),
     proposal: look.proposal ? await reader.getProposal(look.proposal) : null,
+    invite: look.invite ? await reader.getInvite(look.invite) : null,
     position: meta ? meta.entries : 0,
     ...fed.input
   }

@@ -3,7 +3,7 @@
  * view (bee-store.ts, inside Autobase apply) and memory (memory-store.ts, for the auditor and
  * the reference model in tests). One pipeline, apply-block.ts, drives both.
  */
-import type { AccountKey, FedState, GovState, Hex, Hold, Invoice, Link, Member, Proposal, WriterState } from '../protocol/index.js'
+import type { AccountKey, FedState, GovState, Hex, Hold, Invoice, LedgerInvite, Link, Member, Proposal, WriterState } from '../protocol/index.js'
 import type { EntryRecord, ViewMeta } from './records.js'
 
 /** Per writer core: the last block decided from it, and how many junk blocks it has appended (protocol/position.ts). */
@@ -40,6 +40,9 @@ export interface StateStore {
   putGov(gov: GovState): Promise<void>
   getProposal(id: Hex): Promise<Proposal | null>
   putProposal(proposal: Proposal): Promise<void>
+  /** Invites recorded in the ledger (SPEC.md §10, "Invites"), by blind-pairing invite id. */
+  getInvite(id: Hex): Promise<LedgerInvite | null>
+  putInvite(invite: LedgerInvite): Promise<void>
   /** Every member record, including those written in this apply (read once, to count a 0.1 view's active members). */
   listMembers(): Promise<Member[]>
 }

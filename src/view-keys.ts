@@ -10,6 +10,8 @@ export const invoiceKey = (id: Hex) => 'inv/' + id
 export const GOV_KEY = 'gov'
 export const proposalKey = (id: Hex) => 'prop/' + id
 export const PROPOSAL_PREFIX = 'prop/'
+/** Invites recorded in the ledger, by blind-pairing invite id. */
+export const inviteKey = (id: Hex) => 'invite/' + id
 /** Federation (SPEC.md §12): links by bridge and other ledger, holds by id, and the list of open holds. */
 export const linkKey = (bridge: Hex, ledger: Hex) => 'link/' + bridge + '/' + ledger
 export const LINK_PREFIX = 'link/'

@@ -190,3 +190,25 @@ test('audit - the CLI command writes an export, renders a summary and refuses ba
   t.is(empty.entriesChecked, 0)
   await t.exception(() => auditCommand({ ledger: fresh.ledger, export: 'csv' }), /no genesis here yet/)
 })
+
+test('audit - an entry whose signed time runs ahead of an entry that causally follows it is flagged, not failed', { timeout: 120_000 }, async (t) => {
+  const alpha = await createPeer(t, 'alpha')
+  const beta = await addMember(t, alpha, 'beta')
+  await converge([alpha.ledger, beta.ledger])
+  const clean = await audit(beta.ledger)
+  t.is(clean.clockAhead.flags.length, 0, 'no flag while the clocks agree')
+  // Alpha claims a time an hour ahead; beta, having seen it, pays alpha at its own (true) time.
+  const ahead = await alpha.ledger.write({ type: 'tick', timestamp: Date.now() + 3_600_000 })
+  await converge([alpha.ledger, beta.ledger])
+  await beta.ledger.transfer('alpha', 1_00n)
+  await converge([alpha.ledger, beta.ledger])
+  const report = await audit(beta.ledger)
+  t.is(report.ok, true, 'a clock running ahead proves no tampering: the audit passes')
+  const flags = report.clockAhead.flags
+  t.is(flags.length, 1, 'one flag')
+  t.is(flags[0].writer, toHex(alpha.ledger.writerKey), "on alpha's writer")
+  t.is(flags[0].block, ahead.record.block, 'at the block of the tick')
+  t.is(flags[0].followedBy.writer, toHex(beta.ledger.writerKey), "followed by beta's payment")
+  t.ok(flags[0].aheadMs > 3_000_000, `ahead by ${flags[0].aheadMs} ms`)
+  t.ok(/Clocks running ahead \(1;/.test(renderAudit(await auditCommand({ ledger: beta.ledger }))), 'tally audit lists it')
+})

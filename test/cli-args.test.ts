@@ -68,7 +68,7 @@ test('cli args - usage lines follow the DESIGN.md surface', async (t) => {
   t.is(usage('history'), 'tally history [MEMBER] [--limit N]')
   t.is(usage('limits'), 'tally limits MEMBER --credit-limit AMOUNT [--max-balance AMOUNT]')
   t.is(usage('join'), 'tally join CODE [--bootstrap HOST:PORT] [--timeout SECONDS]')
-  t.is(usage('propose'), 'tally propose ACTION [TARGET] [--credit-limit AMOUNT] [--max-balance AMOUNT] [--account KEY] [--writer KEY] [--decisions WHO] [--window DURATION] [--rate N] [--links METHOD] [--reason TEXT]')
+  t.is(usage('propose'), 'tally propose ACTION [TARGET] [--credit-limit AMOUNT] [--max-balance AMOUNT] [--account KEY] [--writer KEY] [--decisions WHO] [--objection-window DURATION] [--vote-window DURATION] [--window DURATION] [--majority KINDS] [--rate N] [--links METHOD] [--reason TEXT]')
   t.is(usage('vote'), 'tally vote ID CHOICE [--reason TEXT]')
   t.is(usage('proposals'), 'tally proposals [--all]')
   for (const name of ['init', 'ledger create', 'up', 'bootstrap', 'invite', 'join', 'pay', 'invoice', 'accept', 'decline', 'cancel', 'balance', 'members', 'history', 'status', 'limits', 'demo', 'propose', 'proposals', 'vote', 'object', 'withdraw', 'policy']) {

@@ -22,7 +22,7 @@ test('cli crash - SIGKILL during trading, offline and concurrent commands, resta
   const boot = await procs.start('bootstrap', ['bootstrap'], /^127\.0\.0\.1:\d+$/)
   const bootstrap = boot.stdout.split('\n')[0]
   await Promise.all(['alpha', 'beta'].map((c) => tally(c, ['init', '--name', c])))
-  await tally('alpha', ['ledger', 'create', '--name', 'Crash Exchange', '--unit', 'CTC', '--credit-limit', '1000', '--bootstrap', bootstrap])
+  await tally('alpha', ['ledger', 'create', '--name', 'Crash Exchange', '--unit', 'CTC', '--credit-limit', '1000', '--bootstrap', bootstrap, '--decisions', 'steward'])
   await procs.start('alpha', ['--dir', dir('alpha'), 'up'], /^announced/)
   const code = (await tally('alpha', ['invite'])).code
   await tally('beta', ['join', code, '--bootstrap', bootstrap, '--timeout', '60'])

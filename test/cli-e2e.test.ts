@@ -27,7 +27,7 @@ test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every 
   const boot = await procs.start('bootstrap', ['bootstrap'], /^127\.0\.0\.1:\d+$/)
   const bootstrap = boot.stdout.split('\n')[0]
   await Promise.all(['alpha', 'beta', 'gamma', 'delta'].map((c) => tally(c, ['init', '--name', c])))
-  const created = await tally('alpha', ['ledger', 'create', '--name', 'E2E Exchange', '--unit', 'CTC', '--credit-limit', '100'])
+  const created = await tally('alpha', ['ledger', 'create', '--name', 'E2E Exchange', '--unit', 'CTC', '--credit-limit', '100', '--decisions', 'steward'])
   t.is(created.steward.name, 'alpha')
   t.is(created.creditLimit, 10000)
   const alphaNode = await procs.start('alpha', ['--dir', dir('alpha'), 'up', '--bootstrap', bootstrap], /^announced/)

@@ -5,6 +5,9 @@ import { proposals } from '../cli/commands/proposals.js'
 import { ballot } from '../cli/commands/ballot.js'
 import { policy } from '../cli/commands/policy.js'
 import { limits } from '../cli/commands/limits.js'
+import { invite } from '../cli/commands/invite.js'
+import { uninvite } from '../cli/commands/uninvite.js'
+import { ledgerInvite } from '../src/network/member-admission.js'
 
 import { audit, exportReport } from '../src/index.js'
 
@@ -62,4 +65,24 @@ test('cli governance - move to member decisions, propose, vote, object, withdraw
   t.ok(exported.proposals.length >= 4, 'the JSON export carries the proposals')
   t.ok(exported.proposals.some((p: any) => Object.keys(p.votes).length >= 2), 'with their votes')
   t.ok(exported.entries.some((e: any) => e.decisions.length > 0), 'and the entries where decisions fell')
+})
+
+test('cli governance - a member invites where the members decide; the invite is in the ledger; uninvite withdraws it', { timeout: 120_000 }, async (t) => {
+  const a = await createPeer(t, 'alpha')
+  const b = await addMember(t, a, 'beta')
+  t.teardown(connect(a.ledger, b.ledger), { order: 5 })
+  const [ca, cb] = await Promise.all([contextOf(t, a), contextOf(t, b)])
+  await refused(t, () => invite(cb, {}), 'REJECTED', /only stewards can invite/)
+  await propose(ca, { action: 'policy', decisions: 'members', window: '1h' })
+  await converge([a.ledger, b.ledger])
+  const issued = await invite(cb, { expires: '2h' })
+  t.is(issued.inLedger, true, "beta's invite is recorded in the ledger")
+  await converge([a.ledger, b.ledger])
+  t.is((await ledgerInvite(a.ledger.view, issued.invite))?.status, 'open', "alpha's node has it: it would answer the code")
+  await refused(t, () => uninvite(cb, { id: 'zz' }), 'BAD_INPUT', /8 to 64 hex/)
+  await refused(t, () => uninvite(cb, { id: 'ffffffff' }), 'UNKNOWN_INVITE', /no invite ffffffff/)
+  const done = await uninvite(cb, { id: issued.invite.slice(0, 8) })
+  t.is(done.invite, issued.invite)
+  t.is((await ledgerInvite(b.ledger.view, issued.invite))?.status, 'withdrawn')
+  await refused(t, () => uninvite(cb, { id: issued.invite }), 'REJECTED', /withdrawn/)
 })

@@ -157,7 +157,7 @@ const entryOp = fc.record({
   kind: fc.constant('entry' as const),
   author: person,
   writer: fc.oneof({ weight: 5, arbitrary: fc.constant(-1) }, { weight: 1, arbitrary: person }),
-  type: fc.constantFrom<Entry['type']>('genesis', 'admit', 'set-limits', 'transfer', 'transfer', 'transfer', 'invoice', 'invoice', 'accept', 'decline', 'cancel', 'suspend', 'leave', 'charter', 'propose', 'vote', 'vote', 'object', 'withdraw', 'tick', 'link', 'hold', 'hold', 'fulfil', 'release'),
+  type: fc.constantFrom<Entry['type']>('genesis', 'admit', 'set-limits', 'transfer', 'transfer', 'transfer', 'invoice', 'invoice', 'accept', 'decline', 'cancel', 'suspend', 'leave', 'charter', 'propose', 'vote', 'vote', 'object', 'withdraw', 'tick', 'invite', 'uninvite', 'link', 'hold', 'hold', 'fulfil', 'release'),
   target: fc.integer({ min: 0, max: 5 }),
   amount: amounts,
   ref: fc.nat(),
@@ -231,6 +231,7 @@ class Script {
       case 'charter':
         return { type: 'charter', policy: membersPolicy({ windowMs: 1000 + Number(op.amount % 5000n) }) }
       case 'propose':
+        if (op.ref % 7 === 3) return { type: 'propose', proposal: { action: 'admit', account: key, writer: fromHex(PEOPLE[op.ref % 5].writer), name: 'i' + (op.ref % 6), creditLimit: op.amount, maxBalance: null, invite: b4a.alloc(32, op.ref % 4) } }
         return { type: 'propose', proposal: op.flag ? { action: 'suspend', account: key } : { action: 'limits', account: key, creditLimit: op.amount, maxBalance: null } }
       case 'vote':
       case 'object':
@@ -240,6 +241,11 @@ class Script {
       }
       case 'tick':
         return { type: 'tick' }
+      // Invite ids from a small set, so uninvites and admits citing them meet recorded ones.
+      case 'invite':
+        return { type: 'invite', invite: b4a.alloc(32, op.ref % 4), publicKey: key, expires: op.flag ? 0 : op.ref * 1000, creditLimit: op.flag ? null : op.amount }
+      case 'uninvite':
+        return { type: 'uninvite', invite: b4a.alloc(32, op.ref % 4) }
       case 'link':
         return { type: 'link', ledger: OTHER_LEDGER, name: 'Other', rateNum: 1n + (op.amount % 3n), rateDen: op.flag ? 0n : 2n, capacity: op.amount }
       case 'hold':

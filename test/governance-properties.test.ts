@@ -145,3 +145,27 @@ test('property - suspended members never count: votes from them are refused and 
     { seed: SEED, numRuns: 30 }
   ), 'the property holds for every generated case')
 })
+
+test('property - an invite is used by exactly one admit proposal, whichever members cite it in whatever order', { timeout: 180_000 }, async (t) => {
+  const INVITE = b4a.alloc(32, 0x1e)
+  await t.execution(fc.assert(
+    fc.asyncProperty(
+      fc.uniqueArray(fc.integer({ min: 0, max: NAMES.length - 1 }), { minLength: 1, maxLength: NAMES.length }),
+      async (citers) => {
+        const { L, ms } = await membersLedger(NAMES)
+        await L.run(ms[0], { type: 'invite', invite: INVITE, publicKey: b4a.alloc(32, 0x1b), expires: 0, creditLimit: null, timestamp: T0 })
+        // Each citing member's node answers a request from a candidate of its own (another name, key and writer).
+        const outcomes: string[] = []
+        for (const i of citers) {
+          const x = L.person('cand' + i)
+          const d = await L.run(ms[i], { type: 'propose', proposal: { action: 'admit', account: account(x), writer: x.writer, name: 'cand' + i, creditLimit: 0n, maxBalance: null, invite: INVITE }, timestamp: T0 })
+          outcomes.push(d.outcome.ok ? 'ok' : d.outcome.code)
+        }
+        if (outcomes[0] !== 'ok' || outcomes.slice(1).some((o) => o !== 'invite_used')) throw new Error(`outcomes ${outcomes.join(',')}`)
+        const inv = L.store.invites.get(b4a.toString(INVITE, 'hex') as any)!
+        if (inv.status !== 'used' || inv.proposal === null) throw new Error('the invite is not marked used')
+      }
+    ),
+    { seed: SEED, numRuns: 30 }
+  ))
+})

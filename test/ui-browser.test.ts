@@ -86,7 +86,7 @@ test('ui browser - two nodes: members and balances, pay from the form, overspend
   const boot = await procs.start('bootstrap', ['bootstrap'], /^127\.0\.0\.1:\d+$/)
   const bootstrap = boot.stdout.split('\n')[0]
   await Promise.all(['alpha', 'beta'].map((c) => tally(c, ['init', '--name', c])))
-  await tally('alpha', ['ledger', 'create', '--name', 'Browser Co-op', '--unit', 'CTC', '--credit-limit', '100'])
+  await tally('alpha', ['ledger', 'create', '--name', 'Browser Co-op', '--unit', 'CTC', '--credit-limit', '100', '--decisions', 'steward'])
   await procs.start('alpha', ['--dir', dir('alpha'), 'up', '--bootstrap', bootstrap], /^announced/) // alone on the topic: announced, not yet online
   const code = (await tally('alpha', ['invite', '--expires', '10m'])).code
   await tally('beta', ['join', code, '--bootstrap', bootstrap, '--timeout', '60'])

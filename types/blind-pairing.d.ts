@@ -11,7 +11,7 @@ declare module 'blind-pairing' {
     /** Decrypts the request with the invite's public key; throws if the key does not fit. */
     open(publicKey: Uint8Array): Uint8Array
     confirm(opts: { key: Uint8Array; encryptionKey?: Uint8Array | null; additional?: { data: Uint8Array; signature: Uint8Array } | null }): void
-    /** status 1 = rejected, 2 = invite used, 3 = invite expired. */
+    /** status 1 = rejected, 2 = invite used, 3 = invite expired; other numbers reach the candidate as its response's status. */
     deny(opts?: { status?: number }): void
   }
 
@@ -19,6 +19,8 @@ declare module 'blind-pairing' {
   export interface CandidateRequest extends EventEmitter {
     inviteId: Uint8Array
     discoveryKey: Uint8Array
+    /** The member's decoded reply, once one came: its status (0 = confirmed) tells a denial apart. */
+    response?: { status: number } | null
   }
 
   export interface PairingResult {

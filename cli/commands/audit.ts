@@ -127,6 +127,12 @@ export function renderAudit(r: AuditCommandResult): string {
       lines.push(`  ${m.name.padEnd(nameWidth)}  ${bal.padStart(14)}${conf === bal ? '' : `  (confirmed ${conf})`}`)
     }
   }
+  const ahead = report.clockAhead
+  if (ahead.flags.length > 0) {
+    lines.push(`Clocks running ahead (${ahead.flags.length + ahead.more}; flags, not failures: SPEC.md §11)`)
+    for (const f of ahead.flags.slice(0, 10)) lines.push(`  ${f.detail}`)
+    if (ahead.flags.length + ahead.more > 10) lines.push(`  ... and ${ahead.flags.length + ahead.more - 10} more (--json lists up to 100)`)
+  }
   if (report.decisions.length > 0 || report.policy !== null) {
     lines.push(`Decisions (${report.decisions.length}; policy: ${report.policy === null ? 'steward, no charter' : 'by the members'})`)
     for (const d of report.decisions.slice(-20)) {

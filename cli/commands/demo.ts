@@ -54,18 +54,36 @@ export async function demo(env: CliEnv, opts: DemoOpts): Promise<DemoResult> {
 
     for (const c of COOPS) await tally(c, ['init', '--name', c])
     say(`2. identities created: ${COOPS.join(', ')}  (tally init --name NAME)`)
-    const created = await tally('alpha', ['ledger', 'create', '--name', 'Demo Exchange', '--unit', 'CTC', '--credit-limit', '100', '--bootstrap', bootstrap])
-    say(`3. alpha created "${created.name}" (CTC, credit limit 100.00) and is its steward  (tally ledger create)`)
+    // The default policy: the members decide (admits unless someone objects; the window short for a demo).
+    const created = await tally('alpha', ['ledger', 'create', '--name', 'Demo Exchange', '--unit', 'CTC', '--credit-limit', '100', '--bootstrap', bootstrap, '--objection-window', '1m'])
+    say(`3. alpha created "${created.name}" (CTC, credit limit 100.00); the members decide admissions, limits, roles and indexers  (tally ledger create)`)
     nodes.alpha = await startNode(procs, 'alpha', dirs.alpha, bootstrap)
     say('4. alpha is up  (tally up)')
 
-    for (const c of ['beta', 'gamma'] as const) {
-      abort()
-      const invite = await tally('alpha', ['invite', '--expires', '10m'])
-      const joined = await tally(c, ['join', invite.code, '--bootstrap', bootstrap, '--timeout', '60'])
-      nodes[c] = await startNode(procs, c, dirs[c], bootstrap)
-      say(`5. ${c} joined with a one-time invite (${joined.entries} entries synced) and is up  (tally invite; tally join CODE; tally up)`)
-    }
+    abort()
+    const first = await tally('alpha', ['invite', '--expires', '10m'])
+    const beta = await tally('beta', ['join', first.code, '--bootstrap', bootstrap, '--timeout', '60'])
+    nodes.beta = await startNode(procs, 'beta', dirs.beta, bootstrap)
+    say(`5. beta joined with alpha's one-time invite: alpha, the only member, proposed it and so decided (${beta.entries} entries synced); beta is up  (tally invite; tally join CODE; tally up)`)
+    abort()
+    // Gamma's admission needs every member's yes (or the window passing with no objection): beta, a member, invites and alpha says yes.
+    const second = await tally('beta', ['invite', '--expires', '10m'])
+    const gammaJoin = tally('gamma', ['join', second.code, '--bootstrap', bootstrap, '--timeout', '120'])
+    gammaJoin.catch(() => {})
+    let admission: any = null
+    await until(async () => {
+      admission = (await tally('alpha', ['proposals'])).proposals.find((p: any) => p.action.action === 'admit' && p.targetName === 'gamma') ?? null
+      return admission !== null
+    }, "gamma's admission to be proposed", env)
+    // Any member's running node answers the code; the one that did proposed (its own yes), the other member says yes.
+    const voter: Coop = admission.proposerName === 'alpha' ? 'beta' : 'alpha'
+    say(`   beta invited gamma; ${admission.proposerName}'s node answered gamma's join with proposal ${admission.id.slice(0, 8)}: admit gamma, passes unless a member objects  (tally invite; tally join CODE)`)
+    await until(async () => (await tally(voter, ['proposals'])).proposals.some((p: any) => p.id === admission.id), `the proposal to reach ${voter}`, env)
+    const yes = await tally(voter, ['vote', admission.id.slice(0, 12), 'yes'])
+    say(`   ${voter} votes yes: ${yes.proposal.status} (${yes.proposal.reason})  (tally vote ID yes)`)
+    const gamma = await gammaJoin
+    nodes.gamma = await startNode(procs, 'gamma', dirs.gamma, bootstrap)
+    say(`   gamma joined (${gamma.entries} entries synced) and is up  (tally up)`)
 
     abort()
     say('6. trading:')
@@ -85,9 +103,6 @@ export async function demo(env: CliEnv, opts: DemoOpts): Promise<DemoResult> {
 
     abort()
     say('7. a decision by the members:')
-    await tally('alpha', ['propose', 'policy', '--decisions', 'members', '--window', '30s'])
-    say('   alpha, the steward, hands decisions to the members (passes at once: the steward decides that)  (tally propose policy)')
-    await until(async () => (await tally('beta', ['policy'])).stewardDefault === false, 'the policy to reach beta', env)
     const proposed = await tally('beta', ['propose', 'indexer', 'gamma', '--reason', 'always-on server'])
     say(`   beta proposes gamma as an indexer (proposal ${proposed.id.slice(0, 8)}, majority of 3 needed)  (tally propose indexer gamma)`)
     await until(async () => (await tally('gamma', ['proposals'])).proposals.some((p: any) => p.id === proposed.id), 'the proposal to reach gamma', env)

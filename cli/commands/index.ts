@@ -9,6 +9,7 @@ import { upCommand } from './up.js'
 import { uiCommand } from './ui.js'
 import { bootstrapCommand } from './bootstrap.js'
 import { inviteCommand } from './invite.js'
+import { uninviteCommand } from './uninvite.js'
 import { joinCommand } from './join.js'
 import { payCommand } from './pay.js'
 import { invoiceCommand } from './invoice.js'
@@ -41,6 +42,7 @@ export const COMMANDS: CommandSpec[] = [
   uiCommand,
   bootstrapCommand,
   inviteCommand,
+  uninviteCommand,
   joinCommand,
   payCommand,
   invoiceCommand,

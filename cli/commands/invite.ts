@@ -19,18 +19,23 @@ export interface InviteResult extends UnitInfo {
   auditor: boolean
   /** The credit limit the member is admitted with; null for the ledger default. */
   creditLimit: bigint | null
-  /** Whether this data dir's node is running (it must be, for the code to be answered). */
+  /** Whether this data dir's node is running. */
   nodeRunning: boolean
+  /** True where the members decide admissions: the invite is in the ledger and any member's running node answers it. */
+  inLedger: boolean
 }
 
-/** Issues a one-time invite code (stewards). The running node answers it: `tally up`. */
+/**
+ * Issues a one-time invite code: stewards, or any member where the members decide admissions (the
+ * invite then goes in the ledger, and any member's running node answers it).
+ */
 export async function invite(ctx: NodeContext, opts: InviteOpts): Promise<InviteResult> {
   assertWriter(ctx)
   const meta = await ledgerMeta(ctx.ledger)
   const creditLimit = opts.creditLimit === undefined ? null : amountArg(opts.creditLimit, meta, '--credit-limit')
   const expiresInMs = durationArg(opts.expires ?? '24h', '--expires')
   const { issueInvite } = await import('../../src/index.js')
-  const { code, record } = await issueInvite(ctx.ledger, ctx.invites, { creditLimit, expiresInMs, auditor: opts.auditor === true })
+  const { code, record, inLedger } = await issueInvite(ctx.ledger, ctx.invites, { creditLimit, expiresInMs, auditor: opts.auditor === true })
   ctx.node?.invitesChanged()
   return {
     code,
@@ -39,6 +44,7 @@ export async function invite(ctx: NodeContext, opts: InviteOpts): Promise<Invite
     auditor: record.auditor,
     creditLimit,
     nodeRunning: ctx.node !== null,
+    inLedger,
     ...unitOf(meta)
   }
 }
@@ -46,7 +52,7 @@ export async function invite(ctx: NodeContext, opts: InviteOpts): Promise<Invite
 export const inviteCommand: LedgerCommand<InviteOpts, InviteResult> = {
   name: 'invite',
   scope: 'ledger',
-  summary: 'print a one-time invite code for a new member (stewards)',
+  summary: 'print a one-time invite code for a new member (stewards; any member where the members decide admissions)',
   flags: {
     'credit-limit': { type: 'string', value: 'AMOUNT', help: 'credit limit to admit with (default: the ledger default)' },
     expires: { type: 'string', value: 'DURATION', help: 'how long the code is valid: 90s, 30m, 24h (default), 7d, never' },
@@ -61,6 +67,10 @@ export const inviteCommand: LedgerCommand<InviteOpts, InviteResult> = {
       `one-time ${r.auditor ? 'auditor ' : ''}invite ${r.invite.slice(0, 8)}, valid until ${r.expires ?? 'used'}` +
         (r.auditor ? '' : `, credit limit ${r.creditLimit === null ? 'ledger default' : money(r.creditLimit, r.decimals, r.unit)}`),
       'the new member runs: tally join CODE   (with the same --bootstrap, on a private network)',
-      r.nodeRunning ? 'your node is up: it will admit them' : 'start your node with `tally up` so it can admit them'
+      r.inLedger
+        ? "the members decide the admission; any member's running node (`tally up`) answers the code"
+        : r.nodeRunning
+          ? 'your node is up: it will admit them'
+          : 'start your node with `tally up` so it can admit them'
     ].join('\n')
 }

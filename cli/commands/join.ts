@@ -1,6 +1,7 @@
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields, short } from '../output.js'
 import { countArg } from '../values.js'
+import { formatDuration } from '../proposal-text.js'
 import { LedgerError, toHex, type Hex, type JoinProgress, type JoinRole } from '../../src/cli-surface.js'
 
 export interface JoinOpts {
@@ -78,7 +79,8 @@ function progressLine(p: JoinProgress): string {
     case 'pairing':
       return `asking the inviting member's node to answer invite ${short(p.inviteId)} (it must be running \`tally up\`)...`
     case 'waiting':
-      return 'no answer yet: where the members decide admissions, your admission is proposed and the answer comes once they decide; waiting (Ctrl-C stops, `tally join` again resumes)...'
+      if (p.admission === null || p.deadline === null) return "no answer yet: the inviting member's node may be offline; waiting (Ctrl-C stops, `tally join` again resumes)..."
+      return `waiting for the members' decision (${p.admission.method === 'no-objection' ? 'passes unless a member objects' : 'needs a majority'}, window ${formatDuration(p.admission.windowMs)}): deadline about ${aboutTime(p.deadline)} (Ctrl-C stops; \`tally join CODE\` again resumes)`
     case 'paired':
       return `accepted as ${p.role === 'auditor' ? 'an auditor' : 'a member'} of ledger ${short(p.key)}; syncing...`
     case 'syncing':
@@ -88,12 +90,17 @@ function progressLine(p: JoinProgress): string {
   }
 }
 
+/** A deadline to the minute, in UTC: "2026-12-01 10:42 UTC". */
+function aboutTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC'
+}
+
 export const joinCommand: StandaloneCommand<JoinOpts, JoinResult> = {
   name: 'join',
   scope: 'standalone',
   longRunning: true,
   summary: "join a ledger with an invite code; waits until admitted and synced",
-  args: [{ name: 'code', help: 'the invite code from a steward' }],
+  args: [{ name: 'code', help: 'the invite code from a member' }],
   flags: {
     bootstrap: { type: 'string', value: 'HOST:PORT', help: 'DHT bootstrap of a private network (saved as this dir\'s default)' },
     timeout: { type: 'string', value: 'SECONDS', help: `give up after this long (default ${TIMEOUT_S_DEFAULT})` }

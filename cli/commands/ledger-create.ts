@@ -1,8 +1,16 @@
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields, money } from '../output.js'
-import { durationArg, type Who } from '../values.js'
-import { formatDuration } from '../proposal-text.js'
-import { AmountError, DECIMALS_MAX, LedgerError, parseAmount, toHex, UNIT_CODE_PATTERN, type Hex } from '../../src/cli-surface.js'
+import type { Who } from '../values.js'
+import { describeRule } from '../proposal-text.js'
+import { POLICY_FLAGS, policyFromFlags } from '../policy-flags.js'
+import { AmountError, DECIMALS_MAX, DECISION_KINDS, LedgerError, parseAmount, toHex, UNIT_CODE_PATTERN, type Hex, type Policy } from '../../src/cli-surface.js'
+
+/** Who decides on a ledger created without --decisions. */
+const DEFAULT_DECISIONS = 'members'
+
+function membersDecideAny(p: Policy): boolean {
+  return DECISION_KINDS.some((k) => p.rules[k].method !== 'steward')
+}
 
 export interface LedgerCreateOpts {
   name?: string
@@ -13,6 +21,10 @@ export interface LedgerCreateOpts {
   bootstrap?: string
   decisions?: string
   objectionWindow?: string
+  voteWindow?: string
+  window?: string
+  majority?: string
+  rate?: string
 }
 
 export interface LedgerCreateResult {
@@ -26,8 +38,8 @@ export interface LedgerCreateResult {
   bootstrap: string | null
   /** Who decides admits, limits, roles, indexers and the policy (protocol/SPEC.md §10). */
   decisions: 'members' | 'steward'
-  /** With members decisions: the window of every decision, in ms. */
-  windowMs: number | null
+  /** The policy in its charter (protocol/SPEC.md §10); the steward policy has none. */
+  policy: Policy | null
 }
 
 /** Creates a ledger in the data dir: this member becomes its first steward and indexer. */
@@ -43,16 +55,13 @@ export async function ledgerCreate(env: CliEnv, opts: LedgerCreateOpts): Promise
   const maxBalance = opts.maxBalance === undefined ? null : amount(opts.maxBalance, decimals, '--max-balance')
   const { Ledger, loadIdentity, openStore, parseBootstrap } = await import('../../src/index.js')
   const bootstrap = opts.bootstrap === undefined ? null : (parseBootstrap(opts.bootstrap), opts.bootstrap)
-  const decisions = opts.decisions ?? 'steward'
-  if (decisions !== 'members' && decisions !== 'steward') throw LedgerError.BAD_INPUT(`--decisions must be members or steward, got ${JSON.stringify(decisions)}`)
-  if (decisions === 'steward' && opts.objectionWindow !== undefined) throw LedgerError.BAD_INPUT('--objection-window needs --decisions members')
-  const windowMs = decisions === 'steward' ? null : opts.objectionWindow === undefined ? 72 * 3_600_000 : durationArg(opts.objectionWindow, '--objection-window')
-  if (windowMs === 0) throw LedgerError.BAD_INPUT('--objection-window must be at least 1s')
+  const policy = policyFromFlags(opts, DEFAULT_DECISIONS)
+  const decisions = membersDecideAny(policy) ? 'members' : 'steward'
   const identity = await loadIdentity(env.dir.identityFile)
   if (await env.dir.hasLedger()) throw LedgerError.LEDGER_EXISTS(`${env.dir.root} already has a ledger; use another --dir for another ledger`)
   const store = await openStore(env.dir.storeDir)
   try {
-    const ledger = await Ledger.create({ store, identity, name, unitCode: unit, decimals, creditLimit, maxBalance, memberName: identity.name, decisions, windowMs: windowMs ?? undefined })
+    const ledger = await Ledger.create({ store, identity, name, unitCode: unit, decimals, creditLimit, maxBalance, memberName: identity.name, decisions: decisions === 'members' ? policy : policy.ratePerHour === 0 ? 'steward' : policy })
     try {
       await env.dir.writeLedgerConfig({
         version: 1,
@@ -61,7 +70,7 @@ export async function ledgerCreate(env: CliEnv, opts: LedgerCreateOpts): Promise
         role: 'creator',
         bootstrap
       })
-      return { ledger: toHex(ledger.key), name, unit, decimals, creditLimit, maxBalance, steward: { name: identity.name, account: identity.account }, bootstrap, decisions, windowMs }
+      return { ledger: toHex(ledger.key), name, unit, decimals, creditLimit, maxBalance, steward: { name: identity.name, account: identity.account }, bootstrap, decisions, policy: decisions === 'members' || policy.ratePerHour !== 0 ? policy : null }
     } finally {
       await ledger.close()
     }
@@ -90,8 +99,7 @@ export const ledgerCreateCommand: StandaloneCommand<LedgerCreateOpts, LedgerCrea
     'credit-limit': { type: 'string', value: 'AMOUNT', help: "members' default credit limit (default 0)" },
     'max-balance': { type: 'string', value: 'AMOUNT', help: "members' default highest balance (default none)" },
     bootstrap: { type: 'string', value: 'HOST:PORT', help: 'DHT bootstrap to use by default (default: the public HyperDHT)' },
-    decisions: { type: 'string', value: 'WHO', help: 'members (admits and limits pass unless a member objects, the rest by majority) or steward (default, as in 0.1)' },
-    'objection-window': { type: 'string', value: 'DURATION', help: 'with --decisions members: how long members have to vote or object, e.g. 72h (default)' }
+    ...POLICY_FLAGS
   },
   examples: ['tally ledger create --name "CoTech Exchange" --unit CTC --credit-limit 500', 'tally ledger create --name "CoTech Exchange" --unit CTC --decisions members --objection-window 48h'],
   run: ledgerCreate,
@@ -101,7 +109,7 @@ export const ledgerCreateCommand: StandaloneCommand<LedgerCreateOpts, LedgerCrea
       ['ledger', r.ledger],
       ['steward', `${r.steward.name} (${r.steward.account.slice(0, 8)})`],
       ['credit limit', money(r.creditLimit, r.decimals, r.unit) + (r.maxBalance === null ? '' : `, max balance ${money(r.maxBalance, r.decimals, r.unit)}`)],
-      ['decisions', r.decisions === 'members' ? `by the members (window ${formatDuration(r.windowMs ?? 0)}; \`tally policy\`)` : 'by the steward (`tally propose policy` moves them to the members)'],
+      ['decisions', r.decisions === 'members' && r.policy ? `by the members: admit ${describeRule(r.policy, 'admit')}; indexers ${describeRule(r.policy, 'indexer')} (\`tally policy\`)` : 'by the steward (`tally propose policy` moves them to the members)'],
       ['next', '`tally up` to go online, then `tally invite` for each co-op']
     ])
 }

@@ -1,7 +1,8 @@
 import type { LedgerCommand } from '../command.js'
 import { proposalLine } from '../proposal-text.js'
-import { amountArg, assertWriter, countArg, durationArg, ledgerMeta } from '../values.js'
-import { LedgerError, membersPolicy, stewardPolicy, type ActionName, type Hex, type NodeContext, type Policy, type ProposalInput, type ProposalView } from '../../src/cli-surface.js'
+import { amountArg, assertWriter, ledgerMeta } from '../values.js'
+import { POLICY_FLAGS, policyFromFlags, type PolicyFlags } from '../policy-flags.js'
+import { LedgerError, type ActionName, type Hex, type NodeContext, type Policy, type ProposalInput, type ProposalView } from '../../src/cli-surface.js'
 
 export interface ProposeOpts {
   action?: string
@@ -12,6 +13,9 @@ export interface ProposeOpts {
   writer?: string
   decisions?: string
   window?: string
+  objectionWindow?: string
+  voteWindow?: string
+  majority?: string
   rate?: string
   /** policy: how the members decide links (majority or no-objection); absent, a link is its bridge's own act. */
   links?: string
@@ -61,17 +65,9 @@ export async function propose(ctx: NodeContext, opts: ProposeOpts): Promise<Prop
   return { id: receipt.id, proposal, line: proposalLine(proposal, meta) }
 }
 
-/** --decisions members|steward, --window DURATION, --rate N: the policy a `propose policy` asks for. */
-export function policyArg(opts: { decisions?: string; window?: string; rate?: string; links?: string }): Policy {
-  const decisions = opts.decisions ?? 'members'
-  if (decisions !== 'members' && decisions !== 'steward') throw LedgerError.BAD_INPUT(`--decisions must be members or steward, got ${JSON.stringify(decisions)}`)
-  const windowMs = opts.window === undefined ? undefined : durationArg(opts.window, '--window')
-  if (windowMs === 0) throw LedgerError.BAD_INPUT('--window must be at least 1s')
-  const ratePerHour = opts.rate === undefined ? 0 : countArg(opts.rate, '--rate', 0, 1_000_000)
-  if (opts.links !== undefined && opts.links !== 'majority' && opts.links !== 'no-objection') throw LedgerError.BAD_INPUT(`--links must be majority or no-objection, got ${JSON.stringify(opts.links)}`)
-  if (opts.links !== undefined && decisions === 'steward') throw LedgerError.BAD_INPUT('--links goes with --decisions members')
-  if (decisions === 'steward') return { ...stewardPolicy(), ratePerHour }
-  return membersPolicy({ windowMs, ratePerHour, ...(opts.links === undefined ? {} : { link: opts.links }) })
+/** The policy a `propose policy` asks for (cli/policy-flags.ts): members decide unless --decisions steward. */
+export function policyArg(opts: PolicyFlags): Policy {
+  return policyFromFlags(opts, 'members')
 }
 
 export const proposeCommand: LedgerCommand<ProposeOpts, ProposeResult> = {
@@ -87,17 +83,15 @@ export const proposeCommand: LedgerCommand<ProposeOpts, ProposeResult> = {
     'max-balance': { type: 'string', value: 'AMOUNT', help: 'limits, admit: the highest balance, or "none"' },
     account: { type: 'string', value: 'KEY', help: "admit: the candidate's account key" },
     writer: { type: 'string', value: 'KEY', help: "admit: the candidate's writer key" },
-    decisions: { type: 'string', value: 'WHO', help: 'policy: members (default) or steward' },
-    window: { type: 'string', value: 'DURATION', help: 'policy: the window of every kind, e.g. 72h (default 72h)' },
-    rate: { type: 'string', value: 'N', help: 'policy: most entries a member may write per hour (default 0: none)' },
-    links: { type: 'string', value: 'METHOD', help: "policy: the members decide links (majority or no-objection); default: a link is its bridge's own act" },
+    ...Object.fromEntries(Object.entries(POLICY_FLAGS).map(([k, f]) => [k, { ...f, help: 'policy: ' + f.help }])),
     reason: { type: 'string', value: 'TEXT', help: 'why, for the other members' }
   },
   examples: [
     'tally propose indexer beta',
     'tally propose limits gamma --credit-limit 800',
     'tally propose suspend delta --reason "unpaid for 6 months"',
-    'tally propose policy --decisions members --window 48h'
+    'tally propose policy --decisions members --window 48h',
+    'tally propose policy --objection-window 24h --majority limits'
   ],
   run: propose,
   render: (r) => `proposed ${r.proposal.id}\n${r.line}`

@@ -1,7 +1,7 @@
 import type { Opts, CliEnv, StandaloneCommand } from '../command.js'
 import { short } from '../output.js'
 import { countArg } from '../values.js'
-import { displayText, displayValue, jsonSafe, type AdmittedEvent, type RefusedEvent } from '../../src/cli-surface.js'
+import { displayText, displayValue, jsonSafe, type AdmittedEvent, type ProposedEvent, type RefusedEvent } from '../../src/cli-surface.js'
 
 const PEERS_SETTLE_MS = 500
 
@@ -68,6 +68,10 @@ export async function up(env: CliEnv, opts: UpOpts): Promise<void> {
   node.on('admitted', (ev: AdmittedEvent) => {
     const e = displayValue(ev)
     emit('admitted', `admitted ${e.name} (${short(e.account)}) as ${e.role === 'auditor' ? 'an auditor' : 'a member'}, invite ${short(e.inviteId)}`, { ...ev })
+  })
+  node.on('proposed', (ev: ProposedEvent) => {
+    const e = displayValue(ev)
+    emit('proposed', `asked to admit ${e.name} (${short(e.account)}) with invite ${short(e.inviteId)}: proposal ${short(e.proposal)}, the members decide`, { ...ev })
   })
   node.on('refused', (ev: RefusedEvent) => {
     const e = displayValue(ev)

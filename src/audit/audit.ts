@@ -22,6 +22,7 @@ import type { AuditProgress, AuditReport, AuditWriter, Finding } from './types.j
 import { readTree, readView, type ViewContents } from './view-reader.js'
 import { readWriterCore, type WriterCoreData } from './writer-cores.js'
 import { governanceOf } from './decisions.js'
+import { clockAhead } from './clock-ahead.js'
 
 export interface AuditOptions {
   /** Called as each phase advances (for a progress display). */
@@ -179,6 +180,7 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
     findings,
     rejectedEntries: result.rejectedEntries,
     ...governanceOf(result.store, result.entries.map((e) => e.record)),
+    clockAhead: clockAhead(cores),
     stateHash: meta ? meta.stateHash : null,
     viewStateHash: view.meta ? view.meta.stateHash : null,
     confirmed: { signedLength, viewLength, entries: confirmedEntries, stateHash: result.confirmedStateHash },
@@ -239,6 +241,7 @@ function incompleteReport(
     policy: null,
     decisions: [],
     proposals: [],
+    clockAhead: clockAhead(cores),
     stateHash: null,
     viewStateHash: meta ? meta.stateHash : null,
     confirmed: { ...confirmed, stateHash: null },

@@ -4,6 +4,7 @@
  */
 import type { DecisionKind, DecisionMethod, Hex, Member, Policy, Proposal, ProposalStatus, RejectCode } from '../../protocol/index.js'
 import type { EntryRecord } from '../records.js'
+import type { ClockFlag } from './clock-ahead.js'
 
 /**
  * What kind of failure a finding is. Every finding fails the audit (`ok: false`); entries the
@@ -167,6 +168,11 @@ export interface AuditReport {
   decisions: AuditDecision[]
   /** Every proposal with its votes, witnesses and outcome (the JSON export carries them). */
   proposals: Proposal[]
+  /**
+   * Entries whose author-signed time runs ahead of an entry that causally follows it, by more than
+   * ordinary clock drift (clock-ahead.ts, SPEC.md §11): flags, not findings (they do not fail the audit).
+   */
+  clockAhead: { flags: ClockFlag[]; more: number }
   /** The replay's final state hash, and what the view says. */
   stateHash: Hex | null
   viewStateHash: Hex | null

@@ -1,11 +1,12 @@
 /**
- * The invites a steward's node has issued, kept in `invites.json` in its data dir.
+ * The steward and auditor invites a node has issued, kept in `invites.json` in its data dir.
  *
- * Why a file and not the ledger view: blind-pairing requests can only be opened with the invite's
- * public key, so only the node that issued a code can ever answer it; other stewards' nodes gain
- * nothing from knowing it, and keeping invites out of the ledger keeps unused codes (and who was
- * invited with what limit) private to the steward. The file holds no secret that lets anyone join:
- * the code's seed is printed once and never stored.
+ * Why a file and not the ledger view: these invites admit (or hand out the keys) at once, with no
+ * decision by the members, so only the steward who issued one answers it, and keeping them out of
+ * the ledger keeps unused codes (and who was invited with what limit) private to the steward.
+ * Member invites, which the members decide, are entries in the ledger instead, so any member's
+ * node can answer them (invite-issue.ts, SPEC.md §10). The file holds no secret that lets anyone
+ * join: the code's seed is printed once and never stored.
  *
  * Only the process holding the data dir's store lock writes the file (the running node, or a
  * command that opened the store itself), so writes never race; each write replaces the file

@@ -1,9 +1,12 @@
 /**
  * The two small wire formats of joining a ledger:
  *
- * - the **invite code** a steward hands out: z32 of a blind-pairing invite followed by a 4-byte
+ * - the **invite code** a member hands out: z32 of a blind-pairing invite followed by a 4-byte
  *   BLAKE2b checksum, so a code that was mistyped, cut short or edited is refused at once instead of
- *   waiting for a steward's node that can never answer it;
+ *   waiting for a node that can never answer it. Where the members decide admissions the code also
+ *   carries the admission terms as the issuing node saw them (method and window), between the
+ *   invite and the checksum, so the candidate can be told what it waits for and until about when
+ *   (docs/member-invites.md §3). The terms are informational: the rules on the log decide;
  * - the **join request** the candidate sends as blind-pairing userData: its writer key, account key
  *   and member name, signed by the account key together with the invite id (so a request cannot be
  *   replayed against another invite, and the name and writer cannot be swapped in transit).
@@ -16,6 +19,21 @@ import { checkName as checkNameRules, hash, signMessage, toHex, verifyMessage, t
 import { LedgerError } from '../errors.js'
 
 const CHECKSUM_BYTES = 4
+
+/** What a code grants: a member (admitted) or an auditor (reads only). */
+export type JoinRole = 'member' | 'auditor'
+export const ROLE_MEMBER = 'member'
+export const ROLE_AUDITOR = 'auditor'
+
+/**
+ * The statuses a node denies a request with. blind-pairing knows 1-3 (its candidate throws its own
+ * errors for them); 4 is Tally's: the members did not decide the admission in time. The candidate
+ * reads any status from the request's response (join.ts).
+ */
+export const DENY_REJECTED = 1
+export const DENY_USED = 2
+export const DENY_EXPIRED = 3
+export const DENY_ADMISSION_EXPIRED = 4
 /** Signature domain of join requests (protocol/crypto.ts signMessage). */
 export const JOIN_DOMAIN = 'join-request'
 
@@ -29,11 +47,44 @@ export interface DecodedInviteCode {
   discoveryKey: Uint8Array
   /** Expiry in ms since the epoch (seconds resolution), or 0 for none. */
   expires: number
+  /** Where the members decide admissions: how, and the window, as the issuing node's policy said. */
+  admission: AdmissionTerms | null
 }
 
-/** Encodes blind-pairing invite bytes as a Tally invite code. */
-export function encodeInviteCode(invite: Uint8Array): string {
-  return z32.encode(b4a.concat([invite, checksum(invite)]))
+/** How the members decide the admission a code leads to (informational for the candidate). */
+export interface AdmissionTerms {
+  method: 'no-objection' | 'majority'
+  windowMs: number
+}
+
+const TERMS_METHODS = ['no-objection', 'majority'] as const
+
+/**
+ * Encodes blind-pairing invite bytes as a Tally invite code. With `admission`, the code is
+ * `invite || terms || terms length (1 byte) || checksum` under its own checksum domain, so a plain
+ * code (`invite || checksum`) and a code with terms are told apart by which checksum matches.
+ */
+export function encodeInviteCode(invite: Uint8Array, admission: AdmissionTerms | null = null): string {
+  if (admission === null) return z32.encode(b4a.concat([invite, checksum(invite)]))
+  const terms = c.encode(termsEncoding, admission)
+  const body = b4a.concat([invite, terms, b4a.from([terms.byteLength])])
+  return z32.encode(b4a.concat([body, checksum(body, TERMS_DOMAIN)]))
+}
+
+const termsEncoding: Encoding<AdmissionTerms> = {
+  preencode(state, t) {
+    c.uint8.preencode(state, 0)
+    c.uint.preencode(state, t.windowMs)
+  },
+  encode(state, t) {
+    c.uint8.encode(state, TERMS_METHODS.indexOf(t.method))
+    c.uint.encode(state, t.windowMs)
+  },
+  decode(state) {
+    const method = TERMS_METHODS[c.uint8.decode(state)]
+    if (method === undefined) throw new Error('unknown admission method')
+    return { method, windowMs: c.uint.decode(state) }
+  }
 }
 
 /**
@@ -55,8 +106,21 @@ export function decodeInviteCode(code: string, now = Date.now()): DecodedInviteC
   if (bytes.byteLength <= CHECKSUM_BYTES) throw bad('it is too short')
   // The last character carries unused bits: a code edited there decodes to the same bytes. Only the code as issued passes.
   if (z32.encode(bytes) !== text) throw bad('it was edited: it is not the code as issued')
-  const invite = bytes.subarray(0, bytes.byteLength - CHECKSUM_BYTES)
-  if (!b4a.equals(checksum(invite), bytes.subarray(bytes.byteLength - CHECKSUM_BYTES))) throw bad('the checksum does not match: mistyped, cut short or forged')
+  const body = bytes.subarray(0, bytes.byteLength - CHECKSUM_BYTES)
+  const sum = bytes.subarray(bytes.byteLength - CHECKSUM_BYTES)
+  let invite = body
+  let admission: AdmissionTerms | null = null
+  if (!b4a.equals(checksum(body), sum)) {
+    if (!b4a.equals(checksum(body, TERMS_DOMAIN), sum)) throw bad('the checksum does not match: mistyped, cut short or forged')
+    const length = body[body.byteLength - 1]
+    if (length === undefined || length + 1 >= body.byteLength) throw bad('its admission terms do not decode')
+    invite = body.subarray(0, body.byteLength - 1 - length)
+    try {
+      admission = c.decode(termsEncoding, body.subarray(body.byteLength - 1 - length, body.byteLength - 1))
+    } catch {
+      throw bad('its admission terms do not decode')
+    }
+  }
   let decoded
   try {
     decoded = BlindPairing.decodeInvite(invite)
@@ -67,11 +131,14 @@ export function decodeInviteCode(code: string, now = Date.now()): DecodedInviteC
   if (decoded.expires && decoded.expires < now) {
     throw LedgerError.INVITE_EXPIRED(`this invite expired at ${new Date(decoded.expires).toISOString()}: ask the steward for a new one`)
   }
-  return { invite: b4a.from(invite), id: toHex(decoded.id), discoveryKey: decoded.discoveryKey, expires: decoded.expires }
+  return { invite: b4a.from(invite), id: toHex(decoded.id), discoveryKey: decoded.discoveryKey, expires: decoded.expires, admission }
 }
 
-function checksum(bytes: Uint8Array): Uint8Array {
-  return hash(b4a.from('tally/invite-code\0'), bytes).subarray(0, CHECKSUM_BYTES)
+const PLAIN_DOMAIN = 'tally/invite-code\0'
+const TERMS_DOMAIN = 'tally/invite-code/terms\0'
+
+function checksum(bytes: Uint8Array, domain = PLAIN_DOMAIN): Uint8Array {
+  return hash(b4a.from(domain), bytes).subarray(0, CHECKSUM_BYTES)
 }
 
 /** A candidate's join request, as carried in blind-pairing userData. */

@@ -6,7 +6,7 @@ import { EventEmitter } from 'events'
 import path from 'path'
 import type HyperDHT from 'hyperdht'
 import { Replicator, bootstrappedDht, parseBootstrap, type BootstrapNode } from '../network/swarm.js'
-import { InviteHost, DEFAULT_PAIRING_POLL_MS, type AdmittedEvent, type RefusedEvent } from '../network/invites.js'
+import { InviteHost, DEFAULT_PAIRING_POLL_MS, type AdmittedEvent, type RefusedEvent, type ProposedEvent } from '../network/invites.js'
 import { ViewSync } from '../network/view-sync.js'
 import { mirrorKey, readMirrors } from './mirror-list.js'
 import { NodeService } from './service.js'
@@ -20,6 +20,9 @@ import type { Hex } from '../../protocol/types.js'
 /** Waits between attempts to reach an unreachable DHT bootstrap: doubling from the first to the last. */
 const RETRY_FIRST_MS = 2000
 const RETRY_MAX_MS = 30_000
+
+/** How often a node that answers no invite looks for one in its book or the ledger. */
+const INVITES_CHECK_MS = 5000
 
 export interface TallyNodeOptions {
   dir: DataDir
@@ -48,6 +51,8 @@ export interface TallyNodeEvents {
   peers: [count: number]
   admitted: [event: AdmittedEvent]
   refused: [event: RefusedEvent]
+  /** A join request with a member invite became an admit proposal; the members decide it. */
+  proposed: [event: ProposedEvent]
   /** The bridge half carried, settled, refused or released a payment across a link (bridge-half.ts). */
   bridge: [event: CarryEvent & { ledger: Hex }]
   /** The sibling node of a bridge cannot be reached (null: it answers again). */
@@ -76,6 +81,8 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
   /** Set once a DHT node bootstrapped. */
   private replicator: Replicator | null = null
   private invites: InviteHost | null = null
+  /** Looks again for open invites now and then: an update can come before its view is readable, and then none follows. */
+  private invitesTimer: NodeJS.Timeout | null = null
   /** Keeps the whole view on disk, so commands run after the node stops find it (view-sync.ts). */
   private readonly viewSync: ViewSync
   /** This node's half of its co-op's bridges (none recorded: it only looks at its own holds). */
@@ -184,7 +191,12 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
     replicator.on('disconnection', onCount)
     this.invites.on('admitted', (e: AdmittedEvent) => this.emit('admitted', e))
     this.invites.on('refused', (e: RefusedEvent) => this.emit('refused', e))
+    this.invites.on('proposed', (e: ProposedEvent) => this.emit('proposed', e))
     this.answerInvites()
+    // A member invite recorded by another member's node arrives with an update: this node answers it too.
+    this.ctx.ledger.on('update', () => this.answerInvites())
+    this.invitesTimer = setInterval(() => this.answerInvites(), INVITES_CHECK_MS)
+    this.invitesTimer.unref()
     try {
       await replicator.join()
       this.announced = true
@@ -203,8 +215,14 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
 
   /** Starts answering join requests once there is an open invite (polling the DHT costs a lookup every few seconds). */
   answerInvites(): void {
-    const now = Date.now()
-    if (this.invites && this.ctx.invites.list().some((r) => r.used === null && (r.expires === 0 || r.expires > now))) this.invites.start()
+    const host = this.invites
+    if (host === null || host.answering) return
+    void host
+      .wanted()
+      .then((yes) => {
+        if (yes && this.closing === null && this.invites === host) host.start()
+      })
+      .catch(() => {}) // a view read failing while closing: the next update asks again
   }
 
   get peers(): number {
@@ -220,6 +238,7 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
   private async doClose(): Promise<void> {
     this.bridge.stop()
     this.viewSync.close()
+    if (this.invitesTimer) clearInterval(this.invitesTimer)
     this.wake?.()
     // Still looking for a bootstrap: let that attempt end (it sees `closing` and stops there).
     if (this.replicator === null) await this.connecting?.catch(() => {})

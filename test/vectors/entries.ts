@@ -13,6 +13,8 @@ const WRITER = b4a.alloc(32, 0x57)
 const INVOICE = b4a.alloc(32, 0x1f)
 const OTHER_LEDGER = b4a.alloc(32, 0x4d)
 const PREIMAGE = b4a.alloc(32, 0x70)
+const INVITE = b4a.alloc(32, 0x1e)
+const INVITE_KEY = b4a.alloc(32, 0x1b)
 
 const h = { version: 1, seq: 7, timestamp: 1_763_900_000_000, memo: '' }
 
@@ -42,7 +44,11 @@ export const ENTRIES: Array<{ name: string; signer: 'alice' | 'bob'; entry: Entr
   { name: 'release', signer: 'alice', entry: { ...h, author: ALICE.publicKey, type: 'release', hold: INVOICE } },
   // A policy naming the optional `link` kind (its extended form), and a link proposed to the members.
   { name: 'propose', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'propose', proposal: { action: 'policy', policy: membersPolicy({ windowMs: 3_600_000, link: 'majority' }) } } },
-  { name: 'propose', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'propose', proposal: { action: 'link', ledger: OTHER_LEDGER, name: 'Leeds Exchange', rateNum: 3n, rateDen: 2n, capacity: 500000n } } }
+  { name: 'propose', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'propose', proposal: { action: 'link', ledger: OTHER_LEDGER, name: 'Leeds Exchange', rateNum: 3n, rateDen: 2n, capacity: 500000n } } },
+  { name: 'invite', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'invite', invite: INVITE, publicKey: INVITE_KEY, expires: 1_763_986_400_000, creditLimit: 30000n } },
+  { name: 'invite', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'invite', invite: INVITE, publicKey: INVITE_KEY, expires: 0, creditLimit: null } },
+  { name: 'uninvite', signer: 'bob', entry: { ...h, author: BOB.publicKey, type: 'uninvite', invite: INVITE } },
+  { name: 'propose', signer: 'alice', entry: { ...h, author: ALICE.publicKey, type: 'propose', proposal: { action: 'admit', account: BOB.publicKey, writer: WRITER, name: 'beta', creditLimit: 25000n, maxBalance: null, invite: INVITE } } }
 ]
 
 export interface Vector {
