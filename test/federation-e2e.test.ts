@@ -38,8 +38,8 @@ test('federation e2e - tally pay KEY@LEDGER through a bridge run by tally up on 
   const bootstrap = boot.stdout.split('\n')[0]
   const names: Record<string, string> = { stewa: 'stewa', payer: 'payer', bridgea: 'bridge', payee: 'payee', bridgeb: 'bridge' }
   await Promise.all(Object.entries(names).map(([c, name]) => tally(c, ['init', '--name', name])))
-  await tally('stewa', ['ledger', 'create', '--name', 'Leeds', '--unit', 'CTC', '--credit-limit', '100', '--bootstrap', bootstrap])
-  await tally('payee', ['ledger', 'create', '--name', 'York', '--unit', 'YRK', '--credit-limit', '100', '--bootstrap', bootstrap])
+  await tally('stewa', ['ledger', 'create', '--name', 'Leeds', '--unit', 'CTC', '--credit-limit', '100', '--bootstrap', bootstrap, '--decisions', 'steward'])
+  await tally('payee', ['ledger', 'create', '--name', 'York', '--unit', 'YRK', '--credit-limit', '100', '--bootstrap', bootstrap, '--decisions', 'steward'])
   await up('stewa', /^announced/)
   await up('payee', /^announced/)
   for (const [host, c] of [['stewa', 'payer'], ['stewa', 'bridgea'], ['payee', 'bridgeb']]) {
