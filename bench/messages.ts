@@ -145,7 +145,8 @@ export interface Commands {
   }
   open: { args: { key: string; encryptionKey: string | null; ackIntervalMs: number; fastForward: boolean }; result: Opened }
   join: { args: Record<string, never>; result: { peers: number } }
-  waitPeers: { args: { n: number; timeoutMs: number }; result: { peers: number } }
+  /** partialOk: after timeoutMs, return the connections there are (at least one) instead of failing. */
+  waitPeers: { args: { n: number; timeoutMs: number; partialOk?: boolean }; result: { peers: number } }
   /** Leaves the swarm and, with `bootstrap`, joins the ledger's topic on that DHT instead (a partition, or its heal). */
   move: { args: { bootstrap: BootstrapNode[] | null }; result: { peers: number } }
   admit: { args: { members: AdmitSpec[] }; result: { entries: number } }

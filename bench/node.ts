@@ -279,7 +279,13 @@ const handlers: Handlers = {
 
   async waitPeers(a) {
     if (replicator === null) throw new Error('join first')
-    await replicator.waitForPeers(a.n, a.timeoutMs)
+    try {
+      await replicator.waitForPeers(a.n, a.timeoutMs)
+    } catch (err) {
+      // On a starved machine a full mesh of 32 may not form in time; entries reach every node through
+      // any path of connections, so the run goes on with those there are (the caller reports them).
+      if (!a.partialOk || replicator.peers < 1) throw err
+    }
     return { peers: replicator.peers }
   },
 
