@@ -5,9 +5,9 @@
 import test from 'brittle'
 import fs from 'fs'
 import path from 'path'
-import { TallyProcesses } from '../cli/processes.js'
+import { cliWorld } from './helpers/cli.js'
 import { openStore } from '../src/index.js'
-import { tmpdir, until } from './helpers/index.js'
+import { until } from './helpers/index.js'
 
 const POLL_MS = 300
 const CONVERGE_MS = 60_000
@@ -17,12 +17,7 @@ const CLI_POLL = { pollMs: POLL_MS }
 
 test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every node converges; bad input changes nothing', { timeout: 300_000 }, async (t) => {
   const started = Date.now()
-  const root = tmpdir(t)
-  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' } })
-  t.teardown(() => procs.stopAll(), { order: 0 })
-  const dir = (c: string) => path.join(root, c)
-  const tally = (c: string, args: string[]) => procs.json(['--dir', dir(c), ...args])
-  const raw = (c: string, args: string[]) => procs.run(['--dir', dir(c), ...args])
+  const { procs, dir, tally, raw } = cliWorld(t)
 
   const boot = await procs.start('bootstrap', ['bootstrap'], /^127\.0\.0\.1:\d+$/)
   const bootstrap = boot.stdout.split('\n')[0]

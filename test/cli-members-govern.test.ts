@@ -8,8 +8,8 @@
 import test from 'brittle'
 import fs from 'fs'
 import path from 'path'
-import { TallyProcesses, type LongRunning } from '../cli/processes.js'
-import { tmpdir } from './helpers/index.js'
+import type { LongRunning } from '../cli/processes.js'
+import { cliWorld, untilCli } from './helpers/cli.js'
 
 const POLL_MS = 500
 // Generous: five node processes, one-shot commands each starting Node, on a shared 2-core machine.
@@ -17,23 +17,11 @@ const WAIT_MS = 180_000
 // Long enough for a candidate's join to print that it waits; short enough for a test.
 const OBJECTION_WINDOW = '15s'
 
-async function until(cond: () => Promise<boolean>, what: string, ms = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await cond().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for ' + what)
-    await new Promise((r) => setTimeout(r, POLL_MS))
-  }
-}
-
 test('cli members govern - indexers by vote, confirmation and admission with the creator offline, an objection refuses, limits by majority', { timeout: 900_000 }, async (t) => {
   const started = Date.now()
   const at = () => `${Math.round((Date.now() - started) / 1000)} s`
-  const root = tmpdir(t)
-  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' } })
-  t.teardown(() => procs.stopAll(), { order: 0 })
-  const dir = (c: string) => path.join(root, c)
-  const tally = (c: string, args: string[]) => procs.json(['--dir', dir(c), ...args])
-  const raw = (c: string, args: string[]) => procs.run(['--dir', dir(c), ...args])
+  const { procs, dir, tally, raw } = cliWorld(t)
+  const until = (cond: () => Promise<boolean>, what: string, ms = WAIT_MS) => untilCli(cond, what, ms, POLL_MS)
   const nodes: Record<string, LongRunning> = {}
   const coops = ['alpha', 'beta', 'gamma', 'delta', 'epsilon']
   const others = coops.slice(1)

@@ -9,28 +9,15 @@
  *     and every balance is as before; (c) the same with only the bridge's node on York stopped.
  */
 import test from 'brittle'
-import path from 'path'
-import { TallyProcesses, type LongRunning } from '../cli/processes.js'
-import { tmpdir } from './helpers/index.js'
+import type { LongRunning } from '../cli/processes.js'
+import { cliWorld, untilCli } from './helpers/cli.js'
 
 const POLL_MS = 500
 const WAIT_MS = 180_000
 
-async function until(cond: () => Promise<boolean>, what: string, ms = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await cond().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for ' + what)
-    await new Promise((r) => setTimeout(r, POLL_MS))
-  }
-}
-
 test('federation e2e - tally pay KEY@LEDGER through a bridge run by tally up on both its dirs; then with the bridge stopped it is released', { timeout: 900_000 }, async (t) => {
-  const root = tmpdir(t)
-  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' } })
-  t.teardown(() => procs.stopAll(), { order: 0 })
-  const dir = (c: string) => path.join(root, c)
-  const tally = (c: string, args: string[]) => procs.json(['--dir', dir(c), ...args])
-  const raw = (c: string, args: string[]) => procs.run(['--dir', dir(c), ...args])
+  const { procs, dir, tally, raw } = cliWorld(t)
+  const until = (cond: () => Promise<boolean>, what: string, ms = WAIT_MS) => untilCli(cond, what, ms, POLL_MS)
   const nodes: Record<string, LongRunning> = {}
   const up = async (c: string, ready = /^online/) => (nodes[c] = await procs.start(c, ['--dir', dir(c), 'up'], ready))
 

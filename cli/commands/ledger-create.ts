@@ -2,7 +2,7 @@ import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields, money } from '../output.js'
 import type { Who } from '../values.js'
 import { describeRule } from '../proposal-text.js'
-import { POLICY_FLAGS, policyFromFlags } from '../policy-flags.js'
+import { POLICY_FLAGS, policyFromFlags, type PolicyFlags } from '../policy-flags.js'
 import { AmountError, DECIMALS_MAX, DECISION_KINDS, LedgerError, parseAmount, toHex, UNIT_CODE_PATTERN, type Hex, type Policy } from '../../src/cli-surface.js'
 
 /** Who decides on a ledger created without --decisions. */
@@ -12,19 +12,13 @@ function membersDecideAny(p: Policy): boolean {
   return DECISION_KINDS.some((k) => p.rules[k].method !== 'steward')
 }
 
-export interface LedgerCreateOpts {
+export interface LedgerCreateOpts extends PolicyFlags {
   name?: string
   unit?: string
   decimals?: string
   creditLimit?: string
   maxBalance?: string
   bootstrap?: string
-  decisions?: string
-  objectionWindow?: string
-  voteWindow?: string
-  window?: string
-  majority?: string
-  rate?: string
 }
 
 export interface LedgerCreateResult {

@@ -4,7 +4,7 @@
  */
 import path from 'path'
 import { TallyProcesses } from '../../cli/processes.js'
-import { tmpdir, type T } from './index.js'
+import { tmpdir, until, type T } from './index.js'
 
 export interface CliWorld {
   procs: TallyProcesses
@@ -27,4 +27,12 @@ export function cliWorld(t: T): CliWorld {
     tally: (name, args) => procs.json(['--dir', dir(name), ...args]),
     raw: (name, args) => procs.run(['--dir', dir(name), ...args])
   }
+}
+
+/**
+ * Polls a check made of CLI commands until it holds, every `pollMs`, failing after `ms`. A command
+ * that fails meanwhile (a node still starting, a store briefly held) counts as "not yet".
+ */
+export function untilCli(cond: () => Promise<boolean>, what: string, ms: number, pollMs = 500): Promise<void> {
+  return until(() => cond().catch(() => false), what, () => new Promise((r) => setTimeout(r, pollMs)), ms)
 }
