@@ -53,9 +53,10 @@ test('cli governance - move to member decisions, propose, vote, object, withdraw
   t.ok(open.proposals.every((p) => p.status === 'open'))
   await until(async () => (await b.ledger.proposal(lim.id)).status !== 'open', 'limits decided', () => b.ledger.update(), 60_000)
   t.is((await b.ledger.proposal(lim.id)).status, 'passed')
-  t.is((await a.ledger.balance('gamma')).creditLimit, 300_00n)
-
+  // Beta's node decided it; alpha's may not have applied that position yet (a busy machine).
   await converge([a.ledger, b.ledger, c.ledger])
+  t.is((await a.ledger.balance('gamma')).creditLimit, 300_00n, "the new limit on alpha's node too")
+
   const report = await audit(b.ledger)
   t.is(report.ok, true, 'the auditor replays every decision and agrees with the view')
   t.ok(report.policy !== null)
