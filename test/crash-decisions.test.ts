@@ -12,7 +12,7 @@ import path from 'path'
 import { fileURLToPath } from 'url'
 import { Ledger, MemoryStore, applyBlock, createIdentity } from '../src/index.js'
 import { fromHex, toHex, type Hex } from '../protocol/index.js'
-import { tmpdir } from './helpers/index.js'
+import { eachLine, tmpdir } from './helpers/index.js'
 import { invariantProblems, prng, randInt } from './helpers/adversary.js'
 
 const SEED = 0xdec1
@@ -24,24 +24,17 @@ function runAndKill(args: string[], delayMs: number): Promise<Array<{ account: H
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [WRITER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     const acks: Array<{ account: Hex; writer: Hex }> = []
-    let buffered = ''
     let stderr = ''
     let killed = false
-    child.stdout.on('data', (d: Buffer) => {
-      buffered += d.toString()
-      let nl
-      while ((nl = buffered.indexOf('\n')) !== -1) {
-        const line = buffered.slice(0, nl)
-        buffered = buffered.slice(nl + 1)
-        if (line.startsWith('ack ')) {
-          const [, account, writer] = line.split(' ')
-          acks.push({ account: account as Hex, writer: writer as Hex })
-        } else if (line.startsWith('ready')) {
-          setTimeout(() => {
-            killed = true
-            child.kill('SIGKILL')
-          }, delayMs)
-        }
+    eachLine(child.stdout, (line) => {
+      if (line.startsWith('ack ')) {
+        const [, account, writer] = line.split(' ')
+        acks.push({ account: account as Hex, writer: writer as Hex })
+      } else if (line.startsWith('ready')) {
+        setTimeout(() => {
+          killed = true
+          child.kill('SIGKILL')
+        }, delayMs)
       }
     })
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))

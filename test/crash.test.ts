@@ -10,7 +10,7 @@ import path from 'path'
 import { fileURLToPath } from 'url'
 import { Ledger, MemoryStore, applyBlock, createIdentity } from '../src/index.js'
 import { generateKeyPair, toHex, type Hex } from '../protocol/index.js'
-import { connect, converge, tmpdir, until } from './helpers/index.js'
+import { connect, converge, eachLine, tmpdir, until } from './helpers/index.js'
 import { invariantProblems, prng, randInt } from './helpers/adversary.js'
 
 const SEED = 0xc7a5
@@ -31,24 +31,17 @@ function runAndKill(args: string[], delayMs: number, whileOpening: boolean): Pro
     const acks: Hex[] = []
     let ready = false
     let killed = false
-    let buffered = ''
     let stderr = ''
     const kill = () => {
       killed = true
       child.kill('SIGKILL')
     }
     if (whileOpening) setTimeout(kill, delayMs)
-    child.stdout.on('data', (d: Buffer) => {
-      buffered += d.toString()
-      let nl
-      while ((nl = buffered.indexOf('\n')) !== -1) {
-        const line = buffered.slice(0, nl)
-        buffered = buffered.slice(nl + 1)
-        if (line.startsWith('ack ')) acks.push(line.slice(4) as Hex)
-        else if (line.startsWith('ready') && !ready) {
-          ready = true
-          if (!whileOpening) setTimeout(kill, delayMs)
-        }
+    eachLine(child.stdout, (line) => {
+      if (line.startsWith('ack ')) acks.push(line.slice(4) as Hex)
+      else if (line.startsWith('ready') && !ready) {
+        ready = true
+        if (!whileOpening) setTimeout(kill, delayMs)
       }
     })
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))

@@ -126,3 +126,17 @@ export async function failsWith(t: { is(a: unknown, b: unknown, m?: string): voi
   if (pattern) t.ok(err !== null && pattern.test(err.message), `message ~ ${pattern}`)
   return err
 }
+
+/** Calls `onLine` with each whole line a child process prints (a line split across chunks arrives whole). */
+export function eachLine(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let buffered = ''
+  stream.on('data', (d: Buffer) => {
+    buffered += d.toString()
+    let nl
+    while ((nl = buffered.indexOf('\n')) !== -1) {
+      const line = buffered.slice(0, nl)
+      buffered = buffered.slice(nl + 1)
+      onLine(line)
+    }
+  })
+}
