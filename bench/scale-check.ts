@@ -23,6 +23,8 @@ export interface ScaleCheckOptions {
   payments?: number
   /** Autobase's ack interval (default 1000, the Ledger's). */
   ackIntervalMs?: number
+  /** False: indexers ack on Autobase's timer alone (default true, the Ledger's). */
+  promptAck?: boolean
   /** How long a payment may take to be confirmed everywhere before it counts as not confirmed (default 60 s). */
   confirmTimeoutMs?: number
   log?: (line: string) => void
@@ -60,7 +62,7 @@ export async function checkScale(opts: ScaleCheckOptions): Promise<ScaleCheckRes
   const n = opts.nodes
   const indexers = Math.min(opts.indexers ?? 3, n)
   const log = opts.log ?? ((line: string) => console.log(line))
-  const params = resolveParams({ only: ['network'], networkNodes: [n], networkIndexers: [indexers], networkAckIntervalMs: opts.ackIntervalMs ?? 1000 })
+  const params = resolveParams({ only: ['network'], networkNodes: [n], networkIndexers: [indexers], networkAckIntervalMs: opts.ackIntervalMs ?? 1000, networkPromptAck: opts.promptAck ?? true })
   const loadStart = os.loadavg()[0]
   const testnet = await createTestnet(3)
   const nodes: BenchNode[] = []

@@ -196,10 +196,11 @@ export async function setUp(ctx: Context, nodes: BenchNode[], names: string[], i
     memberName: names[0],
     creditLimit: p.creditLimit,
     ackIntervalMs: p.network.ackIntervalMs,
-    batchMax: p.batchMax
+    batchMax: p.batchMax,
+    promptAck: p.network.promptAck
   })
   const others: Opened[] = await Promise.all(
-    nodes.slice(1).map((node) => node.call('open', { key: created.key, encryptionKey: created.encryptionKey, ackIntervalMs: p.network.ackIntervalMs, fastForward: true }))
+    nodes.slice(1).map((node) => node.call('open', { key: created.key, encryptionKey: created.encryptionKey, ackIntervalMs: p.network.ackIntervalMs, fastForward: true, promptAck: p.network.promptAck }))
   )
   for (const node of nodes) await node.call('join', {})
   const want = Math.min(nodes.length - 1, p.network.meshPeers)
