@@ -23,6 +23,8 @@ export interface ScaleCheckOptions {
   payments?: number
   /** Autobase's ack interval (default 1000, the Ledger's). */
   ackIntervalMs?: number
+  /** Connections each node dials at most (Hyperswarm's maxPeers; default: no cap, a full mesh). */
+  maxPeers?: number
   /** False: indexers ack on Autobase's timer alone (default true, the Ledger's). */
   promptAck?: boolean
   /** How long a payment may take to be confirmed everywhere before it counts as not confirmed (default 60 s). */
@@ -33,6 +35,9 @@ export interface ScaleCheckOptions {
 export interface ScaleCheckResult {
   nodes: number
   indexers: number
+  /** How the nodes ran: the connection cap (null: none) and whether indexers acked promptly. */
+  maxPeers: number | null
+  promptAck: boolean
   /** Admitting the members one after another, ms, and the slowest single admission. */
   admitMs: number
   admitMaxMs: number
@@ -62,7 +67,7 @@ export async function checkScale(opts: ScaleCheckOptions): Promise<ScaleCheckRes
   const n = opts.nodes
   const indexers = Math.min(opts.indexers ?? 3, n)
   const log = opts.log ?? ((line: string) => console.log(line))
-  const params = resolveParams({ only: ['network'], networkNodes: [n], networkIndexers: [indexers], networkAckIntervalMs: opts.ackIntervalMs ?? 1000, networkPromptAck: opts.promptAck ?? true })
+  const params = resolveParams({ only: ['network'], networkNodes: [n], networkIndexers: [indexers], networkAckIntervalMs: opts.ackIntervalMs ?? 1000, networkPromptAck: opts.promptAck ?? true, ...(opts.maxPeers ? { networkMaxPeers: opts.maxPeers } : {}) })
   const loadStart = os.loadavg()[0]
   const testnet = await createTestnet(3)
   const nodes: BenchNode[] = []
@@ -71,7 +76,7 @@ export async function checkScale(opts: ScaleCheckOptions): Promise<ScaleCheckRes
     bootstrap: testnet.bootstrap,
     log,
     spawn(label) {
-      const node = new BenchNode({ label, bootstrap: testnet.bootstrap })
+      const node = new BenchNode({ label, bootstrap: testnet.bootstrap, ...(opts.maxPeers ? { swarm: { maxPeers: opts.maxPeers } } : {}) })
       nodes.push(node)
       return node
     }
@@ -102,7 +107,7 @@ export async function checkScale(opts: ScaleCheckOptions): Promise<ScaleCheckRes
       await new Promise((resolve) => setTimeout(resolve, GAP_MS))
     }
     await Promise.all(nodes.map((node) => node.call('track', { on: false })))
-    return { nodes: n, indexers, admitMs, admitMaxMs, payments, applied: percentiles(applied), confirmed: percentiles(confirmed), notApplied, notConfirmed, load: { start: loadStart, end: os.loadavg()[0] } }
+    return { nodes: n, indexers, maxPeers: opts.maxPeers ?? null, promptAck: opts.promptAck ?? true, admitMs, admitMaxMs, payments, applied: percentiles(applied), confirmed: percentiles(confirmed), notApplied, notConfirmed, load: { start: loadStart, end: os.loadavg()[0] } }
   } finally {
     await Promise.all(nodes.map((node) => node.close()))
     await testnet.destroy()
@@ -115,7 +120,7 @@ export function scaleTable(r: ScaleCheckResult): string[] {
   const s = (ms: number | undefined) => (ms === undefined ? '-' : (ms / 1000).toFixed(2))
   const b = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(2))
   return [
-    `${r.nodes} nodes, ${r.indexers} indexers, ${r.payments} single payments; load average ${r.load.start.toFixed(1)}-${r.load.end.toFixed(1)} on ${os.cpus().length} cores`,
+    `${r.nodes} nodes, ${r.indexers} indexers, ${r.payments} single payments, maxPeers ${r.maxPeers ?? 'none'}, prompt acks ${r.promptAck ? 'on' : 'off'}; load average ${r.load.start.toFixed(1)}-${r.load.end.toFixed(1)} on ${os.cpus().length} cores`,
     '',
     '| figure | p50 (s) | p95 (s) | max (s) | before, issue 12 (median, s) | target at 32 nodes (s) |',
     '|---|---:|---:|---:|---:|---:|',

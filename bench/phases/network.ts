@@ -219,7 +219,9 @@ export async function setUp(ctx: Context, nodes: BenchNode[], names: string[], i
     const t = Date.now()
     const o = others[i - 1]
     await nodes[0].call('admit', { members: [{ name: names[i], account: o.account, writer: o.writerKey, indexer: i < indexers }] })
+    const applied = Date.now() - t
     await nodes[i].call('waitMember', { timeoutMs: SETUP_TIMEOUT_MS })
+    if (process.env.TALLY_BENCH_ADMIT_LOG) ctx.log(`admit ${i}: applied on the creator ${applied} ms, member on its node ${Date.now() - t} ms`)
     admitMaxMs = Math.max(admitMaxMs, Date.now() - t)
   }
   const admitMs = Date.now() - start
