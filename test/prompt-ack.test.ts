@@ -80,3 +80,25 @@ test('prompt acks - off: with three indexers, a payment waits for the ack timer'
   t.ok(!signedToEnd([alpha, beta, gamma]), 'not signed to the end: ' + describe([alpha, beta, gamma]))
   t.is(alpha.promptAcks + beta.promptAcks + gamma.promptAcks, 0, 'no prompt acks when turned off')
 })
+
+test('prompt acks - a stream of payments spends at most the budget: 3 at once, then one a second', { timeout: 240_000 }, async (t) => {
+  const ledgers = await network(t, 3, 3)
+  await until(async () => (await ledgers[0].status()).indexers.length === 3, 'three indexers', () => Promise.all(ledgers.map((l) => l.update())), CONFIRM_WAIT_MS)
+  await until(() => signedToEnd(ledgers), 'the promotions confirmed', () => Promise.all(ledgers.map((l) => l.update())), CONFIRM_WAIT_MS)
+  const before = ledgers.map((l) => l.promptAcks)
+  const started = Date.now()
+  // Three payments a second for ten seconds, from each member in turn.
+  for (let k = 0; k < 30; k++) {
+    await ledgers[k % 3].transfer('p' + ((k + 1) % 3), 1n)
+    await new Promise((resolve) => setTimeout(resolve, 333))
+  }
+  await converge(ledgers, CONFIRM_WAIT_MS)
+  await until(() => signedToEnd(ledgers), 'the stream confirmed everywhere', () => Promise.all(ledgers.map((l) => l.update())), CONFIRM_WAIT_MS, {
+    diagnose: async () => describe(ledgers)
+  })
+  const seconds = (Date.now() - started) / 1000
+  const spent = ledgers.map((l, i) => l.promptAcks - before[i])
+  // The budget keeps 3 tokens and gets one back a second: no node can have spent more, however slow the machine.
+  for (const [i, n] of spent.entries()) t.ok(n <= 3 + Math.ceil(seconds), `p${i}: ${n} prompt acks in ${seconds.toFixed(1)} s`)
+  t.ok(spent.some((n) => n > 0), 'the stream was acked promptly: ' + spent.join(', '))
+})
