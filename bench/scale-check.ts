@@ -128,6 +128,30 @@ export function scaleTable(r: ScaleCheckResult): string[] {
     `| a payment confirmed on every node | ${s(r.confirmed?.p50)} | ${s(r.confirmed?.p95)} | ${s(r.confirmed?.max)} | ${b(before?.confirmed)} | < ${TARGETS.confirmed} |`,
     `| ${r.nodes - 1} admissions, one after another | ${s(r.admitMs)} | | | ${b(before?.admits)} | < ${TARGETS.admits} (31) |`,
     '',
-    `not applied everywhere: ${r.notApplied} of ${r.payments}; not confirmed everywhere: ${r.notConfirmed} of ${r.payments}`
+    `not applied everywhere: ${r.notApplied} of ${r.payments}; not confirmed everywhere: ${r.notConfirmed} of ${r.payments}`,
+    ...verdicts(r)
+  ]
+}
+
+/** The issue's expectations, judged: at 32 nodes against its targets; at other sizes, against its figures before. */
+export function verdicts(r: ScaleCheckResult): string[] {
+  const at32 = r.nodes === 32
+  const before = BEFORE[r.nodes]
+  const expect = at32 ? { ...TARGETS, what: 'target' } : before ? { ...before, what: 'before' } : null
+  if (!expect) return [`expected: no figures for ${r.nodes} nodes in issue 12 (it has 4, 8, 12, 16 and 32)`]
+  const judge = (name: string, ms: number | undefined, limit: number): string => {
+    if (ms === undefined) return `- ${name}: not measured`
+    const v = ms / 1000
+    return v < limit ? `- ${name}: ${v.toFixed(2)} s, within ${limit} s (${expect.what})` : `- ${name}: ${v.toFixed(2)} s, OVER ${limit} s (${expect.what}) by ${(v - limit).toFixed(2)} s`
+  }
+  return [
+    '',
+    at32 ? 'expected (issue 12 targets at 32 nodes):' : `expected (no slower than issue 12's figures before, at ${r.nodes} nodes):`,
+    judge('applied everywhere, p50', r.applied?.p50, expect.applied),
+    judge('confirmed everywhere, p50', r.confirmed?.p50, expect.confirmed),
+    judge(`${r.nodes - 1} admissions`, r.admitMs, expect.admits),
+    ...(at32 && r.applied && r.confirmed
+      ? [`- p95 under twice p50: applied ${(r.applied.p95 / r.applied.p50).toFixed(2)}x, confirmed ${(r.confirmed.p95 / r.confirmed.p50).toFixed(2)}x`]
+      : [])
   ]
 }
