@@ -8,7 +8,8 @@
 // ones indexers, 3 unless given), then lone payments from rotating payers, each awaited until it is confirmed on every node.
 // The process's CPU time (process.cpuUsage: all nodes share it) is read around the payments only, so the
 // figure is the whole network's CPU per payment, and does not depend on how busy the machine is the way
-// wall-clock latency does. bench/README.md ("Connections") quotes what it showed.
+// wall-clock latency does. ADMIT_LOG=1 prints each admission's phases (applied on the creator, the new
+// node writable, its member record there). bench/README.md ("Connections") quotes what it showed.
 import fs from 'fs'
 import os from 'os'
 import path from 'path'
@@ -60,11 +61,19 @@ async function run(degree) {
     s1.pipe(s2).pipe(s1)
     streams.push(s1, s2)
   }
+  const admit0 = { at: Date.now(), cpu: process.cpuUsage() }
   for (let i = 1; i < N; i++) {
     const l = ledgers[i]
+    const a0 = Date.now()
     await first.admit({ account: l.identity.publicKey, writer: l.writerKey, name: 'p' + i, indexer: i < INDEXERS })
+    const a1 = Date.now()
+    await until(() => l.writable, 'writable p' + i)
+    const a2 = Date.now()
     await until(async () => l.writable && (await l.self().catch(() => null)) !== null, 'admitted p' + i)
+    if (process.env.ADMIT_LOG) console.log(`admit ${i}: applied on the creator ${a1 - a0} ms, writable ${a2 - a0} ms, member ${Date.now() - a0} ms`)
   }
+  const admitCpu = process.cpuUsage(admit0.cpu)
+  const admitted = `${N - 1} admissions one after another ${((Date.now() - admit0.at) / 1000).toFixed(1)} s, CPU ${((admitCpu.user + admitCpu.system) / 1e6).toFixed(1)} s`
   await until(() => signedToEnd(ledgers) && new Set(ledgers.map((l) => l.view.core.length)).size === 1, 'set-up confirmed')
   const perNode = (pairs.length * 2) / N
   const written0 = ledgers.slice(0, INDEXERS).reduce((n, l) => n + l.base.local.length, 0)
@@ -85,7 +94,7 @@ async function run(degree) {
   conf.sort((a, b) => a - b)
   const line = `${N} nodes, ${INDEXERS} indexer(s), ${PROMPT_ACK ? 'prompt acks' : 'timer acks'}, ${degree === 'all' ? 'full mesh' : degree + ' links each'}: ${pairs.length} connections (${perNode.toFixed(1)} per node); ` +
     `CPU per payment, all nodes: ${((cpu.user + cpu.system) / 1000 / PAYMENTS).toFixed(0)} ms (${((cpu.user + cpu.system) / 1000 / PAYMENTS / N).toFixed(1)} per node); ` +
-    `confirmed everywhere p50 ${(conf[Math.floor(conf.length / 2)] / 1000).toFixed(2)} s; wall ${(wall / 1000).toFixed(1)} s; blocks the indexers wrote per payment ${(acks / PAYMENTS).toFixed(2)} (their payments included); load ${os.loadavg()[0].toFixed(1)}`
+    `confirmed everywhere p50 ${(conf[Math.floor(conf.length / 2)] / 1000).toFixed(2)} s; wall ${(wall / 1000).toFixed(1)} s; blocks the indexers wrote per payment ${(acks / PAYMENTS).toFixed(2)} (their payments included); ${admitted}; load ${os.loadavg()[0].toFixed(1)}`
   console.log(line)
   for (const s of streams) s.destroy()
   for (const l of ledgers) await l.close()
