@@ -43,8 +43,7 @@
  * takes over.
  */
 import b4a from 'b4a'
-import type Autobase from 'autobase'
-import { onlyOwnHead } from './confirmation-nudge.js'
+import { onlyOwnHead, type NudgeHost } from './confirmation-nudge.js'
 
 /**
  * The shortest gap between two prompt acks of one node, ms (or I, if shorter). Independent of I
@@ -60,13 +59,8 @@ const REFILL_MS = 1000
 /** Acks this node appends on its own to break one stalled state (same signed length and view length). */
 const MAX_BREAKS = 2
 
-export interface PromptAckHost {
-  base: Autobase<any>
-  /** Entries queued for the next append: that append acks too. */
-  pending(): number
-  /** False once the ledger is closing or has failed. */
-  live(): boolean
-}
+/** What a prompt ack needs of the ledger: the same as the nudge (the base, the queued entries, whether it is live). */
+export type PromptAckHost = NudgeHost
 
 export class PromptAck {
   /** Acks this node appended through the prompt path (for tests and monitoring). */
