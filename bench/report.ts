@@ -167,6 +167,8 @@ export function markdown(r: BenchReport, svgName: string | null): string {
     if (r.ingest.saturated) lines.push(row(`Ingest with group commit, ${fmt(r.config.ingest.saturatedConcurrency)} in flight (entries/s; ${fmt(r.config.ingest.entries)} writes)`, r.ingest.saturated, 0))
     lines.push(row(`Ingest without group commit (entries/s; ${fmt(r.config.ingest.serialEntries)} writes, one at a time)`, r.ingest.serial, 0))
     lines.push(row('Entries per append with group commit', r.ingest.batchSize, 0))
+    if (r.ingest.cpuPerEntry) lines.push(row(`Ingest CPU time per entry, ${r.config.ingest.concurrency} in flight (µs, node process)`, r.ingest.cpuPerEntry, 0))
+    if (r.ingest.cpuPerEntrySaturated) lines.push(row(`Ingest CPU time per entry, ${fmt(r.config.ingest.saturatedConcurrency)} in flight (µs, node process)`, r.ingest.cpuPerEntrySaturated, 0))
   }
   for (const c of r.convergence ?? []) {
     const at = `${c.peers} peers x ${fmt(c.entriesPerPeer)}, ${c.indexers} indexers`
