@@ -119,7 +119,7 @@ export function judgeTargets(r: Pick<BenchReport, 'ingest' | 'convergence' | 'ca
   const sizeAt = largest ? `${fmt(largest.entries)} entries${quick}` : '100k entries'
   const rssAtLargest = largest ? Math.max(largest.sourceMaxRss, largest.fastForwardMaxRss.max, largest.replayMaxRss.max) : null
   return [
-    judge({ id: 'ingest', what: 'ingest with group commit, one node', target: 4000, measured: r.ingest?.groupCommit.median ?? null, unit: 'entries/s', kind: 'min', at: r.ingest ? 'concurrent transfer()/invoice() calls' : '' }),
+    judge({ id: 'ingest', what: 'ingest with group commit, one node', target: 8000, measured: r.ingest?.groupCommit.median ?? null, unit: 'entries/s', kind: 'min', at: r.ingest ? 'concurrent transfer()/invoice() calls' : '' }),
     judge({ id: 'equal', what: 'state hashes equal after the last append', target: 3, measured: conv3 ? conv3.equal.median / 1000 : null, unit: 's', kind: 'max', at: convAt }),
     withStalls(judge({ id: 'confirmed', what: 'quorum-confirmed after the last append', target: 10, measured: conv3?.confirmed ? conv3.confirmed.median / 1000 : null, unit: 's', kind: 'max', at: convAt }), conv3),
     judge({ id: 'fast-forward', what: 'new peer reads balances (fast-forward)', target: 2, measured: largest ? largest.fastForward.median / 1000 : null, unit: 's', kind: 'max', at: sizeAt }),
