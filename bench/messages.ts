@@ -69,6 +69,8 @@ export interface WorkloadResult {
   doneAt: number
   /** Appends group commit made (1 per entry without it). */
   batches: number
+  /** CPU time (user + system, process.cpuUsage) of this node process from the first call to the last write applied, in µs. */
+  cpuUs: number
 }
 
 export interface BuildResult {

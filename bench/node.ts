@@ -371,9 +371,13 @@ const handlers: Handlers = {
         }
       }
     }
+    await windowProfile(true)
     const startedAt = now()
+    const cpuBefore = process.cpuUsage()
     await Promise.all(Array.from({ length: Math.max(1, Math.min(a.concurrency, ops.length)) }, worker))
     const doneAt = now()
+    const cpu = process.cpuUsage(cpuBefore)
+    await windowProfile(false)
     l.base.local.off('append', onAppend)
     const after = l.commitStats
     const landed = appends.find((e) => e.length > lastBlock)
@@ -384,7 +388,8 @@ const handlers: Handlers = {
       startedAt,
       lastAppendAt: landed ? landed.at : doneAt,
       doneAt,
-      batches: after.batches - before.batches
+      batches: after.batches - before.batches,
+      cpuUs: cpu.user + cpu.system
     }
   },
 
@@ -537,7 +542,7 @@ const handlers: Handlers = {
 
 /**
  * With TALLY_BENCH_WINDOW_PROFILE=DIR, a CPU profile of only the time this node was tracked (the
- * network phase's payments), as DIR/<label>.window.cpuprofile: where the cost per entry goes,
+ * network phase's payments, or the ingest phase's writes), as DIR/<label>.window.cpuprofile: where the cost per entry goes,
  * without start-up and admissions.
  */
 let profiler: inspector.Session | null = null

@@ -119,7 +119,7 @@ export function judgeTargets(r: Pick<BenchReport, 'ingest' | 'convergence' | 'ca
   const sizeAt = largest ? `${fmt(largest.entries)} entries${quick}` : '100k entries'
   const rssAtLargest = largest ? Math.max(largest.sourceMaxRss, largest.fastForwardMaxRss.max, largest.replayMaxRss.max) : null
   return [
-    judge({ id: 'ingest', what: 'ingest with group commit, one node', target: 4000, measured: r.ingest?.groupCommit.median ?? null, unit: 'entries/s', kind: 'min', at: r.ingest ? 'concurrent transfer()/invoice() calls' : '' }),
+    judge({ id: 'ingest', what: 'ingest with group commit, one node', target: 8000, measured: r.ingest?.groupCommit.median ?? null, unit: 'entries/s', kind: 'min', at: r.ingest ? 'concurrent transfer()/invoice() calls' : '' }),
     judge({ id: 'equal', what: 'state hashes equal after the last append', target: 3, measured: conv3 ? conv3.equal.median / 1000 : null, unit: 's', kind: 'max', at: convAt }),
     withStalls(judge({ id: 'confirmed', what: 'quorum-confirmed after the last append', target: 10, measured: conv3?.confirmed ? conv3.confirmed.median / 1000 : null, unit: 's', kind: 'max', at: convAt }), conv3),
     judge({ id: 'fast-forward', what: 'new peer reads balances (fast-forward)', target: 2, measured: largest ? largest.fastForward.median / 1000 : null, unit: 's', kind: 'max', at: sizeAt }),
@@ -167,6 +167,8 @@ export function markdown(r: BenchReport, svgName: string | null): string {
     if (r.ingest.saturated) lines.push(row(`Ingest with group commit, ${fmt(r.config.ingest.saturatedConcurrency)} in flight (entries/s; ${fmt(r.config.ingest.entries)} writes)`, r.ingest.saturated, 0))
     lines.push(row(`Ingest without group commit (entries/s; ${fmt(r.config.ingest.serialEntries)} writes, one at a time)`, r.ingest.serial, 0))
     lines.push(row('Entries per append with group commit', r.ingest.batchSize, 0))
+    if (r.ingest.cpuPerEntry) lines.push(row(`Ingest CPU time per entry, ${r.config.ingest.concurrency} in flight (µs, node process)`, r.ingest.cpuPerEntry, 0))
+    if (r.ingest.cpuPerEntrySaturated) lines.push(row(`Ingest CPU time per entry, ${fmt(r.config.ingest.saturatedConcurrency)} in flight (µs, node process)`, r.ingest.cpuPerEntrySaturated, 0))
   }
   for (const c of r.convergence ?? []) {
     const at = `${c.peers} peers x ${fmt(c.entriesPerPeer)}, ${c.indexers} indexers`

@@ -5,7 +5,7 @@
 import sodium from 'sodium-native'
 import b4a from 'b4a'
 import { DOMAIN_PREFIX, KEY_BYTES } from './constants.js'
-import { encodeEntry, encodeUnsigned } from './codec.js'
+import { encodeUnsigned } from './codec.js'
 import type { Entry, EntryId, EntryType, Hex, SignedEntry } from './types.js'
 import { toHex } from './hex.js'
 
@@ -57,11 +57,17 @@ export function signEntry(ledgerKey: Uint8Array, entry: Entry, secretKey: Uint8A
   return { ...entry, signature } as SignedEntry
 }
 
-/** Signs and encodes in one step: the block to append, and its id. */
+/**
+ * Signs and encodes in one step: the block to append, and its id. The block is the unsigned entry
+ * followed by the signature (`encodeEntry`), and the id the hash of the signing bytes (`entryIdOf`):
+ * both from one encoding and one set of signing bytes, on every local write.
+ */
 export function sealEntry(ledgerKey: Uint8Array, entry: Entry, secretKey: Uint8Array): { block: Uint8Array; id: Hex } {
-  const signed = signEntry(ledgerKey, entry, secretKey)
-  const block = encodeEntry(signed)
-  return { block, id: entryIdOf(ledgerKey, entry.type, block.subarray(0, block.byteLength - signed.signature.byteLength)) }
+  const unsigned = encodeUnsigned(entry)
+  const signing = signingBytes(ledgerKey, entry.type, unsigned)
+  const signature = b4a.alloc(sodium.crypto_sign_BYTES)
+  sodium.crypto_sign_detached(signature, signing, secretKey)
+  return { block: b4a.concat([unsigned, signature]), id: toHex(hash(signing)) }
 }
 
 /** Whether `signature` is the author's over the entry's signing bytes. */

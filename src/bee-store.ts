@@ -87,6 +87,12 @@ export class BeeReaderStore {
 /** Read-write state over one Hyperbee batch, used inside Autobase apply. */
 export class BeeStore extends BeeReaderStore implements StateStore {
   private readonly cache = new Map<string, unknown>()
+  /**
+   * Member records as objects, by key: the pipeline reads the same few several times per entry
+   * (rules, the governance count, the witness), each read a JSON decode with bigints. Records are
+   * never edited in place (every change is a new object, put back).
+   */
+  private readonly decoded = new Map<string, unknown>()
   /** Keys written in this apply, flushed in key order so every peer builds the same tree. */
   private readonly dirty = new Set<string>()
   private meta: ViewMeta | null | undefined = undefined
@@ -102,6 +108,14 @@ export class BeeStore extends BeeReaderStore implements StateStore {
     this.cache.set(key, value)
     return value
   }
+  /**
+   * Reads these keys into the cache together (apply-prefetch.ts). Safe at any point of an apply: a key
+   * written in it is in the cache already, and the batch holds no puts before flush, so a read gets
+   * what `read` would have got.
+   */
+  async prefetch(keys: Iterable<string>): Promise<void> {
+    await Promise.all([...keys].filter((key) => !this.cache.has(key)).map((key) => this.read(key)))
+  }
   private async write(key: string, value: unknown): Promise<void> {
     this.cache.set(key, value)
     this.dirty.add(key)
@@ -115,8 +129,21 @@ export class BeeStore extends BeeReaderStore implements StateStore {
     this.meta = meta
     this.metaDirty = true
   }
+  override async getMember(account: Hex): Promise<Member | null> {
+    return this.decodedRead(K.memberKey(account), memberFromJson)
+  }
+  private async decodedRead<T>(key: string, from: (json: any) => T): Promise<T | null> {
+    const hit = this.decoded.get(key)
+    if (hit !== undefined) return hit as T | null
+    const json = await this.read(key)
+    const value = json ? from(json) : null
+    this.decoded.set(key, value)
+    return value
+  }
   async putMember(member: Member): Promise<void> {
-    await this.write(K.memberKey(member.account), memberToJson(member))
+    const key = K.memberKey(member.account)
+    await this.write(key, memberToJson(member))
+    this.decoded.set(key, member)
   }
   async bindWriter(writer: Hex, account: AccountKey): Promise<void> {
     await this.write(K.writerKey(writer), account)

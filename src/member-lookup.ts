@@ -34,13 +34,17 @@ export async function findMember(view: Hyperbee, reader: BeeReaderStore, query: 
     throw LedgerError.UNKNOWN_MEMBER(`no member has the account ${lower}`, { candidates: [] })
   }
   const keyLike = looksLikeKey(q)
+  const byName = keyLike ? null : await reader.accountOfName(nameKey(q))
+  // A name that cannot be the start of a key is the member it names: no list of every member is read
+  // (a payment by name is the common case, and the list is a range read of the view past the cache).
+  const hexLike = /^[0-9a-f]+$/.test(lower)
+  if (byName && !hexLike) return (await reader.getMember(byName))!
   const all: Member[] = []
   for await (const node of view.createReadStream(K.prefixRange('acct/'))) all.push(memberFromJson(node.value))
-  if (!keyLike) {
-    const byName = await reader.accountOfName(nameKey(q))
+  if (byName) {
     // A short hex name (say "cafe") that is also the start of another member's key is ambiguous, not the name.
-    const prefixOfOther = /^[0-9a-f]+$/.test(lower) && all.some((m) => m.account !== byName && m.account.startsWith(lower))
-    if (byName && !prefixOfOther) return (await reader.getMember(byName))!
+    const prefixOfOther = all.some((m) => m.account !== byName && m.account.startsWith(lower))
+    if (!prefixOfOther) return (await reader.getMember(byName))!
   }
   all.sort((a, b) => (nameKey(a.name) < nameKey(b.name) ? -1 : 1)) // candidates listed by name, as people look for them
   const skeleton = nameKey(q)
