@@ -24,8 +24,8 @@ export interface ReplayInput {
   /** The view records in linear order (see `linearOrder`). */
   order: EntryRecord[]
   cores: Map<Hex, WriterCoreData>
-  /** Per writer, per block: whether the entry signature verified. */
-  signatures: Map<Hex, Uint8Array>
+  /** Per writer, per block: whether the entry signature verified (1); null takes every block as verified. */
+  signatures: Map<Hex, Uint8Array> | null
   /** Entries below the view's quorum-signed length. */
   confirmedEntries: number
   onProgress?: (done: number) => void
@@ -159,7 +159,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     // A bundle's entries have consecutive records; the block is decided once, at its first.
     const slot = viewRecord.slot ?? 0
     if (current === null || current.writer !== viewRecord.writer || current.block !== viewRecord.block || slot === 0) {
-      const signatureValid = input.signatures.get(viewRecord.writer)?.[viewRecord.block] === 1
+      const signatureValid = input.signatures === null || input.signatures.get(viewRecord.writer)?.[viewRecord.block] === 1
       current = { writer: viewRecord.writer, block: viewRecord.block, signatureValid, decided: await applyBlock(store, block, { ledgerKey: input.ledgerKey, writer: viewRecord.writer, block: viewRecord.block }, { verified: signatureValid }) }
     }
     const signatureValid = current.signatureValid

@@ -9,14 +9,36 @@ import os from 'os'
 import { Worker } from 'worker_threads'
 import b4a from 'b4a'
 import type { Hex } from '../../protocol/index.js'
-import { verifyBatch, type VerifyRequest, type VerifyResponse } from './verify-worker.js'
+import { verifyBatch, type VerifyRequest, type VerifyResponse, type VerifyResult } from './verify-worker.js'
 
 /** Blocks per batch sent to a worker. */
 export const VERIFY_BATCH = 2048
 /** Cores shorter than this start no worker: the main thread verifies them in `finish` (a worker costs ~50 ms to start). */
-const INLINE_MAX = 2048
-/** Workers at most, leaving one core to the main thread. */
+export const INLINE_MAX = 2048
+/** Workers at most by default, leaving one core to the main thread. */
 const WORKERS_MAX = 4
+
+/** Worker threads to start by default: one less than the cores, at least 1, at most WORKERS_MAX. */
+export function defaultWorkers(): number {
+  return Math.max(1, Math.min(WORKERS_MAX, (os.availableParallelism?.() ?? os.cpus().length) - 1))
+}
+
+export interface VerifierOptions {
+  /** Worker threads (default `defaultWorkers()`); 0 verifies everything on the calling thread. */
+  workers?: number
+  /** Cores of at least this many blocks start the workers (default INLINE_MAX). */
+  inlineMax?: number
+  /** The worker's module (default ./verify-worker.js; tests give one that fails). */
+  workerUrl?: URL
+  /** Called with how many blocks each finished batch held entries for. */
+  onProgress?: (n: number) => void
+}
+
+/** Verifier worker threads running now, in this process (tests check none outlives an audit). */
+let liveWorkers = 0
+export function runningVerifyWorkers(): number {
+  return liveWorkers
+}
 
 /** Per block of a writer core. */
 export const SIG_INVALID = 0
@@ -27,13 +49,15 @@ export const SIG_NONE = 2
 export interface SignatureResult {
   /** Per writer, per block: SIG_VALID, SIG_INVALID or SIG_NONE. */
   status: Map<Hex, Uint8Array>
+  /** Per writer, per block: its entries' earliest and latest time (verify-worker.ts), for the clock check. */
+  times: Map<Hex, Float64Array>
   checked: number
   failed: number
 }
 
 interface Batch {
   req: Omit<VerifyRequest, 'id'>
-  done: (status: Uint8Array) => void
+  done: (result: VerifyResult) => void
 }
 
 /**
@@ -49,23 +73,30 @@ export class SignatureVerifier {
   private readonly busy = new Map<Worker, number | null>()
   private readonly jobs: Array<Promise<void>> = []
   private readonly status = new Map<Hex, Uint8Array>()
+  private readonly times = new Map<Hex, Float64Array>()
   private nextId = 0
   private broken = false
+  private closed = false
+  private readonly onProgress?: (n: number) => void
 
   constructor(
     private readonly ledgerKey: Uint8Array,
-    private readonly onProgress?: (n: number) => void
-  ) {}
+    private readonly opts: VerifierOptions = {}
+  ) {
+    this.onProgress = opts.onProgress
+  }
 
   /** Announces a core of `length` blocks, before its values arrive through `chunk`. */
   begin(key: Hex, length: number): void {
     this.status.set(key, new Uint8Array(length).fill(SIG_NONE))
+    this.times.set(key, new Float64Array(2 * length).fill(NaN))
   }
 
   /** Queues blocks [start, start + values.length) of a core announced with `begin`. */
   chunk(key: Hex, start: number, values: Array<Uint8Array | null>): void {
     const out = this.status.get(key)
-    if (!out) throw new Error('chunk before begin for ' + key)
+    const times = this.times.get(key)
+    if (!out || !times) throw new Error('chunk before begin for ' + key)
     for (let offset = 0; offset < values.length; offset += VERIFY_BATCH) {
       const part = values.slice(offset, offset + VERIFY_BATCH)
       const entries = part.reduce((n, v) => n + (v === null ? 0 : 1), 0)
@@ -74,15 +105,16 @@ export class SignatureVerifier {
         new Promise<void>((resolve) => {
           this.queue.push({
             req: pack(this.ledgerKey, part),
-            done: (status) => {
-              out.set(status, at)
+            done: (result) => {
+              out.set(result.status, at)
+              times.set(result.times, 2 * at)
               if (this.onProgress) this.onProgress(entries)
               resolve()
             }
           })
         })
       )
-      if (out.length >= INLINE_MAX) this.startWorkers()
+      if (out.length >= (this.opts.inlineMax ?? INLINE_MAX)) this.startWorkers()
       this.feed()
     }
   }
@@ -115,11 +147,12 @@ export class SignatureVerifier {
         if (s === SIG_INVALID) failed++
       }
     }
-    return { status: this.status, checked, failed }
+    return { status: this.status, times: this.times, checked, failed }
   }
 
-  /** Stops the workers (also when the audit fails midway). */
+  /** Stops the workers (also when the audit fails midway); batches still queued are dropped. */
   async close(): Promise<void> {
+    this.closed = true
     const workers = this.workers.splice(0)
     await Promise.all(workers.map((w) => w.terminate()))
   }
@@ -138,26 +171,33 @@ export class SignatureVerifier {
   }
 
   private startWorkers(): void {
-    if (this.broken || this.workers.length > 0) return
-    const n = Math.max(1, Math.min(WORKERS_MAX, (os.availableParallelism?.() ?? os.cpus().length) - 1))
+    if (this.broken || this.closed || this.workers.length > 0) return
+    const n = this.opts.workers ?? defaultWorkers()
+    if (n <= 0) {
+      this.broken = true
+      return
+    }
     for (let i = 0; i < n; i++) {
       let w: Worker
       try {
-        w = new Worker(new URL('./verify-worker.js', import.meta.url))
+        w = new Worker(this.opts.workerUrl ?? new URL('./verify-worker.js', import.meta.url))
       } catch {
         this.broken = true
         return
       }
+      liveWorkers++
       this.busy.set(w, null)
       w.on('message', (res: VerifyResponse) => {
         const batch = this.inFlight.get(res.id)
         this.inFlight.delete(res.id)
         this.busy.set(w, null)
-        if (batch) batch.done(res.status)
+        if (batch) batch.done({ status: res.status, times: res.times })
         this.feed()
       })
-      w.on('error', () => {
-        // A broken worker loses nothing: its batch goes back to the queue for the main thread.
+      // A worker that throws emits 'error' then 'exit'; one that exits on its own only 'exit'.
+      // Either way it loses nothing: its batch goes back to the queue for the others or the
+      // main thread (`finish`). Terminated by `close`, it has nothing in flight.
+      const lost = () => {
         const id = this.busy.get(w)
         const batch = id === null || id === undefined ? undefined : this.inFlight.get(id)
         if (batch) {
@@ -167,6 +207,11 @@ export class SignatureVerifier {
         this.busy.delete(w)
         const at = this.workers.indexOf(w)
         if (at !== -1) this.workers.splice(at, 1)
+      }
+      w.on('error', lost)
+      w.on('exit', () => {
+        liveWorkers--
+        lost()
       })
       this.workers.push(w)
     }
