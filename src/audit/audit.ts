@@ -97,7 +97,7 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
     const reader = new CoreReader(ledger, verifier, opts, (n) => progress('download', n, 0))
     await reader.read([...bound.writers.keys()].map((k) => k.slice('writer/'.length)))
     view = await viewRead
-    await reader.read(view.records.map((r) => r.writer))
+    await reader.read(new Set(view.records.map((r) => r.writer)))
     cores = reader.cores
     findings.push(...reader.findings)
     downloadMs = Date.now() - downloadStarted
@@ -339,7 +339,7 @@ class CoreReader {
   }
 
   /** Reads the given writers not read yet, then the writers their heads name, until none is left. */
-  async read(keys: string[]): Promise<void> {
+  async read(keys: Iterable<string>): Promise<void> {
     for (const key of keys) this.want(key)
     while (this.queue.length > 0) {
       const key = this.queue.shift()!
@@ -356,7 +356,9 @@ class CoreReader {
       })
       this.cores.set(key, core)
       this.findings.push(...core.findings)
-      for (const heads of core.heads) for (const h of heads) this.want(h.key)
+      const named = new Set<string>()
+      for (const heads of core.heads) for (const h of heads) named.add(h.key)
+      for (const k of named) this.want(k)
     }
   }
 

@@ -6,7 +6,10 @@
  */
 import { parentPort } from 'worker_threads'
 import b4a from 'b4a'
-import { decodeEntry, splitBlock, verifyEntry } from '../../protocol/index.js'
+// The three modules it needs, not protocol/index.js: a worker's start-up is part of the audit.
+import { decodeEntry } from '../../protocol/codec.js'
+import { splitBlock } from '../../protocol/bundle.js'
+import { verifyEntry } from '../../protocol/crypto.js'
 
 export interface VerifyRequest {
   id: number
