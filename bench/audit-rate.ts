@@ -113,6 +113,9 @@ async function auditAndReport(ledger: Ledger): Promise<void> {
       cpuMs: Math.round((cpu.user + cpu.system) / 1000),
       /** CPU time of the main thread alone (Linux): the audit's critical path when cores are free. */
       mainCpuMs,
+      /** The same per entry, in µs: what compares across runs on a busy machine (wall time does not). */
+      cpuUsPerEntry: Math.round((cpu.user + cpu.system) / Math.max(1, report.entriesChecked)),
+      mainCpuUsPerEntry: mainCpuMs === null ? null : Math.round((mainCpuMs * 1000) / Math.max(1, report.entriesChecked)),
       /** The machine's 1-minute load average when the audit started (2 cores here: above 2 means contention). */
       loadAverage: Math.round(loadBefore * 100) / 100,
       rssMb: Math.round(Math.max(rssBefore, process.memoryUsage().rss) / 1e6),
@@ -121,7 +124,7 @@ async function auditAndReport(ledger: Ledger): Promise<void> {
     }
     for (const f of report.findings.slice(0, 10)) process.stderr.write(`finding: ${f.kind} ${f.rule}: ${f.detail}\n`)
     console.log(JSON.stringify(result))
-    console.log(`audit of ${result.entries} entries: ${result.entriesPerSecond} entries/s (${(result.totalMs / 1000).toFixed(2)} s; read ${result.downloadMs} ms, signatures ${result.verifyMs} ms at ${result.signaturesPerSecond}/s, order+replay+compare ${result.replayMs} ms; ${result.cpuMs} ms CPU, ${result.mainCpuMs ?? '?'} ms on the main thread; load ${result.loadAverage}), ok=${result.ok}`)
+    console.log(`audit of ${result.entries} entries: ${result.entriesPerSecond} entries/s (${(result.totalMs / 1000).toFixed(2)} s; read ${result.downloadMs} ms, signatures ${result.verifyMs} ms at ${result.signaturesPerSecond}/s, order+replay+compare ${result.replayMs} ms; ${result.cpuMs} ms CPU, ${result.mainCpuMs ?? '?'} ms on the main thread (${result.cpuUsPerEntry} and ${result.mainCpuUsPerEntry ?? '?'} µs per entry); load ${result.loadAverage}), ok=${result.ok}`)
     if (values.out) {
       fs.mkdirSync(path.dirname(values.out), { recursive: true })
       fs.writeFileSync(values.out, JSON.stringify({ ...result, measuredAt: new Date().toISOString() }, null, 2) + '\n')

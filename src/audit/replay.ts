@@ -151,7 +151,11 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
   for (let i = 0; i < input.order.length; i++) {
     const viewRecord = input.order[i]
     if (confirmedBalances === null && (store.meta?.entries ?? 0) >= input.confirmedEntries) snapshotConfirmed()
-    if (input.onProgress && (i + 1) % 1024 === 0) input.onProgress(1024)
+    if ((i + 1) % 1024 === 0) {
+      if (input.onProgress) input.onProgress(1024)
+      // A turn of the event loop: the signature workers' results come in and they get more batches.
+      await new Promise((resolve) => setImmediate(resolve))
+    }
     const core = input.cores.get(viewRecord.writer)
     const block = core?.values[viewRecord.block]
     // Missing and ack blocks are order findings already; the replay goes on without them.

@@ -12,9 +12,14 @@ import type { Hex } from '../../protocol/index.js'
 import { verifyBatch, type VerifyRequest, type VerifyResponse, type VerifyResult } from './verify-worker.js'
 
 /** Blocks per batch sent to a worker. */
-export const VERIFY_BATCH = 2048
+export const VERIFY_BATCH = 1024
 /** Cores shorter than this start no worker: the main thread verifies them in `finish` (a worker costs ~50 ms to start). */
 export const INLINE_MAX = 2048
+/**
+ * Batches a worker holds at once: the next one waits in its port while it verifies, so it does
+ * not idle while the main thread is busy (replaying) and has not yet handled its last result.
+ */
+const PER_WORKER = 2
 /** Workers at most by default, leaving one core to the main thread. */
 const WORKERS_MAX = 4
 
@@ -69,8 +74,8 @@ export class SignatureVerifier {
   private readonly workers: Worker[] = []
   private readonly queue: Batch[] = []
   private readonly inFlight = new Map<number, Batch>()
-  /** The batch id each worker is on, or null when idle. */
-  private readonly busy = new Map<Worker, number | null>()
+  /** The batch ids each worker holds. */
+  private readonly busy = new Map<Worker, Set<number>>()
   private readonly jobs: Array<Promise<void>> = []
   private readonly status = new Map<Hex, Uint8Array>()
   private readonly times = new Map<Hex, Float64Array>()
@@ -160,13 +165,15 @@ export class SignatureVerifier {
   /** Hands the next batch to each idle worker. */
   private feed(): void {
     for (const w of this.workers) {
-      if (!this.busy.has(w) || this.busy.get(w) !== null || this.queue.length === 0) continue
-      const batch = this.queue.shift()!
-      const id = this.nextId++
-      this.inFlight.set(id, batch)
-      this.busy.set(w, id)
-      const msg: VerifyRequest = { id, ...batch.req }
-      w.postMessage(msg)
+      const held = this.busy.get(w)
+      while (held && held.size < PER_WORKER && this.queue.length > 0) {
+        const batch = this.queue.shift()!
+        const id = this.nextId++
+        this.inFlight.set(id, batch)
+        held.add(id)
+        const msg: VerifyRequest = { id, ...batch.req }
+        w.postMessage(msg)
+      }
     }
   }
 
@@ -186,23 +193,22 @@ export class SignatureVerifier {
         return
       }
       liveWorkers++
-      this.busy.set(w, null)
+      this.busy.set(w, new Set())
       w.on('message', (res: VerifyResponse) => {
         const batch = this.inFlight.get(res.id)
         this.inFlight.delete(res.id)
-        this.busy.set(w, null)
+        this.busy.get(w)?.delete(res.id)
         if (batch) batch.done({ status: res.status, times: res.times })
         this.feed()
       })
       // A worker that throws emits 'error' then 'exit'; one that exits on its own only 'exit'.
-      // Either way it loses nothing: its batch goes back to the queue for the others or the
-      // main thread (`finish`). Terminated by `close`, it has nothing in flight.
+      // Either way it loses nothing: its batches go back to the queue for the others or the
+      // main thread (`finish`). Terminated by `close`, nothing waits for them.
       const lost = () => {
-        const id = this.busy.get(w)
-        const batch = id === null || id === undefined ? undefined : this.inFlight.get(id)
-        if (batch) {
-          this.inFlight.delete(id!)
-          this.queue.push(batch)
+        for (const id of this.busy.get(w) ?? []) {
+          const batch = this.inFlight.get(id)
+          this.inFlight.delete(id)
+          if (batch) this.queue.push(batch)
         }
         this.busy.delete(w)
         const at = this.workers.indexOf(w)
