@@ -121,6 +121,7 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
     return incompleteReport(ledger, view, cores, unavailable, findings, signatures, { signedLength, viewLength, entries: confirmedEntries }, { started, downloadMs, verifyMs })
   }
   if (!allVerified(replayed.order, cores, signatures.status)) {
+    replayed = null // let the first replay go before the second is built
     replayed = await orderAndReplay(ledgerKey, view, cores, signatures.status, confirmedEntries, progress)
   }
   const { causal, result, replayMs } = replayed
