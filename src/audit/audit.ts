@@ -4,10 +4,11 @@
  * 1. Read the stored view (one snapshot): the order it claims and the state it claims.
  * 2. Download every writer core (those the view names and every writer their causal heads
  *    name), verify each core's signed tree and recompute it from the blocks.
- * 3. Verify every entry's ed25519 signature, in batches.
+ * 3. Verify every entry's ed25519 signature, in batches on worker threads, from 2 on.
  * 4. Check the claimed order against the signed causal graph (causal.ts).
  * 5. Replay the order through applyBlock on a MemoryStore, checking zero-sum, limits and
  *    at-most-once, and compare every record and the final state with the view (replay.ts).
+ *    It runs while 3 does, taking every signature as valid, and again if one was not.
  * See docs/audit.md.
  */
 import { fromHex, toHex, type Hex } from '../../protocol/index.js'
