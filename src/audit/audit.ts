@@ -4,25 +4,26 @@
  * 1. Read the stored view (one snapshot): the order it claims and the state it claims.
  * 2. Download every writer core (those the view names and every writer their causal heads
  *    name), verify each core's signed tree and recompute it from the blocks.
- * 3. Verify every entry's ed25519 signature, in batches.
+ * 3. Verify every entry's ed25519 signature, in batches on worker threads, from 2 on.
  * 4. Check the claimed order against the signed causal graph (causal.ts).
  * 5. Replay the order through applyBlock on a MemoryStore, checking zero-sum, limits and
  *    at-most-once, and compare every record and the final state with the view (replay.ts).
+ *    It runs while 3 does, taking every signature as valid, and again if one was not.
  * See docs/audit.md.
  */
 import { fromHex, toHex, type Hex } from '../../protocol/index.js'
 import type { Ledger } from '../ledger.js'
-import { metaFromJson } from '../records.js'
+import { metaFromJson, type EntryRecord } from '../records.js'
 import { META_KEY } from '../view-keys.js'
-import { checkOrder } from './causal.js'
+import { checkOrder, type CausalResult } from './causal.js'
 import { unavailableWriters } from './completeness.js'
-import { checkIndexes, linearOrder, memberRows, replay } from './replay.js'
-import { SIG_INVALID, SignatureVerifier, type SignatureResult } from './signatures.js'
+import { checkIndexes, linearOrder, memberRows, replay, type ReplayResult } from './replay.js'
+import { SIG_INVALID, SIG_VALID, SignatureVerifier, type SignatureResult } from './signatures.js'
 import type { AuditProgress, AuditReport, AuditWriter, Finding } from './types.js'
 import { readTree, readView, type ViewContents } from './view-reader.js'
 import { readWriterCore, type WriterCoreData } from './writer-cores.js'
 import { governanceOf } from './decisions.js'
-import { clockAhead } from './clock-ahead.js'
+import { CLOCK_SKEW_MS, clockAhead } from './clock-ahead.js'
 
 export interface AuditOptions {
   /** Called as each phase advances (for a progress display). */
@@ -31,6 +32,11 @@ export interface AuditOptions {
   stallMs?: number
   /** Read stored blocks in bulk (default true); false reads each writer block through hypercore's public get and walks the view's tree. */
   bulk?: boolean
+  /**
+   * Worker threads verifying entry signatures (default: one less than the machine's cores, at
+   * least 1, at most 4); 0 verifies them all on the calling thread. The report is the same either way.
+   */
+  workers?: number
 }
 
 /**
@@ -76,13 +82,15 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
   // writer a record names; 3. their entry signatures, verified on worker threads as they arrive.
   const downloadStarted = Date.now()
   const findings: Finding[] = []
-  const verifier = new SignatureVerifier(ledgerKey, (n) => progress('verify', n, 0))
+  const verifier = new SignatureVerifier(ledgerKey, { workers: opts.workers, onProgress: (n) => progress('verify', n, 0) })
   let view: ViewContents
   let cores: Map<Hex, WriterCoreData>
   let signatures: SignatureResult
   let verifyMs: number
   let downloadMs: number
   let confirmedEntries: number
+  let unavailable: AuditReport['unavailable']
+  let replayed: Replayed | null = null
   try {
     confirmedEntries = await confirmedCount(ledger, signedLength)
     // Every writer that can append was bound by an admit (or genesis); their heads name the rest.
@@ -90,10 +98,15 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
     const reader = new CoreReader(ledger, verifier, opts, (n) => progress('download', n, 0))
     await reader.read([...bound.writers.keys()].map((k) => k.slice('writer/'.length)))
     view = await viewRead
-    await reader.read(view.records.map((r) => r.writer))
+    await reader.read(new Set(view.records.map((r) => r.writer)))
     cores = reader.cores
     findings.push(...reader.findings)
     downloadMs = Date.now() - downloadStarted
+    // Blocks no peer could hand over: retry later; a replay without them would only report noise.
+    unavailable = unavailableWriters(view, cores)
+    // 4-5 while the workers still verify: the replay assumes every signature holds (the common
+    // case), and is redone below with the real results if any block it decided does not verify.
+    if (unavailable.length === 0) replayed = await orderAndReplay(ledgerKey, view, cores, null, confirmedEntries, progress)
     signatures = await verifier.finish()
     verifyMs = Date.now() - (reader.firstValuesAt || Date.now())
   } finally {
@@ -105,35 +118,28 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
     findings.push({ kind: 'view', writer: null, block: null, id: null, index: null, rule: 'index_mismatch', detail: `the view's index and its log disagree on ${key}` })
   }
 
-  // Blocks no peer could hand over: retry later; a replay without them would only report noise.
-  const unavailable = unavailableWriters(view, cores)
-  if (unavailable.length > 0) {
+  if (replayed === null) {
     return incompleteReport(ledger, view, cores, unavailable, findings, signatures, { signedLength, viewLength, entries: confirmedEntries }, { started, downloadMs, verifyMs })
   }
-
-  // 4. The order against the causal graph; 5. the replay.
-  const replayStarted = Date.now()
-  const order = linearOrder(view.records)
-  findings.push(...checkIndexes(order, view.meta ? view.meta.entries : null))
-  const causal = checkOrder(
-    order.map((r) => ({ index: r.index, writer: r.writer, block: r.block, slot: r.slot ?? 0, id: r.id })),
-    cores
-  )
+  if (!allVerified(replayed.order, cores, signatures.status)) {
+    replayed = null // let the first replay go before the second is built
+    replayed = await orderAndReplay(ledgerKey, view, cores, signatures.status, confirmedEntries, progress)
+  }
+  const { causal, result, replayMs } = replayed
+  findings.push(...replayed.indexFindings)
   findings.push(...causal.findings)
-  progress('replay', 0, order.length)
-  const result = await replay({ ledgerKey, view, order, cores, signatures: signatures.status, confirmedEntries, onProgress: (n) => progress('replay', n, order.length) })
   findings.push(...result.findings)
   // Signatures of blocks outside the order (pending) are still checked and reported.
-  const replayed = new Set(result.entries.map((e) => e.record.writer + '/' + e.record.block))
   for (const core of cores.values()) {
     const status = signatures.status.get(core.key)
-    for (let b = 0; status && b < core.length; b++) {
-      if (status[b] === SIG_INVALID && !replayed.has(core.key + '/' + b)) {
+    if (!status) continue
+    const decided = replayed.decided.get(core.key)
+    for (let b = 0; b < core.length; b++) {
+      if (status[b] === SIG_INVALID && !(decided && decided[b] === 1)) {
         findings.push({ kind: 'signature', writer: core.key, block: b, id: null, index: null, rule: 'bad_signature', detail: `pending block ${b} of writer ${core.key.slice(0, 8)} is not signed by its author` })
       }
     }
   }
-  const replayMs = Date.now() - replayStarted
   progress('compare', 1, 1)
 
   const store = result.store
@@ -141,7 +147,7 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
   const writers: AuditWriter[] = [...cores.values()].sort((a, b) => (a.key < b.key ? -1 : 1)).map((core) => {
     const account = store.writers.get(core.key) ?? null
     const member = account ? store.members.get(account) : undefined
-    const decided = result.entries.filter((e) => e.record.writer === core.key).length
+    const decided = replayed.entriesPerWriter.get(core.key) ?? 0
     return {
       key: core.key,
       account,
@@ -180,7 +186,7 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
     findings,
     rejectedEntries: result.rejectedEntries,
     ...governanceOf(result.store, result.entries.map((e) => e.record)),
-    clockAhead: clockAhead(cores),
+    clockAhead: clockAhead(cores, CLOCK_SKEW_MS, signatures.times),
     stateHash: meta ? meta.stateHash : null,
     viewStateHash: view.meta ? view.meta.stateHash : null,
     confirmed: { signedLength, viewLength, entries: confirmedEntries, stateHash: result.confirmedStateHash },
@@ -195,6 +201,64 @@ async function auditOnce(ledger: Ledger, opts: AuditOptions): Promise<AuditRepor
     },
     entries: result.entries
   }
+}
+
+/** The order checked against the causal graph and replayed, with what the report needs of it. */
+interface Replayed {
+  order: EntryRecord[]
+  indexFindings: Finding[]
+  causal: CausalResult
+  result: ReplayResult
+  /** Per writer, 1 for each block with an entry in `result.entries`. */
+  decided: Map<Hex, Uint8Array>
+  entriesPerWriter: Map<Hex, number>
+  replayMs: number
+}
+
+/**
+ * 4. The order against the causal graph; 5. the replay. With `status` null every block counts as
+ * verified (the workers are still at it): `allVerified` then says whether that result stands.
+ */
+async function orderAndReplay(
+  ledgerKey: Uint8Array,
+  view: ViewContents,
+  cores: Map<Hex, WriterCoreData>,
+  status: Map<Hex, Uint8Array> | null,
+  confirmedEntries: number,
+  progress: Progress
+): Promise<Replayed> {
+  const started = Date.now()
+  const order = linearOrder(view.records)
+  const indexFindings = checkIndexes(order, view.meta ? view.meta.entries : null)
+  const causal = checkOrder(
+    order.map((r) => ({ index: r.index, writer: r.writer, block: r.block, slot: r.slot ?? 0, id: r.id })),
+    cores
+  )
+  progress('replay', 0, order.length, true)
+  const result = await replay({ ledgerKey, view, order, cores, signatures: status, confirmedEntries, onProgress: (n) => progress('replay', n, order.length) })
+  const decided = new Map<Hex, Uint8Array>()
+  const entriesPerWriter = new Map<Hex, number>()
+  for (const e of result.entries) {
+    const writer = e.record.writer as Hex
+    entriesPerWriter.set(writer, (entriesPerWriter.get(writer) ?? 0) + 1)
+    let marks = decided.get(writer)
+    if (!marks) decided.set(writer, (marks = new Uint8Array(cores.get(writer)?.length ?? 0)))
+    if (e.record.block < marks.length) marks[e.record.block] = 1
+  }
+  return { order, indexFindings, causal, result, decided, entriesPerWriter, replayMs: Date.now() - started }
+}
+
+/**
+ * Whether every block the replay decided verified, so a replay that took them all as verified
+ * decided exactly what one given the real results would. (It looks at every block the order
+ * names, a superset of those decided.)
+ */
+function allVerified(order: EntryRecord[], cores: Map<Hex, WriterCoreData>, status: Map<Hex, Uint8Array>): boolean {
+  for (const r of order) {
+    const value = cores.get(r.writer)?.values[r.block]
+    if (value && status.get(r.writer)?.[r.block] !== SIG_VALID) return false
+  }
+  return true
 }
 
 /**
@@ -241,7 +305,7 @@ function incompleteReport(
     policy: null,
     decisions: [],
     proposals: [],
-    clockAhead: clockAhead(cores),
+    clockAhead: clockAhead(cores, CLOCK_SKEW_MS, signatures.times),
     stateHash: null,
     viewStateHash: meta ? meta.stateHash : null,
     confirmed: { ...confirmed, stateHash: null },
@@ -277,7 +341,7 @@ class CoreReader {
   }
 
   /** Reads the given writers not read yet, then the writers their heads name, until none is left. */
-  async read(keys: string[]): Promise<void> {
+  async read(keys: Iterable<string>): Promise<void> {
     for (const key of keys) this.want(key)
     while (this.queue.length > 0) {
       const key = this.queue.shift()!
@@ -294,7 +358,9 @@ class CoreReader {
       })
       this.cores.set(key, core)
       this.findings.push(...core.findings)
-      for (const heads of core.heads) for (const h of heads) this.want(h.key)
+      const named = new Set<string>()
+      for (const heads of core.heads) for (const h of heads) named.add(h.key)
+      for (const k of named) this.want(k)
     }
   }
 
@@ -314,12 +380,15 @@ async function confirmedCount(ledger: Ledger, signedLength: number): Promise<num
   }
 }
 
+/** Adds `n` to a phase's count (or starts it again at `n`: a replay redone). */
+type Progress = (phase: AuditProgress['phase'], n: number, total: number, restart?: boolean) => void
+
 /** Turns increments into running totals per phase. */
-function progressCounter(onProgress?: (p: AuditProgress) => void): (phase: AuditProgress['phase'], n: number, total: number) => void {
+function progressCounter(onProgress?: (p: AuditProgress) => void): Progress {
   const done = new Map<string, number>()
-  return (phase, n, total) => {
+  return (phase, n, total, restart = false) => {
     if (!onProgress) return
-    const d = (done.get(phase) ?? 0) + n
+    const d = (restart ? 0 : (done.get(phase) ?? 0)) + n
     done.set(phase, d)
     onProgress({ phase, done: d, total })
   }

@@ -34,70 +34,87 @@ export interface ClockFlag {
   detail: string
 }
 
-/** Earliest and latest entry timestamps of a block (null for an ack or an undecodable block). */
-function times(value: Uint8Array | null): { min: number; max: number } | null {
-  if (value === null) return null
-  const split = splitBlock(value)
-  if (!split.ok) return null
-  let min = Infinity
-  let max = -Infinity
-  for (const bytes of split.entries) {
-    const d = decodeEntry(bytes)
-    if (!d.ok) continue
-    min = Math.min(min, d.entry.timestamp)
-    max = Math.max(max, d.entry.timestamp)
+/**
+ * Earliest and latest entry timestamps of each block, at 2i and 2i + 1 (NaN for an ack, an
+ * undecodable block or one with no entry that decodes). The signature workers compute the same
+ * while they verify (verify-worker.ts); this decodes them for cores they did not see.
+ */
+function blockTimes(values: Array<Uint8Array | null>): Float64Array {
+  const out = new Float64Array(2 * values.length).fill(NaN)
+  for (let b = 0; b < values.length; b++) {
+    const value = values[b]
+    if (value === null) continue
+    const split = splitBlock(value)
+    if (!split.ok) continue
+    let min = Infinity
+    let max = -Infinity
+    for (const bytes of split.entries) {
+      const d = decodeEntry(bytes)
+      if (!d.ok) continue
+      min = Math.min(min, d.entry.timestamp)
+      max = Math.max(max, d.entry.timestamp)
+    }
+    if (min === Infinity) continue
+    out[2 * b] = min
+    out[2 * b + 1] = max
   }
-  return min === Infinity ? null : { min, max }
+  return out
 }
 
-/** Flags every block whose time runs ahead of a block that causally follows it. */
-export function clockAhead(cores: Map<Hex, WriterCoreData>, skewMs = CLOCK_SKEW_MS): { flags: ClockFlag[]; more: number } {
-  const memo = new Map<Hex, Array<{ min: number; max: number } | null>>()
-  const timesOf = (key: Hex): Array<{ min: number; max: number } | null> => {
+/**
+ * Flags every block whose time runs ahead of a block that causally follows it. `known` gives the
+ * times of blocks already decoded (per writer, as `blockTimes` lays them out).
+ */
+export function clockAhead(cores: Map<Hex, WriterCoreData>, skewMs = CLOCK_SKEW_MS, known?: Map<Hex, Float64Array>): { flags: ClockFlag[]; more: number } {
+  const memo = new Map<Hex, Float64Array>()
+  const timesOf = (key: Hex): Float64Array => {
     let t = memo.get(key)
     if (!t) {
       const core = cores.get(key)
-      t = core ? core.values.map(times) : []
+      const given = known?.get(key)
+      t = !core ? new Float64Array(0) : given && given.length === 2 * core.values.length ? given : blockTimes(core.values)
       memo.set(key, t)
     }
     return t
   }
-  // The latest entry block at or before `block` of a writer (acks carry no time), with its times.
+  // The latest entry block at or before `block` of a writer (acks carry no time), with its latest time.
   const lastEntry = (key: Hex, block: number): { block: number; max: number } | null => {
     const t = timesOf(key)
-    for (let b = Math.min(block, t.length - 1); b >= 0; b--) if (t[b] !== null) return { block: b, max: t[b]!.max }
+    for (let b = Math.min(block, t.length / 2 - 1); b >= 0; b--) if (!Number.isNaN(t[2 * b])) return { block: b, max: t[2 * b + 1] }
     return null
   }
   const flags: ClockFlag[] = []
   let more = 0
   const seen = new Set<string>()
+  const check = (key: Hex, b: number, followerMin: number, predKey: Hex, predBlock: number) => {
+    if (predBlock < 0) return
+    const pred = lastEntry(predKey, predBlock)
+    if (pred === null || pred.max - followerMin <= skewMs) return
+    const id = predKey + '/' + pred.block
+    if (seen.has(id)) return
+    seen.add(id)
+    if (flags.length >= FLAGS_MAX) {
+      more++
+      return
+    }
+    const aheadMs = pred.max - followerMin
+    flags.push({
+      writer: predKey,
+      block: pred.block,
+      time: pred.max,
+      followedBy: { writer: key, block: b, time: followerMin },
+      aheadMs,
+      detail: `block ${pred.block} of writer ${short(predKey)} is signed ${Math.round(aheadMs / 1000)} s after block ${b} of writer ${short(key)}, which causally follows it`
+    })
+  }
   for (const [key, core] of cores) {
     const own = timesOf(key)
-    for (let b = 0; b < core.length; b++) {
-      const follower = own[b]
-      if (follower === null) continue
-      const preds: Array<{ key: Hex; block: number }> = [{ key, block: b - 1 }, ...core.heads[b].filter((h) => h.key !== key && h.length > 0).map((h) => ({ key: h.key, block: h.length - 1 }))]
-      for (const p of preds) {
-        if (p.block < 0) continue
-        const pred = lastEntry(p.key, p.block)
-        if (pred === null || pred.max - follower.min <= skewMs) continue
-        const id = p.key + '/' + pred.block
-        if (seen.has(id)) continue
-        seen.add(id)
-        if (flags.length >= FLAGS_MAX) {
-          more++
-          continue
-        }
-        const aheadMs = pred.max - follower.min
-        flags.push({
-          writer: p.key,
-          block: pred.block,
-          time: pred.max,
-          followedBy: { writer: key, block: b, time: follower.min },
-          aheadMs,
-          detail: `block ${pred.block} of writer ${short(p.key)} is signed ${Math.round(aheadMs / 1000)} s after block ${b} of writer ${short(key)}, which causally follows it`
-        })
-      }
+    for (let b = 0; b < Math.min(core.length, own.length / 2); b++) {
+      const followerMin = own[2 * b]
+      if (Number.isNaN(followerMin)) continue
+      // Its own writer's previous block, then every other writer its heads name.
+      check(key, b, followerMin, key, b - 1)
+      for (const h of core.heads[b]) if (h.key !== key && h.length > 0) check(key, b, followerMin, h.key, h.length - 1)
     }
   }
   return { flags, more }

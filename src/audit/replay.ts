@@ -24,8 +24,8 @@ export interface ReplayInput {
   /** The view records in linear order (see `linearOrder`). */
   order: EntryRecord[]
   cores: Map<Hex, WriterCoreData>
-  /** Per writer, per block: whether the entry signature verified. */
-  signatures: Map<Hex, Uint8Array>
+  /** Per writer, per block: whether the entry signature verified (1); null takes every block as verified. */
+  signatures: Map<Hex, Uint8Array> | null
   /** Entries below the view's quorum-signed length. */
   confirmedEntries: number
   onProgress?: (done: number) => void
@@ -151,7 +151,11 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
   for (let i = 0; i < input.order.length; i++) {
     const viewRecord = input.order[i]
     if (confirmedBalances === null && (store.meta?.entries ?? 0) >= input.confirmedEntries) snapshotConfirmed()
-    if (input.onProgress && (i + 1) % 1024 === 0) input.onProgress(1024)
+    if ((i + 1) % 1024 === 0) {
+      if (input.onProgress) input.onProgress(1024)
+      // A turn of the event loop: the signature workers' results come in and they get more batches.
+      await new Promise((resolve) => setImmediate(resolve))
+    }
     const core = input.cores.get(viewRecord.writer)
     const block = core?.values[viewRecord.block]
     // Missing and ack blocks are order findings already; the replay goes on without them.
@@ -159,7 +163,7 @@ export async function replay(input: ReplayInput): Promise<ReplayResult> {
     // A bundle's entries have consecutive records; the block is decided once, at its first.
     const slot = viewRecord.slot ?? 0
     if (current === null || current.writer !== viewRecord.writer || current.block !== viewRecord.block || slot === 0) {
-      const signatureValid = input.signatures.get(viewRecord.writer)?.[viewRecord.block] === 1
+      const signatureValid = input.signatures === null || input.signatures.get(viewRecord.writer)?.[viewRecord.block] === 1
       current = { writer: viewRecord.writer, block: viewRecord.block, signatureValid, decided: await applyBlock(store, block, { ledgerKey: input.ledgerKey, writer: viewRecord.writer, block: viewRecord.block }, { verified: signatureValid }) }
     }
     const signatureValid = current.signatureValid

@@ -1,11 +1,15 @@
 /**
  * Worker thread of the signature verifier: checks one batch of entry blocks at a time.
  * A batch arrives as one buffer plus offsets (transferred, not copied) and leaves as one status
- * byte per block (signatures.ts: SIG_VALID, SIG_INVALID, SIG_NONE).
+ * byte per block (signatures.ts: SIG_VALID, SIG_INVALID, SIG_NONE) and the earliest and latest
+ * entry time of each block, which the clock check needs (the worker decodes every entry anyway).
  */
 import { parentPort } from 'worker_threads'
 import b4a from 'b4a'
-import { decodeEntry, splitBlock, verifyEntry } from '../../protocol/index.js'
+// The three modules it needs, not protocol/index.js: a worker's start-up is part of the audit.
+import { decodeEntry } from '../../protocol/codec.js'
+import { splitBlock } from '../../protocol/bundle.js'
+import { verifyEntry } from '../../protocol/crypto.js'
 
 export interface VerifyRequest {
   id: number
@@ -18,37 +22,65 @@ export interface VerifyRequest {
 export interface VerifyResponse {
   id: number
   status: Uint8Array
+  times: Float64Array
 }
 
-/** Status of each block in a batch; also used inline for small ledgers. */
-export function verifyBatch(req: Omit<VerifyRequest, 'id'>): Uint8Array {
+export interface VerifyResult {
+  status: Uint8Array
+  /** Per block, its entries' earliest then latest `timestamp`; NaN for a block with no entry that decodes. */
+  times: Float64Array
+}
+
+/** Status and times of each block in a batch; also used inline for small ledgers. */
+export function verifyBatch(req: Omit<VerifyRequest, 'id'>): VerifyResult {
   const n = req.offsets.length - 1
   const status = new Uint8Array(n).fill(2)
+  const times = new Float64Array(2 * n).fill(NaN)
   // A transferred buffer arrives as a plain Uint8Array; the codec wants Buffer semantics.
   const bytes = b4a.from(req.bytes.buffer, req.bytes.byteOffset, req.bytes.byteLength)
   for (let i = 0; i < n; i++) {
     const start = req.offsets[i]
     const end = req.offsets[i + 1]
     if (end === start) continue
-    status[i] = verifyBlock(req.ledgerKey, bytes.subarray(start, end))
+    status[i] = verifyBlock(req.ledgerKey, bytes.subarray(start, end), times, i)
   }
-  return status
+  return { status, times }
 }
 
 /**
  * One status for a block, plain or bundle: valid only if every entry in it decodes and verifies,
  * so the replay skips the check only for such blocks and decides every other one entry by entry.
+ * The first entry that does not decode (none) or verify (invalid) decides; the entries after it
+ * are still decoded for their times, but not verified.
  */
-function verifyBlock(ledgerKey: Uint8Array, block: Uint8Array): number {
+function verifyBlock(ledgerKey: Uint8Array, block: Uint8Array, times: Float64Array, at: number): number {
   const split = splitBlock(block)
   if (!split.ok) return 2
   let status = 2
+  let decided = false
+  let min = Infinity
+  let max = -Infinity
   for (const bytes of split.entries) {
     const decoded = decodeEntry(bytes)
-    if (!decoded.ok) return 2
+    if (!decoded.ok) {
+      if (!decided) status = 2
+      decided = true
+      continue
+    }
     const { entry, unsigned } = decoded
-    if (!verifyEntry(ledgerKey, entry.type, unsigned, entry.author, entry.signature)) return 0
-    status = 1
+    if (entry.timestamp < min) min = entry.timestamp
+    if (entry.timestamp > max) max = entry.timestamp
+    if (decided) continue
+    if (verifyEntry(ledgerKey, entry.type, unsigned, entry.author, entry.signature)) {
+      status = 1
+    } else {
+      status = 0
+      decided = true
+    }
+  }
+  if (min !== Infinity) {
+    times[2 * at] = min
+    times[2 * at + 1] = max
   }
   return status
 }
@@ -56,8 +88,8 @@ function verifyBlock(ledgerKey: Uint8Array, block: Uint8Array): number {
 if (parentPort) {
   const port = parentPort
   port.on('message', (req: VerifyRequest) => {
-    const status = verifyBatch(req)
-    const res: VerifyResponse = { id: req.id, status }
-    port.postMessage(res, [status.buffer as ArrayBuffer])
+    const { status, times } = verifyBatch(req)
+    const res: VerifyResponse = { id: req.id, status, times }
+    port.postMessage(res, [status.buffer as ArrayBuffer, times.buffer as ArrayBuffer])
   })
 }
