@@ -4,7 +4,7 @@
  *
  * Why: hypercore-storage asks RocksDB for 64 MB memtables (two may be alive while one flushes),
  * and a node fills them within seconds of a replay or a bulk build: a replaying peer's heap
- * profile showed 52 MB in memtable arenas at its peak (bench/README.md, "Memory"). A memtable only
+ * profile showed 52 MB in memtable arenas at its peak (bench/README.md, "Memory of a catch-up"). A memtable only
  * batches writes before they go to disk; 4 MB ones flush more often (in RocksDB's background
  * threads) and leave reads where they were (the block cache and the OS page cache). The data on
  * disk, and so every core's and the view's bytes, are the same whatever the size.
