@@ -4,7 +4,7 @@
  * turns a storage failure into the one error every later call gets; closes them in order.
  */
 import Autobase, { type ApplyNode, type HostCalls } from 'autobase'
-import Corestore from 'corestore'
+import type Corestore from 'corestore'
 import Hyperbee from 'hyperbee'
 import type { Hex } from '../protocol/index.js'
 import { watchEquivocation } from './audit/equivocation.js'
@@ -17,6 +17,7 @@ import { DEFAULT_ACK_INTERVAL_MS, DEFAULT_BATCH_MAX, DEFAULT_NAMESPACE, type Led
 import { LocalWriter } from './local-writer.js'
 import { PromptAck } from './prompt-ack.js'
 import { isStorageFailure, storageError, storeDir } from './storage.js'
+import { newCorestore } from './store-options.js'
 import { ViewCache } from './view-cache.js'
 import { WitnessTimer } from './witness-timer.js'
 
@@ -48,7 +49,7 @@ export class Lifecycle {
   /** `apply` is the Ledger's (a method there, so a test can play a modified node around it). */
   constructor(ledger: Ledger, opts: LedgerOptions, apply: Apply) {
     this.ownsStore = typeof opts.store === 'string'
-    const root = typeof opts.store === 'string' ? new Corestore(opts.store) : opts.store
+    const root = typeof opts.store === 'string' ? newCorestore(opts.store) : opts.store
     this.store = root.namespace(opts.namespace ?? DEFAULT_NAMESPACE)
     this.base = new Autobase<Hyperbee>(this.store, opts.key ?? null, {
       valueEncoding: 'binary',
@@ -193,7 +194,7 @@ export class Lifecycle {
 
 /** The writer key this store would use for a ledger, before joining it (for invites). */
 export async function localWriterKey(store: Corestore | string, namespace = DEFAULT_NAMESPACE): Promise<Uint8Array> {
-  const root = typeof store === 'string' ? new Corestore(store) : store
+  const root = typeof store === 'string' ? newCorestore(store) : store
   try {
     return await Autobase.getLocalKey(root.namespace(namespace))
   } finally {

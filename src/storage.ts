@@ -6,8 +6,9 @@
 import fs from 'fs/promises'
 import { readFileSync } from 'fs'
 import path from 'path'
-import Corestore from 'corestore'
+import type Corestore from 'corestore'
 import { LedgerError } from './errors.js'
+import { newCorestore } from './store-options.js'
 
 /** RocksDB info logs kept (it starts a new one at every open and never removes the old ones). */
 const OLD_LOGS_KEPT = 3
@@ -20,7 +21,7 @@ export async function openStore(dir: string): Promise<Corestore> {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 })
     await fs.chmod(dir, 0o700)
     await pruneOldLogs(path.join(dir, 'db'))
-    store = new Corestore(dir)
+    store = newCorestore(dir)
     await store.ready()
   } catch (err) {
     if (store) await store.close().catch(() => {})
