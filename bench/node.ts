@@ -5,6 +5,7 @@
  */
 import fs from 'fs'
 import inspector from 'inspector'
+import { createRequire } from 'module'
 import path from 'path'
 // Only the public library (the `tally-ledger` package's surface): the scale check (bench/scale-check.ts)
 // runs these processes as a new user's program would.
@@ -279,6 +280,22 @@ if (trace) {
 }
 
 if (trace) process.on('exit', () => ledger && writeTrace(ledger))
+
+// Ack decisions (TALLY_BENCH_TRACE): how often an indexer's ack timer asked Autobase's linearizer
+// whether to ack, and what it answered.
+if (trace) {
+  const Linearizer = createRequire(import.meta.url)('autobase/lib/linearizer.js')
+  const orig = Linearizer.prototype.shouldAck
+  const acks = { asked: 0, yes: 0, indexersBehind: 0 }
+  Object.assign(trace, { acks })
+  Linearizer.prototype.shouldAck = function (this: any, writer: any, pending?: boolean) {
+    const yes = orig.call(this, writer, pending)
+    acks.asked++
+    if (yes) acks.yes++
+    else if (writer?.isActiveIndexer && this.indexers.some((w: any) => w.length !== w.available)) acks.indexersBehind++
+    return yes
+  }
+}
 
 function writeTrace(l: Ledger): void {
   if (!trace) return
