@@ -39,6 +39,8 @@ export interface BenchParams {
     maxPeers: number | null
     /** Admit every member in one go instead of one after another. */
     admitTogether: boolean
+    /** Indexers ack soon after an update (the Ledger's default, src/prompt-ack.ts); false: Autobase's timer alone. */
+    promptAck: boolean
   }
   /** Recovery: 5 nodes, 3 indexers; `payments` per node per stage; a stage not confirmed within `timeoutMs` counts as stalled. */
   recovery: { payments: number; timeoutMs: number }

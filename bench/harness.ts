@@ -55,6 +55,8 @@ export interface BenchOptions {
   networkAckIntervalMs?: number
   networkMaxPeers?: number | null
   networkAdmitTogether?: boolean
+  /** False: the network phase's nodes ack on Autobase's timer alone (`--no-prompt-ack`). */
+  networkPromptAck?: boolean
 }
 
 export interface BenchResult {
@@ -105,7 +107,8 @@ export function resolveParams(o: BenchOptions): BenchParams {
       meshPeers: o.networkMaxPeers ? 2 : Infinity,
       idleMs: o.networkIdleMs ?? (quick ? 5000 : 10_000),
       maxPeers: o.networkMaxPeers ?? null,
-      admitTogether: o.networkAdmitTogether ?? false
+      admitTogether: o.networkAdmitTogether ?? false,
+      promptAck: o.networkPromptAck ?? true
     },
     // Uses the network phase's ack interval (the Ledger's default, 1 s).
     recovery: { payments: quick ? 10 : 20, timeoutMs: 180_000 }

@@ -147,10 +147,10 @@ export interface SeqsSeen {
 /** Each command's arguments and result. */
 export interface Commands {
   create: {
-    args: { ledgerName: string; unitCode: string; memberName: string; creditLimit: bigint; ackIntervalMs: number; batchMax?: number }
+    args: { ledgerName: string; unitCode: string; memberName: string; creditLimit: bigint; ackIntervalMs: number; batchMax?: number; promptAck?: boolean }
     result: Opened
   }
-  open: { args: { key: string; encryptionKey: string | null; ackIntervalMs: number; fastForward: boolean }; result: Opened }
+  open: { args: { key: string; encryptionKey: string | null; ackIntervalMs: number; fastForward: boolean; promptAck?: boolean }; result: Opened }
   join: { args: Record<string, never>; result: { peers: number } }
   /** partialOk: after timeoutMs, return the connections there are (at least one) instead of failing. */
   waitPeers: { args: { n: number; timeoutMs: number; partialOk?: boolean }; result: { peers: number } }

@@ -221,14 +221,15 @@ async function pushSeqs(l: Ledger): Promise<void> {
 }
 
 /** Opens the ledger another node created, on this node's store. */
-function openLedger(a: { key: string; encryptionKey: string | null; ackIntervalMs: number; fastForward: boolean }): Promise<Ledger> {
+function openLedger(a: { key: string; encryptionKey: string | null; ackIntervalMs: number; fastForward: boolean; promptAck?: boolean }): Promise<Ledger> {
   return Ledger.open({
     store: storeDir,
     identity,
     key: fromHex(a.key),
     encryptionKey: a.encryptionKey ? fromHex(a.encryptionKey) : null,
     ackIntervalMs: a.ackIntervalMs,
-    fastForward: a.fastForward
+    fastForward: a.fastForward,
+    ...(a.promptAck === undefined ? {} : { promptAck: a.promptAck })
   })
 }
 
@@ -318,7 +319,8 @@ const handlers: Handlers = {
       memberName: a.memberName,
       creditLimit: a.creditLimit,
       ackIntervalMs: a.ackIntervalMs,
-      batchMax: a.batchMax
+      batchMax: a.batchMax,
+      ...(a.promptAck === undefined ? {} : { promptAck: a.promptAck })
     })
     return opened(adopt(l))
   },

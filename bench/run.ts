@@ -26,6 +26,7 @@ const HELP = `Usage: npm run bench -- [flags]
   --ack-interval MS  network phase: Autobase ack interval (default 1000, the Ledger's default)
   --max-peers N      network phase: Hyperswarm maxPeers per node (default: Hyperswarm's, 64)
   --admit-together   network phase: admit every member at once instead of one after another
+  --no-prompt-ack    network phase: indexers ack on Autobase's timer alone (src/prompt-ack.ts)
   --verbose          show the node processes' output
   --help             this text
 
@@ -116,6 +117,9 @@ export function parseArgs(argv: string[]): BenchOptions & { help?: boolean } {
         break
       case '--admit-together':
         o.networkAdmitTogether = true
+        break
+      case '--no-prompt-ack':
+        o.networkPromptAck = false
         break
       case '--verbose':
         o.verbose = true

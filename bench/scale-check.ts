@@ -23,6 +23,10 @@ export interface ScaleCheckOptions {
   payments?: number
   /** Autobase's ack interval (default 1000, the Ledger's). */
   ackIntervalMs?: number
+  /** Connections each node dials at most (Hyperswarm's maxPeers; default: no cap, a full mesh). */
+  maxPeers?: number
+  /** False: indexers ack on Autobase's timer alone (default true, the Ledger's). */
+  promptAck?: boolean
   /** How long a payment may take to be confirmed everywhere before it counts as not confirmed (default 60 s). */
   confirmTimeoutMs?: number
   log?: (line: string) => void
@@ -31,6 +35,9 @@ export interface ScaleCheckOptions {
 export interface ScaleCheckResult {
   nodes: number
   indexers: number
+  /** How the nodes ran: the connection cap (null: none) and whether indexers acked promptly. */
+  maxPeers: number | null
+  promptAck: boolean
   /** Admitting the members one after another, ms, and the slowest single admission. */
   admitMs: number
   admitMaxMs: number
@@ -60,7 +67,7 @@ export async function checkScale(opts: ScaleCheckOptions): Promise<ScaleCheckRes
   const n = opts.nodes
   const indexers = Math.min(opts.indexers ?? 3, n)
   const log = opts.log ?? ((line: string) => console.log(line))
-  const params = resolveParams({ only: ['network'], networkNodes: [n], networkIndexers: [indexers], networkAckIntervalMs: opts.ackIntervalMs ?? 1000 })
+  const params = resolveParams({ only: ['network'], networkNodes: [n], networkIndexers: [indexers], networkAckIntervalMs: opts.ackIntervalMs ?? 1000, networkPromptAck: opts.promptAck ?? true, ...(opts.maxPeers ? { networkMaxPeers: opts.maxPeers } : {}) })
   const loadStart = os.loadavg()[0]
   const testnet = await createTestnet(3)
   const nodes: BenchNode[] = []
@@ -69,7 +76,7 @@ export async function checkScale(opts: ScaleCheckOptions): Promise<ScaleCheckRes
     bootstrap: testnet.bootstrap,
     log,
     spawn(label) {
-      const node = new BenchNode({ label, bootstrap: testnet.bootstrap })
+      const node = new BenchNode({ label, bootstrap: testnet.bootstrap, ...(opts.maxPeers ? { swarm: { maxPeers: opts.maxPeers } } : {}) })
       nodes.push(node)
       return node
     }
@@ -100,7 +107,7 @@ export async function checkScale(opts: ScaleCheckOptions): Promise<ScaleCheckRes
       await new Promise((resolve) => setTimeout(resolve, GAP_MS))
     }
     await Promise.all(nodes.map((node) => node.call('track', { on: false })))
-    return { nodes: n, indexers, admitMs, admitMaxMs, payments, applied: percentiles(applied), confirmed: percentiles(confirmed), notApplied, notConfirmed, load: { start: loadStart, end: os.loadavg()[0] } }
+    return { nodes: n, indexers, maxPeers: opts.maxPeers ?? null, promptAck: opts.promptAck ?? true, admitMs, admitMaxMs, payments, applied: percentiles(applied), confirmed: percentiles(confirmed), notApplied, notConfirmed, load: { start: loadStart, end: os.loadavg()[0] } }
   } finally {
     await Promise.all(nodes.map((node) => node.close()))
     await testnet.destroy()
@@ -113,7 +120,7 @@ export function scaleTable(r: ScaleCheckResult): string[] {
   const s = (ms: number | undefined) => (ms === undefined ? '-' : (ms / 1000).toFixed(2))
   const b = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(2))
   return [
-    `${r.nodes} nodes, ${r.indexers} indexers, ${r.payments} single payments; load average ${r.load.start.toFixed(1)}-${r.load.end.toFixed(1)} on ${os.cpus().length} cores`,
+    `${r.nodes} nodes, ${r.indexers} indexers, ${r.payments} single payments, maxPeers ${r.maxPeers ?? 'none'}, prompt acks ${r.promptAck ? 'on' : 'off'}; load average ${r.load.start.toFixed(1)}-${r.load.end.toFixed(1)} on ${os.cpus().length} cores`,
     '',
     '| figure | p50 (s) | p95 (s) | max (s) | before, issue 12 (median, s) | target at 32 nodes (s) |',
     '|---|---:|---:|---:|---:|---:|',
@@ -121,6 +128,30 @@ export function scaleTable(r: ScaleCheckResult): string[] {
     `| a payment confirmed on every node | ${s(r.confirmed?.p50)} | ${s(r.confirmed?.p95)} | ${s(r.confirmed?.max)} | ${b(before?.confirmed)} | < ${TARGETS.confirmed} |`,
     `| ${r.nodes - 1} admissions, one after another | ${s(r.admitMs)} | | | ${b(before?.admits)} | < ${TARGETS.admits} (31) |`,
     '',
-    `not applied everywhere: ${r.notApplied} of ${r.payments}; not confirmed everywhere: ${r.notConfirmed} of ${r.payments}`
+    `not applied everywhere: ${r.notApplied} of ${r.payments}; not confirmed everywhere: ${r.notConfirmed} of ${r.payments}`,
+    ...verdicts(r)
+  ]
+}
+
+/** The issue's expectations, judged: at 32 nodes against its targets; at other sizes, against its figures before. */
+export function verdicts(r: ScaleCheckResult): string[] {
+  const at32 = r.nodes === 32
+  const before = BEFORE[r.nodes]
+  const expect = at32 ? { ...TARGETS, what: 'target' } : before ? { ...before, what: 'before' } : null
+  if (!expect) return [`expected: no figures for ${r.nodes} nodes in issue 12 (it has 4, 8, 12, 16 and 32)`]
+  const judge = (name: string, ms: number | undefined, limit: number): string => {
+    if (ms === undefined) return `- ${name}: not measured`
+    const v = ms / 1000
+    return v < limit ? `- ${name}: ${v.toFixed(2)} s, within ${limit} s (${expect.what})` : `- ${name}: ${v.toFixed(2)} s, OVER ${limit} s (${expect.what}) by ${(v - limit).toFixed(2)} s`
+  }
+  return [
+    '',
+    at32 ? 'expected (issue 12 targets at 32 nodes):' : `expected (no slower than issue 12's figures before, at ${r.nodes} nodes):`,
+    judge('applied everywhere, p50', r.applied?.p50, expect.applied),
+    judge('confirmed everywhere, p50', r.confirmed?.p50, expect.confirmed),
+    judge(`${r.nodes - 1} admissions`, r.admitMs, expect.admits),
+    ...(at32 && r.applied && r.confirmed
+      ? [`- p95 under twice p50: applied ${(r.applied.p95 / r.applied.p50).toFixed(2)}x, confirmed ${(r.confirmed.p95 / r.confirmed.p50).toFixed(2)}x`]
+      : [])
   ]
 }

@@ -89,7 +89,7 @@ export class ConfirmationNudge {
     const stalled = signed < core.length && signed === this.lastSigned && this.host.pending() === 0
     this.lastSigned = signed
     if (!stalled) return false
-    if (onlyOwnHead(base.heads() as Head[], base.local)) return false
+    if (onlyOwnHead(base)) return false
     const state = `${signed}/${core.length}`
     if (state !== this.stall.state) this.stall = { state, acks: 0, wait: 0 }
     if (this.stall.wait-- > 0) return false
@@ -101,6 +101,8 @@ export class ConfirmationNudge {
 }
 
 /** True when the DAG's only head is this writer's newest block: an ack of it tells no one anything. */
-function onlyOwnHead(heads: Head[], local: { key: Uint8Array; length: number }): boolean {
+export function onlyOwnHead(base: Autobase<any>): boolean {
+  const heads = base.heads() as Head[]
+  const local = base.local
   return heads.length === 1 && b4a.equals(heads[0].key, local.key) && heads[0].length === local.length
 }

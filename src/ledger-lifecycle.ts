@@ -1,6 +1,6 @@
 /**
  * A Ledger's parts and their lifetime: builds the Autobase (with its Hyperbee view), the local
- * writer and the background jobs (confirmation nudge, witness, claims); opens them in order;
+ * writer and the background jobs (confirmation nudge, prompt acks, witness, claims); opens them in order;
  * turns a storage failure into the one error every later call gets; closes them in order.
  */
 import Autobase, { type ApplyNode, type HostCalls } from 'autobase'
@@ -15,6 +15,7 @@ import { Claims } from './federation-agent.js'
 import type { Ledger } from './ledger.js'
 import { DEFAULT_ACK_INTERVAL_MS, DEFAULT_BATCH_MAX, DEFAULT_NAMESPACE, type LedgerOptions } from './ledger-options.js'
 import { LocalWriter } from './local-writer.js'
+import { PromptAck } from './prompt-ack.js'
 import { isStorageFailure, storageError, storeDir } from './storage.js'
 import { ViewCache } from './view-cache.js'
 import { WitnessTimer } from './witness-timer.js'
@@ -28,6 +29,8 @@ export class Lifecycle {
   readonly writer: LocalWriter
   /** Keeps confirmation moving when Autobase's acks stop (src/confirmation-nudge.ts); null when turned off. */
   readonly nudge: ConfirmationNudge | null
+  /** Acks soon after an update leaves entries unconfirmed (src/prompt-ack.ts); null when turned off. */
+  readonly promptAck: PromptAck | null
   /** Fulfils holds sealed to this member (src/federation-agent.ts); null when turned off. */
   readonly claims: Claims | null
   cache: ViewCache | null = null
@@ -77,6 +80,10 @@ export class Lifecycle {
       opts.confirmNudge === false
         ? null
         : new ConfirmationNudge({ base: this.base, pending: () => this.writer.commit.pending, live: () => this.live }, opts.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS)
+    this.promptAck =
+      opts.promptAck === false
+        ? null
+        : new PromptAck({ base: this.base, pending: () => this.writer.commit.pending, live: () => this.live }, opts.ackIntervalMs ?? DEFAULT_ACK_INTERVAL_MS)
     this.witness = opts.witness === false ? null : new WitnessTimer(ledger, () => this.live, () => this.cache ?? this.base.view)
     this.claims = opts.claim === false ? null : new Claims(ledger)
   }
@@ -156,6 +163,7 @@ export class Lifecycle {
     }
     this.cache = new ViewCache(this.base.view)
     this.nudge?.start()
+    this.promptAck?.start()
     await this.writer.start()
     this.witness?.start()
     this.claims?.start()
@@ -172,6 +180,7 @@ export class Lifecycle {
     this.writer.rejectAll(LedgerError.LEDGER_CLOSED('the ledger closed before the entry applied'))
     this.stopWatching()
     this.nudge?.stop()
+    this.promptAck?.stop()
     this.witness?.stop()
     this.claims?.stop()
     try {

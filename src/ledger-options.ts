@@ -32,6 +32,8 @@ export interface LedgerOptions {
   fastForward?: boolean
   /** As an indexer, append an ack when confirmation has stalled (default true; src/confirmation-nudge.ts). Off only to show the stall in tests. */
   confirmNudge?: boolean
+  /** As an indexer, ack soon after an update leaves entries unconfirmed, not only on Autobase's timer (default true; src/prompt-ack.ts). */
+  promptAck?: boolean
   /** Append a `tick` when this member's clock can witness an open proposal's window (default true; SPEC.md §11). */
   witness?: boolean
   /** Fulfil holds toward this member whose preimage was sealed to it (default true; SPEC.md §12, src/federation-agent.ts). */

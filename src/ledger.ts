@@ -170,6 +170,10 @@ export class Ledger extends EventEmitter<LedgerEvents> {
   get nudges(): number {
     return this.life.nudge?.acks ?? 0
   }
+  /** Acks appended as an indexer soon after an update, not on Autobase's timer (src/prompt-ack.ts), since open. */
+  get promptAcks(): number {
+    return this.life.promptAck?.acks ?? 0
+  }
 
   // ---- admissions, limits, decisions by the members (protocol/SPEC.md §10-11; ledger-governance.ts) ----
 

@@ -32,6 +32,7 @@ test('cli args - commands, positionals, flags and globals anywhere', async (t) =
   t.alike(run(['balance']).opts, {})
   t.alike(run(['history', 'beta', '--limit', '5']).opts, { member: 'beta', limit: '5' })
   t.is(run(['--dir=/y', 'status']).globals.dir, '/y')
+  t.alike(run(['up', '--max-peers', '8']).opts, { maxPeers: '8' })
 })
 
 test('cli args - a negative amount is an argument (the amount check explains it), not an unknown flag', async (t) => {

@@ -196,10 +196,11 @@ export async function setUp(ctx: Context, nodes: BenchNode[], names: string[], i
     memberName: names[0],
     creditLimit: p.creditLimit,
     ackIntervalMs: p.network.ackIntervalMs,
-    batchMax: p.batchMax
+    batchMax: p.batchMax,
+    promptAck: p.network.promptAck
   })
   const others: Opened[] = await Promise.all(
-    nodes.slice(1).map((node) => node.call('open', { key: created.key, encryptionKey: created.encryptionKey, ackIntervalMs: p.network.ackIntervalMs, fastForward: true }))
+    nodes.slice(1).map((node) => node.call('open', { key: created.key, encryptionKey: created.encryptionKey, ackIntervalMs: p.network.ackIntervalMs, fastForward: true, promptAck: p.network.promptAck }))
   )
   for (const node of nodes) await node.call('join', {})
   const want = Math.min(nodes.length - 1, p.network.meshPeers)
@@ -218,7 +219,9 @@ export async function setUp(ctx: Context, nodes: BenchNode[], names: string[], i
     const t = Date.now()
     const o = others[i - 1]
     await nodes[0].call('admit', { members: [{ name: names[i], account: o.account, writer: o.writerKey, indexer: i < indexers }] })
+    const applied = Date.now() - t
     await nodes[i].call('waitMember', { timeoutMs: SETUP_TIMEOUT_MS })
+    if (process.env.TALLY_BENCH_ADMIT_LOG) ctx.log(`admit ${i}: applied on the creator ${applied} ms, member on its node ${Date.now() - t} ms`)
     admitMaxMs = Math.max(admitMaxMs, Date.now() - t)
   }
   const admitMs = Date.now() - start

@@ -8,6 +8,7 @@ const PEERS_SETTLE_MS = 500
 export interface UpOpts {
   bootstrap?: string
   poll?: string
+  maxPeers?: string
 }
 
 /**
@@ -19,6 +20,7 @@ export async function up(env: CliEnv, opts: UpOpts): Promise<void> {
   const { parseBootstrap, TallyNode } = await import('../../src/index.js')
   const bootstrap = opts.bootstrap === undefined ? undefined : parseBootstrap(opts.bootstrap)
   const pollMs = opts.poll === undefined ? undefined : countArg(opts.poll, '--poll', 1, 3600) * 1000
+  const maxPeers = opts.maxPeers === undefined ? undefined : countArg(opts.maxPeers, '--max-peers', 1, 1000)
   // Log lines quote member text (names, refusal reasons): the human line is built from escaped values.
   const emit = (event: string, human: string, data: Record<string, unknown> = {}) =>
     env.out(env.json ? jsonSafe(JSON.stringify({ event, ...data })) : human)
@@ -26,6 +28,7 @@ export async function up(env: CliEnv, opts: UpOpts): Promise<void> {
     dir: env.dir,
     bootstrap,
     ...(pollMs === undefined ? {} : { pollMs }),
+    ...(maxPeers === undefined ? {} : { maxPeers }),
     handler: (ctx, req) => env.dispatch(ctx, req.command, req.opts as Opts)
   })
   const { ctx } = node
@@ -120,9 +123,10 @@ export const upCommand: StandaloneCommand<UpOpts, void> = {
   summary: 'run the node: replicate, admit invited members, serve local commands; Ctrl-C stops it',
   flags: {
     bootstrap: { type: 'string', value: 'HOST:PORT', help: "DHT bootstrap (default: ledger.json's, else the public HyperDHT)" },
-    poll: { type: 'string', value: 'SECONDS', help: 'how often to look for join requests on the DHT (default 3)' }
+    poll: { type: 'string', value: 'SECONDS', help: 'how often to look for join requests on the DHT (default 3)' },
+    'max-peers': { type: 'string', value: 'N', help: "connections this node opens at most; others may still connect to it (default: Hyperswarm's 64)" }
   },
-  examples: ['tally up', 'tally up --bootstrap 127.0.0.1:49737'],
+  examples: ['tally up', 'tally up --bootstrap 127.0.0.1:49737', 'tally up --max-peers 8'],
   run: up,
   render: () => ''
 }

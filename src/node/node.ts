@@ -35,6 +35,8 @@ export interface TallyNodeOptions {
   /** How often to look for join requests on the DHT, ms (default 3 s). */
   pollMs?: number
   ackIntervalMs?: number
+  /** Connections this node dials at most (Hyperswarm's maxPeers; src/network/swarm.ts). */
+  maxPeers?: number
   /** First wait before trying an unreachable bootstrap again, ms (default 2 s; doubles up to 30 s). */
   retryMs?: number
 }
@@ -93,7 +95,7 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
   private constructor(
     readonly ctx: NodeContext & { close(): Promise<void> },
     readonly service: NodeService,
-    private readonly network: { dht?: HyperDHT; bootstrap?: BootstrapNode[]; pollMs: number; retryMs: number; mirrors: Uint8Array[] }
+    private readonly network: { dht?: HyperDHT; bootstrap?: BootstrapNode[]; pollMs: number; retryMs: number; mirrors: Uint8Array[]; maxPeers?: number }
   ) {
     super()
     this.viewSync = new ViewSync(ctx.ledger)
@@ -134,7 +136,8 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
         pollMs: opts.pollMs ?? DEFAULT_PAIRING_POLL_MS,
         // A damaged mirrors.json stops the start here, with its name, rather than the node running without them.
         mirrors: await mirrorKeys(opts.dir),
-        retryMs: opts.retryMs ?? RETRY_FIRST_MS
+        retryMs: opts.retryMs ?? RETRY_FIRST_MS,
+        ...(opts.maxPeers === undefined ? {} : { maxPeers: opts.maxPeers })
       })
       // Serve local commands at once: they need no network. Reaching the DHT can take a while,
       // or wait for a bootstrap that is down; the node keeps trying and says when it is online.
@@ -176,7 +179,7 @@ export class TallyNode extends EventEmitter<TallyNodeEvents> {
       waitMs = Math.min(RETRY_MAX_MS, waitMs * 2)
     }
     this.networkError = null
-    const replicator = new Replicator(this.ctx.ledger, { dht, mirrors: this.network.mirrors })
+    const replicator = new Replicator(this.ctx.ledger, { dht, mirrors: this.network.mirrors, ...(this.network.maxPeers === undefined ? {} : { maxPeers: this.network.maxPeers }) })
     this.replicator = replicator
     this.invites = new InviteHost(this.ctx.ledger, replicator.swarm, this.ctx.invites, { pollMs: this.network.pollMs })
     const onCount = (n: number) => {
