@@ -36,6 +36,8 @@ export interface NodeState {
   confirmedStateHash: string | null
   viewLength: number
   signedLength: number
+  /** CPU time this node process has used so far (user + system), ms: process.cpuUsage(). */
+  cpuMs: number
 }
 
 /** NodeState plus every member's balance (pending included), by name, in minor units. */
@@ -62,8 +64,13 @@ export interface WorkloadResult {
   /** Writes that failed before appending (should be 0: the plan is payer-safe). */
   failed: number
   firstError: string | null
+  /**
+   * Writes appended but not applied here within the Ledger's wait (TIMEOUT): on a starved
+   * machine the local apply can lag that far. They apply later; the phases wait for every entry.
+   */
+  late: number
   startedAt: number
-  /** When the block holding the last entry landed in this node's writer core. */
+  /** When the block holding the last entry landed in this node's writer core (with late writes: the last append to it). */
   lastAppendAt: number
   /** When the last write had been applied to the local view. */
   doneAt: number

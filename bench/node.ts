@@ -5,6 +5,7 @@
  */
 import fs from 'fs'
 import inspector from 'inspector'
+import { createRequire } from 'module'
 import path from 'path'
 // Only the public library (the `tally-ledger` package's surface): the scale check (bench/scale-check.ts)
 // runs these processes as a new user's program would.
@@ -48,6 +49,7 @@ function adopt(l: Ledger): Ledger {
   l.on('error', (err: Error) => process.stderr.write(`[${init.label}] ledger error: ${err.stack ?? err}\n`))
   l.on('update', onChange)
   l.on('update', onTrack)
+  if (trace) l.on('update', () => trace.updates.push(now()))
   countViewWrites(l)
   return l
 }
@@ -67,9 +69,15 @@ function countViewWrites(l: Ledger): void {
     length = core.length
   })
   core.on('truncate', (to: number) => {
+    trace?.truncs.push([now(), to])
     viewWrites.truncations++
     length = to
   })
+}
+
+function cpuMs(): number {
+  const c = process.cpuUsage()
+  return (c.user + c.system) / 1000
 }
 
 /** The ledger's state now: meta of the full view and of the quorum-signed snapshot. */
@@ -87,7 +95,8 @@ async function readState(l: Ledger): Promise<NodeState> {
       confirmedEntries: confirmed?.entries ?? 0,
       confirmedStateHash: confirmed?.stateHash ?? null,
       viewLength: core.length,
-      signedLength: core.signedLength
+      signedLength: core.signedLength,
+      cpuMs: cpuMs()
     }
   } finally {
     await snap.close()
@@ -108,6 +117,9 @@ let watchTimer: NodeJS.Timeout | null = null
 let reading = false
 let dirty = false
 let lastPushed = ''
+let lastPushedAt = 0
+/** A watched node pushes its state at least this often, unchanged or not, so CPU time can be read between any two moments. */
+const WATCH_HEARTBEAT_MS = 250
 
 function onChange(): void {
   if (!watching || ledger === null) return
@@ -125,8 +137,9 @@ async function pushState(l: Ledger): Promise<void> {
       dirty = false
       const s = await readState(l)
       const sig = `${s.entries}/${s.stateHash}/${s.confirmedEntries}/${s.confirmedStateHash}`
-      if (sig !== lastPushed) {
+      if (sig !== lastPushed || s.at - lastPushedAt >= WATCH_HEARTBEAT_MS) {
         lastPushed = sig
+        lastPushedAt = s.at
         send({ type: 'state', state: s })
       }
     } while (dirty && watching)
@@ -238,6 +251,58 @@ if (process.env.TALLY_BENCH_MEM) {
     const u = process.memoryUsage()
     process.stderr.write(`[${init.label}] mem rss ${(u.rss / 1e6).toFixed(0)} heap ${(u.heapUsed / 1e6).toFixed(0)}/${(u.heapTotal / 1e6).toFixed(0)} ext ${(u.external / 1e6).toFixed(0)} ab ${(u.arrayBuffers / 1e6).toFixed(0)}\n`)
   }, 1000).unref()
+}
+
+// With TALLY_BENCH_TRACE=DIR every node writes DIR/<label>.json at its snapshot and at exit: each
+// apply call (when, how many Autobase nodes, how long, view and signed length after it), view
+// truncations and 'update' events, CPU time and RocksDB counters every 100 ms, with the offset to
+// the monotonic clock of CPU profiles, to see where a node's time goes between two moments.
+// A diagnostic only: it wraps the Ledger's private apply method, which no user program does.
+const trace = process.env.TALLY_BENCH_TRACE
+  ? {
+      applies: [] as Array<[at: number, nodes: number, ms: number, viewLength: number, signedLength: number]>,
+      truncs: [] as Array<[at: number, to: number]>,
+      updates: [] as number[],
+      cpu: [] as Array<[at: number, cpuMs: number, gets: number, readBatches: number, puts: number, writeBatches: number, localLength: number]>
+    }
+  : null
+if (trace) {
+  const proto = Ledger.prototype as any
+  const orig = proto.apply
+  proto.apply = async function (this: Ledger, nodes: any[], view: any, host: any) {
+    const t = now()
+    await orig.call(this, nodes, view, host)
+    trace.applies.push([t, nodes.length, now() - t, view.core.length, view.core.signedLength])
+  }
+  setInterval(() => {
+    const st = (ledger as any)?.life?.rootStore?.storage?.rocks?._state?.stats
+    trace.cpu.push([now(), cpuMs(), st?.gets ?? 0, st?.readBatches ?? 0, st?.puts ?? 0, st?.writeBatches ?? 0, ledger?.base.local.length ?? 0])
+  }, 100).unref()
+}
+
+if (trace) process.on('exit', () => ledger && writeTrace(ledger))
+
+// Ack decisions (TALLY_BENCH_TRACE): how often an indexer's ack timer asked Autobase's linearizer
+// whether to ack, and what it answered.
+if (trace) {
+  const Linearizer = createRequire(import.meta.url)('autobase/lib/linearizer.js')
+  const orig = Linearizer.prototype.shouldAck
+  const acks = { asked: 0, yes: 0, indexersBehind: 0 }
+  Object.assign(trace, { acks })
+  Linearizer.prototype.shouldAck = function (this: any, writer: any, pending?: boolean) {
+    const yes = orig.call(this, writer, pending)
+    acks.asked++
+    if (yes) acks.yes++
+    else if (writer?.isActiveIndexer && this.indexers.some((w: any) => w.length !== w.available)) acks.indexersBehind++
+    return yes
+  }
+}
+
+function writeTrace(l: Ledger): void {
+  if (!trace) return
+  const mono = Number(process.hrtime.bigint() / 1000n)
+  const file = path.join(process.env.TALLY_BENCH_TRACE!, init.label.replace(/[^a-zA-Z0-9._-]+/g, '_') + '.json')
+  fs.writeFileSync(file, JSON.stringify({ label: init.label, monoMinusNowUs: mono - now() * 1000, writer: toHex(l.writerKey), ...trace }))
 }
 
 // ---- commands ----
@@ -355,6 +420,7 @@ const handlers: Handlers = {
     let next = 0
     let lastBlock = -1
     let failed = 0
+    let late = 0
     let firstError: string | null = null
     const worker = async () => {
       while (next < ops.length) {
@@ -366,8 +432,11 @@ const handlers: Handlers = {
               : await l.invoice(op.counterparty, op.amount, { memo: op.memo })
           if (receipt.record.block > lastBlock) lastBlock = receipt.record.block
         } catch (err) {
-          failed++
-          firstError ??= (err as Error).message
+          if (err instanceof LedgerError && err.code === 'TIMEOUT') late++
+          else {
+            failed++
+            firstError ??= (err as Error).message
+          }
         }
       }
     }
@@ -380,11 +449,15 @@ const handlers: Handlers = {
     await windowProfile(false)
     l.base.local.off('append', onAppend)
     const after = l.commitStats
-    const landed = appends.find((e) => e.length > lastBlock)
+    // A late write's block is not known: then the last append to this core during the workload
+    // (on an indexer possibly a later ack, which makes the times after it a little shorter).
+    const landed = late > 0 ? appends[appends.length - 1] : appends.find((e) => e.length > lastBlock)
+    if (trace) Object.assign(trace, { lastAppendAt: landed ? landed.at : doneAt, startedAt })
     return {
       appended: after.blocks - before.blocks,
       failed,
       firstError,
+      late,
       startedAt,
       lastAppendAt: landed ? landed.at : doneAt,
       doneAt,
@@ -436,6 +509,7 @@ const handlers: Handlers = {
   },
 
   async snapshot() {
+    writeTrace(requireLedger())
     return snapshot(requireLedger())
   },
 

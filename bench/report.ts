@@ -179,6 +179,9 @@ export function markdown(r: BenchReport, svgName: string | null): string {
     else lines.push(`| Convergence, ${at}: quorum-confirmed (s after last append)${stalls} | - | - | - | ${confirmedCell} |`)
     lines.push(row(`Convergence, ${at}: all peers writing together (entries/s)`, c.writeRate, 0))
     lines.push(row(`Convergence, ${at}: view blocks written per final view block (re-applies)`, c.reapplyFactor, 2))
+    // Runs before the CPU figures existed have none.
+    if (c.cpuAfterLastAppend) lines.push(row(`Convergence, ${at}: CPU of all peers from the last append to agreement (s)`, c.cpuAfterLastAppend, 1))
+    if (c.cpuPerEntry) lines.push(row(`Convergence, ${at}: CPU per peer per entry, first write to agreement (ms)`, c.cpuPerEntry, 2))
   }
   const largest = r.catchup?.[r.catchup.length - 1]
   for (const c of r.catchup ?? []) {

@@ -17,6 +17,7 @@ const HELP = `Usage: npm run bench -- [flags]
   --no-readme        leave bench/README.md as it is
   --profile DIR      write a CPU profile per node process into DIR and add a breakdown to the report
   --node-flags FLAGS node flags for every node process, e.g. "--max-old-space-size=128"
+  --peers LIST       convergence phase: peer counts, comma-separated (default 2,3,4,8)
   --sizes LIST       catch-up phase: ledger sizes in entries (default 10000,100000; 2000,10000 with --quick)
   --nodes LIST       network phase: node counts, comma-separated (default 8,16,32; 8 with --quick)
   --indexers LIST    network phase: indexer counts (default 3,5)
@@ -89,6 +90,9 @@ export function parseArgs(argv: string[]): BenchOptions & { help?: boolean } {
         break
       case '--node-flags':
         o.nodeFlags = value(i++, flag, true).split(/\s+/).filter(Boolean)
+        break
+      case '--peers':
+        o.peers = list(value(i++, flag), flag)
         break
       case '--sizes':
         o.catchupSizes = list(value(i++, flag), flag)

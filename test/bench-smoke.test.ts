@@ -50,6 +50,7 @@ test('bench - the harness runs every phase with tiny parameters and reports ever
   t.is(c.totalEntries, 2 + 2 * 50, 'genesis, one admit and both workloads')
   t.ok(c.converged)
   t.ok(isSummary(c.equal) && isSummary(c.confirmed), 'convergence times')
+  t.ok(isSummary(c.cpuAfterLastAppend) && isSummary(c.cpuPerEntry) && c.cpuPerEntry.median > 0, 'convergence CPU figures')
   t.is(c.stalledRuns, 0, 'quorum confirmation did not stall')
   t.ok(isSummary(c.writeRate))
   t.ok(isSummary(c.reapplyFactor) && c.reapplyFactor.median >= 1, 'view blocks written at least once each')

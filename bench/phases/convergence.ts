@@ -3,6 +3,7 @@
  * testnet; the time from the last append anywhere until every peer has the same state hash,
  * and until every peer has it quorum-confirmed. Fresh processes and stores for every run.
  */
+import os from 'os'
 import { MB, withNodes, type Context } from '../context.js'
 import type { NodeState, Opened, Snapshot, WorkloadResult } from '../messages.js'
 import type { BenchNode } from '../node-handle.js'
@@ -35,6 +36,14 @@ export interface ConvergenceFigures {
   maxRss: Summary
   /** View blocks written per block of the final view, mean over peers: 1 = nothing re-applied. */
   reapplyFactor: Summary
+  /**
+   * CPU time all peers together used from the last append until they agreed, s: the work left
+   * after the writes (applies, re-applies, replication), which the wall-clock figure shares with
+   * whatever else runs on the machine.
+   */
+  cpuAfterLastAppend: Summary
+  /** CPU time per peer per entry from the first write until agreement, ms, mean over peers. */
+  cpuPerEntry: Summary
   /** Every run ended with equal state hashes, equal balances summing to zero, all confirmed. */
   converged: boolean
 }
@@ -45,7 +54,7 @@ export async function measureConvergence(ctx: Context): Promise<ConvergenceFigur
     const runs: RunResult[] = []
     for (let run = 0; run < ctx.params.runs; run++) {
       const r = await convergenceRun(ctx, n, run)
-      ctx.log(`convergence ${n} peers run ${run + 1}: equal after ${r.equalMs.toFixed(0)} ms, ${r.confirmedMs === null ? `NOT confirmed (${r.stall})` : `confirmed after ${r.confirmedMs.toFixed(0)} ms`} (${r.totalEntries} entries, writes ${r.writeRate.toFixed(0)}/s, view blocks written ${r.reapplyFactor.toFixed(2)}x)`)
+      ctx.log(`convergence ${n} peers run ${run + 1}: equal after ${r.equalMs.toFixed(0)} ms, ${r.confirmedMs === null ? `NOT confirmed (${r.stall})` : `confirmed after ${r.confirmedMs.toFixed(0)} ms`} (${r.totalEntries} entries, writes ${r.writeRate.toFixed(0)}/s, view blocks written ${r.reapplyFactor.toFixed(2)}x, cpu after last append ${r.cpuAfterLastAppend.toFixed(1)} s, ${r.cpuPerEntry.toFixed(2)} ms/entry/peer, load ${os.loadavg()[0].toFixed(1)})`)
       runs.push(r)
     }
     const confirmedRuns = runs.flatMap((r) => (r.confirmedMs === null ? [] : [r.confirmedMs]))
@@ -61,6 +70,8 @@ export async function measureConvergence(ctx: Context): Promise<ConvergenceFigur
       writeRate: summarize(runs.map((r) => r.writeRate), 'entries/s'),
       maxRss: summarize(runs.map((r) => r.maxRss), 'MB'),
       reapplyFactor: summarize(runs.map((r) => r.reapplyFactor), 'x'),
+      cpuAfterLastAppend: summarize(runs.map((r) => r.cpuAfterLastAppend), 's'),
+      cpuPerEntry: summarize(runs.map((r) => r.cpuPerEntry), 'ms'),
       converged: runs.every((r) => r.converged)
     })
   }
@@ -83,6 +94,8 @@ interface RunResult {
   totalEntries: number
   writeRate: number
   reapplyFactor: number
+  cpuAfterLastAppend: number
+  cpuPerEntry: number
   maxRss: number
   converged: boolean
 }
@@ -108,6 +121,8 @@ async function convergenceRun(ctx: Context, n: number, run: number): Promise<Run
     )
     const failed = writes.find((w) => w.failed > 0)
     if (failed) throw new Error(`convergence: ${failed.failed} writes failed: ${failed.firstError}`)
+    const late = writes.reduce((sum, w) => sum + w.late, 0)
+    if (late) ctx.log(`convergence ${n} peers run ${run + 1}: ${late} writes were appended but not applied on their own node within the Ledger's wait (a starved machine); they count, and the peers must agree on them`)
     const expected = setupEntries + writes.reduce((sum, w) => sum + w.appended, 0)
     const lastAppend = Math.max(...writes.map((w) => w.lastAppendAt))
     const firstStart = Math.min(...writes.map((w) => w.startedAt))
@@ -130,6 +145,8 @@ async function convergenceRun(ctx: Context, n: number, run: number): Promise<Run
       totalEntries: expected,
       writeRate: (expected - setupEntries) / ((lastAppend - firstStart) / 1000),
       reapplyFactor: snaps.reduce((sum, s) => sum + s.viewBlocksWritten / Math.max(1, s.viewGrowth), 0) / snaps.length,
+      cpuAfterLastAppend: states.reduce((sum, s) => sum + cpuBetween(s, lastAppend, c.equalAt!), 0) / 1000,
+      cpuPerEntry: states.reduce((sum, s) => sum + cpuBetween(s, firstStart, c.equalAt!), 0) / states.length / (expected - setupEntries),
       converged: agree(snaps, c.stateHash)
     }
   })
@@ -164,6 +181,16 @@ async function setUp(ctx: Context, nodes: BenchNode[], names: string[]): Promise
   const setupEntries = nodes.length
   await Promise.all(nodes.map((node) => node.call('waitEntries', { entries: setupEntries, confirmed: true, timeoutMs: SETUP_TIMEOUT_MS })))
   return setupEntries
+}
+
+/**
+ * CPU ms a peer used between two moments, from its state events (each carries the process's CPU
+ * time so far): the latest event at or before each moment. A watched node pushes one on every
+ * change of state and at least every 250 ms.
+ */
+function cpuBetween(states: NodeState[], from: number, to: number): number {
+  const at = (t: number) => states.reduce((cpu, s) => (s.at <= t ? s.cpuMs : cpu), states[0]?.cpuMs ?? 0)
+  return Math.max(0, at(to) - at(from))
 }
 
 /** Polls `cond` every 50 ms; false if it did not hold within `timeoutMs`. */

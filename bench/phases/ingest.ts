@@ -69,6 +69,8 @@ async function ingestRun(ctx: Context, run: number, mode: 'group' | 'saturated' 
     const plan = { seed: deriveSeed(p.seed, 'ingest', mode, run), self: names[0], members: names, count, budget: p.creditLimit }
     const res = await node.call('workload', { plan, concurrency })
     if (res.failed > 0) throw new Error(`ingest: ${res.failed} of ${count} writes failed: ${res.firstError}`)
+    // The rate is up to the last write applied here: a write that timed out waiting for it has no time.
+    if (res.late > 0) throw new Error(`ingest: ${res.late} of ${count} writes were not applied within the Ledger's wait`)
     return res
   }).finally(() => {
     maxRss = node.maxRssBytes / MB
