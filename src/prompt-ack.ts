@@ -56,6 +56,12 @@ const BURST = 3
 const STAGGER_MS = 100
 /** One token of the budget comes back per this many ms (or per I, if shorter). */
 const REFILL_MS = 1000
+/**
+ * A prompt ack that took longer than the gap means the node is short of CPU (base.ack() waits for
+ * an update to finish): the next waits this many times as long, so prompt acks take at most about a
+ * fifth of a busy node's time and its own writes are not queued behind them.
+ */
+const BUSY_BACKOFF = 4
 /** Acks this node appends on its own to break one stalled state (same signed length and view length). */
 const MAX_BREAKS = 2
 
@@ -70,6 +76,8 @@ export class PromptAck {
   private readonly gap: number
   private readonly refill: number
   private last = 0
+  /** Earliest time of the next prompt ack after a slow one (BUSY_BACKOFF). */
+  private cooled = 0
   private tokens = BURST
   private refilled = 0
   private stopped = true
@@ -116,7 +124,7 @@ export class PromptAck {
   private waitFor(now: number): number {
     const tokens = this.budget(now)
     const forToken = tokens >= 1 ? 0 : (1 - tokens) * this.refill
-    return Math.max(0, this.last + this.gap - now, forToken)
+    return Math.max(0, this.last + this.gap - now, this.cooled - now, forToken)
   }
 
   private schedule(): void {
@@ -158,8 +166,10 @@ export class PromptAck {
     if (this.host.pending() > 0) return
     if (this.waitFor(Date.now()) > 0) return this.schedule()
     const before = base.local.length
-    this.last = Date.now()
+    const started = (this.last = Date.now())
     await base.ack()
+    const took = Date.now() - started
+    if (took > this.gap) this.cooled = Date.now() + BUSY_BACKOFF * took
     if (base.local.length > before) this.spent()
     else this.watchStall()
   }
