@@ -22,7 +22,10 @@
  *  - at least QUICK_GAP_MS between two prompt acks of one node, so the other indexers' acks
  *    can arrive in between;
  *  - Autobase restarts its own timer after every ack, so the timer and the prompt acks do not
- *    add up.
+ *    add up;
+ *  - a node short of CPU backs off (BUSY_BACKOFF): at 32 node processes on 2 cores, prompt acks
+ *    without it made the creator's own admits wait 3-5 s behind its acks, and 31 admissions took
+ *    137.6 s against 75.0 s on the timer alone; with it, 85.5 s (bench/README.md, "Targets").
  * Turns: indexers that see an entry at the same moment and ack at once write concurrent acks,
  * none referencing the others, which takes more rounds (and can stall confirmation,
  * src/confirmation-nudge.ts). So each waits STAGGER_MS per place before it in the indexer list
