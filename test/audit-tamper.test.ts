@@ -1,9 +1,9 @@
 import test from 'brittle'
 import Corestore from 'corestore'
 import b4a from 'b4a'
-import { Ledger, audit, generateKeyPair, toHex, type AuditReport, type Finding } from '../src/index.js'
-import { addMember, converge, createPeer, tmpdir } from './helpers/index.js'
-import { appendRaw, confirmed, seal } from './helpers/audit.js'
+import { Ledger, audit, toHex, type AuditReport, type Finding } from '../src/index.js'
+import { addMember, converge, createPeer } from './helpers/index.js'
+import { appendRaw, confirmed, ledgerOnDir, seal } from './helpers/audit.js'
 
 function findingsOf(report: AuditReport, rule: string): Finding[] {
   return report.findings.filter((f) => f.rule === rule)
@@ -13,16 +13,6 @@ function describe(report: AuditReport): string {
   return report.findings.map((f) => `${f.kind}/${f.rule}: ${f.detail}`).join('\n')
 }
 
-/** A ledger on a data dir the test can reopen, with a member `beta` whose node never writes. */
-async function ledgerOnDir(t: any) {
-  const dir = tmpdir(t)
-  const identity = generateKeyPair()
-  const ledger = await Ledger.create({ store: dir, identity, name: 'Test Exchange', unitCode: 'CTC', memberName: 'alpha', creditLimit: 100_00n, ackIntervalMs: 50 })
-  t.teardown(() => ledger.close(), { order: 10 })
-  const beta = generateKeyPair()
-  await ledger.admit({ account: beta.publicKey, writer: generateKeyPair().publicKey, name: 'beta' })
-  return { dir, identity, ledger, beta }
-}
 
 test('tamper - an entry whose signature was altered in storage after the fact is named, with the block its writer never signed', async (t) => {
   const { dir, identity, ledger, beta } = await ledgerOnDir(t)

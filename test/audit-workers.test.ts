@@ -1,10 +1,9 @@
 import test from 'brittle'
 import b4a from 'b4a'
-import { Ledger, audit, generateKeyPair, toHex, type AuditReport } from '../src/index.js'
+import { audit, generateKeyPair, toHex, type AuditReport } from '../src/index.js'
 import { sealEntry, type Entry, type Hex } from '../protocol/index.js'
 import { INLINE_MAX, SIG_INVALID, SIG_VALID, SignatureVerifier, runningVerifyWorkers } from '../src/audit/signatures.js'
-import { tmpdir } from './helpers/index.js'
-import { appendRaw, seal } from './helpers/audit.js'
+import { appendRaw, ledgerOnDir, seal } from './helpers/audit.js'
 
 /** The report without its timings (the only part that differs from run to run). */
 function comparable(report: AuditReport): Omit<AuditReport, 'timing'> {
@@ -13,12 +12,7 @@ function comparable(report: AuditReport): Omit<AuditReport, 'timing'> {
 }
 
 test('audit workers - a bad signature among thousands of blocks, found on a worker thread, is reported exactly as on the calling thread', { timeout: 300_000 }, async (t) => {
-  const dir = tmpdir(t)
-  const identity = generateKeyPair()
-  const ledger = await Ledger.create({ store: dir, identity, name: 'Test Exchange', unitCode: 'CTC', memberName: 'alpha', creditLimit: 100_00n, ackIntervalMs: 50 })
-  t.teardown(() => ledger.close(), { order: 10 })
-  const beta = generateKeyPair()
-  await ledger.admit({ account: beta.publicKey, writer: generateKeyPair().publicKey, name: 'beta' })
+  const { ledger, beta } = await ledgerOnDir(t)
   // More blocks than one core verifies inline, so the workers start; one broken signature and one
   // block that does not decode among them.
   const blocks: Uint8Array[] = []

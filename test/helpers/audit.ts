@@ -4,8 +4,19 @@
  */
 import { spawnSync } from 'child_process'
 import { Ledger } from '../../src/index.js'
-import { sealEntry, type Entry, type EntryDraft, type Hex, type KeyPair } from '../../protocol/index.js'
-import { until } from './index.js'
+import { generateKeyPair, sealEntry, type Entry, type EntryDraft, type Hex, type KeyPair } from '../../protocol/index.js'
+import { tmpdir, until, type T } from './index.js'
+
+/** A ledger on a data dir the test can reopen, with a member `beta` whose node never writes. */
+export async function ledgerOnDir(t: T): Promise<{ dir: string; identity: KeyPair; ledger: Ledger; beta: KeyPair }> {
+  const dir = tmpdir(t)
+  const identity = generateKeyPair()
+  const ledger = await Ledger.create({ store: dir, identity, name: 'Test Exchange', unitCode: 'CTC', memberName: 'alpha', creditLimit: 100_00n, ackIntervalMs: 50 })
+  t.teardown(() => ledger.close(), { order: 10 })
+  const beta = generateKeyPair()
+  await ledger.admit({ account: beta.publicKey, writer: generateKeyPair().publicKey, name: 'beta' })
+  return { dir, identity, ledger, beta }
+}
 
 let rawSeq = 1_000_000
 
