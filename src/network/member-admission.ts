@@ -101,14 +101,27 @@ export async function answerFromLedger(ledger: Ledger, request: PairingRequest, 
     request.deny({ status: 0 })
     return { kind: 'proposed', name: join.name, account, proposal: receipt.id, deadline: p.deadline }
   } catch (err) {
-    // Another member's node proposed it first: the candidate's next request finds that proposal.
-    if (err instanceof LedgerError && err.reject === 'invite_used') {
+    if (!refusesCandidate(err)) {
       request.deny({ status: 0 })
       return { kind: 'silent' }
     }
     request.deny({ status: DENY_REJECTED })
     return { kind: 'refused', name: join.name, reason: (err as Error).message }
   }
+}
+
+/**
+ * Whether a proposal that failed refuses the candidate: the rules refused what it asked for (a taken
+ * or bad name, say) or its request was malformed. Anything else is this node's trouble, not the
+ * candidate's (its write timed out on a busy machine, its ledger is closing, its disk failed) and
+ * another member's node proposed it first (`invite_used`): no answer, so the candidate asks again
+ * and this node or another one answers then. Refusing on a node's hiccup would tell the candidate
+ * that the members refused it.
+ */
+export function refusesCandidate(err: unknown): boolean {
+  if (!(err instanceof LedgerError)) return false
+  if (err.reject === 'invite_used') return false
+  return err.reject !== undefined || err.code === 'BAD_INPUT'
 }
 
 async function decided(ledger: Ledger, request: PairingRequest, p: ProposalView, join: JoinRequest): Promise<AdmissionAnswer> {
