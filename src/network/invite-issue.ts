@@ -11,7 +11,7 @@
  */
 import BlindPairing from 'blind-pairing'
 import b4a from 'b4a'
-import { fromHex, statusAllows, toHex, type Hex } from '../../protocol/index.js'
+import { fromHex, mayAdmit, stewardPolicy, toHex, type Hex, type Policy } from '../../protocol/index.js'
 import { LedgerError } from '../errors.js'
 import type { Ledger } from '../ledger.js'
 import type { Receipt } from '../local-writer.js'
@@ -41,7 +41,11 @@ export interface Issued {
 
 /** The admission terms where the members decide admissions, else null (a steward admits at once). */
 export async function admissionTerms(ledger: Ledger): Promise<AdmissionTerms | null> {
-  const rule = (await ledger.policy()).policy.rules.admit
+  return termsOf((await ledger.policy()).policy)
+}
+
+function termsOf(policy: Policy): AdmissionTerms | null {
+  const rule = policy.rules.admit
   return rule.method === 'steward' ? null : { method: rule.method, windowMs: rule.windowMs }
 }
 
@@ -49,13 +53,16 @@ export async function admissionTerms(ledger: Ledger): Promise<AdmissionTerms | n
 export async function issueInvite(ledger: Ledger, book: InviteBook, opts: IssueOptions = {}): Promise<Issued> {
   const self = await ledger.self()
   const auditor = opts.auditor === true
-  // Where the members decide admissions, any member may invite: using the code proposes the admission.
-  const terms = auditor ? null : await admissionTerms(ledger)
-  if (self.role !== 'steward' && terms === null) {
-    throw LedgerError.REJECTED(`${self.name} is not a steward: only stewards can ${auditor ? 'invite an auditor' : 'invite'}`, { reject: 'not_steward' })
+  // An auditor is the issuing node's guest (its book), not a member: only a steward's node lets one in, whatever
+  // the policy. A member invite follows the policy: the rules would refuse the admission (or the `invite` entry)
+  // a code leads to, so a code that can never succeed is not issued (protocol/rules.ts mayAdmit).
+  const policy = auditor ? stewardPolicy() : (await ledger.policy()).policy
+  const may = mayAdmit(self, policy)
+  if (!may.ok) {
+    const reason = may.code === 'not_steward' ? `${self.name} is not a steward: only stewards can ${auditor ? 'invite an auditor' : 'invite'}` : `${self.name} is ${self.status}: it cannot invite`
+    throw LedgerError.REJECTED(reason, { reject: may.code })
   }
-  // The rules would refuse the invite (or the admit) this code leads to: a code that can never succeed is not issued.
-  if (!statusAllows(self, terms ? 'invite' : 'admit')) throw LedgerError.REJECTED(`${self.name} is ${self.status}: it cannot invite`, { reject: 'author_not_active' })
+  const terms = termsOf(policy)
   const now = opts.now ?? Date.now()
   const ttl = opts.expiresInMs ?? DEFAULT_INVITE_EXPIRES_MS
   // The code stores whole seconds; keep the record in step so both sides agree on the instant.
