@@ -3,7 +3,7 @@
  * people need, and ledger facts commands share (unit, member names).
  */
 import { money } from './output.js'
-import { AmountError, amountProblem, LedgerError, parseAmount, type Hex, type Ledger, type ViewMeta } from '../src/cli-surface.js'
+import { AmountError, amountProblem, checkName, LedgerError, parseAmount, type Hex, type Ledger, type ViewMeta } from '../src/cli-surface.js'
 
 /** A ledger's unit as results carry it, so output can be rendered without the ledger. */
 export interface UnitInfo {
@@ -50,6 +50,14 @@ export function positiveAmountArg(text: unknown, meta: ViewMeta): bigint {
   // parseAmount has refused negative and too large amounts; the rules' bounds say the rest.
   if (amountProblem(v) === 'amount_not_positive') throw LedgerError.BAD_INPUT('amount must be more than zero')
   return v
+}
+
+/** A member name given on the command line; the ledger's rules would refuse a bad one at admission, so say so first. */
+export function nameArg(text: unknown): string {
+  const name = String(text ?? '').trim()
+  const check = checkName(name)
+  if (!check.ok) throw LedgerError.BAD_INPUT(`--name: ${check.reason}`, { reject: 'bad_name' })
+  return name
 }
 
 /** Parses a count such as --limit; BAD_INPUT when it is not a whole number in range. */

@@ -45,7 +45,8 @@ export const ERROR_CODES = {
   BIND_FAILED: { exit: 1, situation: 'a DHT bootstrap node cannot listen on the address and port given' },
   INVITE_USED: { exit: 1, situation: "a steward's node refused an invite that was already used" },
   INVITE_EXPIRED: { exit: 1, situation: "the invite's expiry has passed" },
-  INVITE_REFUSED: { exit: 1, situation: 'the inviting node refused the join request (a taken name, or the members refused the admission)' },
+  INVITE_REFUSED: { exit: 1, situation: 'the inviting node refused the join request (the members refused the admission, or the identity is already a member)' },
+  NAME_TAKEN: { exit: 1, situation: "the name a candidate asked for is taken, or too like a member's: the same code works with another name" },
   ADMISSION_EXPIRED: { exit: 1, situation: "the members did not decide a candidate's admission within its window" }
 } as const
 
@@ -117,6 +118,7 @@ export class LedgerError extends Error {
   static INVITE_USED: Factory = (m, x) => new LedgerError('INVITE_USED', m, x)
   static INVITE_EXPIRED: Factory = (m, x) => new LedgerError('INVITE_EXPIRED', m, x)
   static INVITE_REFUSED: Factory = (m, x) => new LedgerError('INVITE_REFUSED', m, x)
+  static NAME_TAKEN: Factory = (m, x) => new LedgerError('NAME_TAKEN', m, x)
   static ADMISSION_EXPIRED: Factory = (m, x) => new LedgerError('ADMISSION_EXPIRED', m, x)
 }
 

@@ -3,7 +3,7 @@ import { parseArgv } from '../cli/args.js'
 import { UsageError, usageOf } from '../cli/command.js'
 import { COMMANDS } from '../cli/commands/index.js'
 import { jsonText, table } from '../cli/output.js'
-import { durationArg, countArg } from '../cli/values.js'
+import { durationArg, countArg, nameArg } from '../cli/values.js'
 import { DataDir } from '../src/node/data-dir.js'
 import path from 'path'
 
@@ -68,7 +68,7 @@ test('cli args - usage lines follow the DESIGN.md surface', async (t) => {
   t.is(usage('pay'), 'tally pay MEMBER AMOUNT [--memo TEXT] [--expires DURATION] [--key KEY]')
   t.is(usage('history'), 'tally history [MEMBER] [--limit N]')
   t.is(usage('limits'), 'tally limits MEMBER --credit-limit AMOUNT [--max-balance AMOUNT]')
-  t.is(usage('join'), 'tally join CODE [--bootstrap HOST:PORT] [--timeout SECONDS]')
+  t.is(usage('join'), 'tally join CODE [--name NAME] [--bootstrap HOST:PORT] [--timeout SECONDS]')
   t.is(usage('propose'), 'tally propose ACTION [TARGET] [--credit-limit AMOUNT] [--max-balance AMOUNT] [--account KEY] [--writer KEY] [--decisions WHO] [--objection-window DURATION] [--vote-window DURATION] [--window DURATION] [--majority KINDS] [--rate N] [--links METHOD] [--reason TEXT]')
   t.is(usage('vote'), 'tally vote ID CHOICE [--reason TEXT]')
   t.is(usage('proposals'), 'tally proposals [--all]')
@@ -95,6 +95,8 @@ test('cli values - durations and counts', async (t) => {
   t.is(countArg('5', '--limit', 1, 10), 5)
   t.exception(() => countArg('0', '--limit', 1, 10), /from 1 to 10/)
   t.exception(() => countArg('1.5', '--limit', 1, 10), /whole number/)
+  t.is(nameArg(' Delta Co-op '), 'Delta Co-op')
+  t.exception(() => nameArg(''), /--name/)
 })
 
 test('data dir - --dir, then $TALLY_DIR, then the XDG data dir', async (t) => {

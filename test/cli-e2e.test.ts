@@ -112,6 +112,11 @@ test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every 
   const expired = await raw('delta', ['join', short, '--bootstrap', bootstrap])
   t.is(expired.code, 1)
   t.ok(/expired/.test(expired.stderr), expired.stderr.trim())
+  // A taken name (here one too like beta's): NAME_TAKEN says so, and that the same code works with another name.
+  const nameCode = (await tally('alpha', ['invite'])).code
+  const taken = await raw('delta', ['join', nameCode, '--name', 'BETA', '--bootstrap', bootstrap, '--timeout', '60'])
+  t.is(taken.code, 1)
+  t.ok(/NAME_TAKEN|taken, or too like a member's name: join again with the same code and another name/.test(taken.stderr), taken.stderr.trim())
   t.absent(fs.existsSync(path.join(dir('delta'), 'ledger.json')), 'delta has no ledger')
   t.is((await tally('alpha', ['members'])).members.length, 3, 'nobody else was admitted')
 

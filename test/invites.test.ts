@@ -92,10 +92,10 @@ test('invites - expired, forged and unknown codes are refused and change nothing
   t.is((await peer.ledger.members()).length, 1)
 })
 
-test('invites - a taken name is refused and the code stays usable', async (t) => {
+test('invites - NAME_TAKEN: a taken name is refused as such, and the code stays usable with another name', async (t) => {
   const { testnet, peer, book } = await steward(t)
   const { code, record } = await issueInvite(peer.ledger, book)
-  await failsWith(t, join(t, testnet, code, 'ALPHA'), 'INVITE_REFUSED', /refused this join request/)
+  await failsWith(t, join(t, testnet, code, 'ALPHA'), 'NAME_TAKEN', /taken, or too like a member's name: join again with the same code and another name/)
   t.is(book.get(record.id)?.used, null)
   const beta = await join(t, testnet, code, 'beta')
   t.ok(beta.ledger.writable)

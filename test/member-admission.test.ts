@@ -7,6 +7,7 @@ import test from 'brittle'
 import { Ledger, LedgerError } from '../src/index.js'
 import { generateKeyPair, membersPolicy } from '../protocol/index.js'
 import { refusesCandidate } from '../src/network/member-admission.js'
+import { denyStatusOf, DENY_NAME_TAKEN, DENY_REJECTED } from '../src/network/invite-code.js'
 import { makeStore } from './helpers/index.js'
 
 async function failure(p: Promise<unknown>): Promise<unknown> {
@@ -26,6 +27,10 @@ test('member admission - a rule refusing the candidate refuses it; a node that i
   const taken = await failure(admit('alpha'))
   t.ok(taken instanceof LedgerError && taken.reject !== undefined, 'a taken name is a rule rejection: ' + (taken as Error).message)
   t.is(refusesCandidate(taken), true, 'a taken name refuses the candidate')
+  t.is(denyStatusOf(taken), DENY_NAME_TAKEN, 'and says so: the candidate may ask again with another name')
+  const exists = await failure(ledger.propose({ action: 'admit', account: ledger.identity.publicKey, writer: generateKeyPair().publicKey, name: 'zed' }))
+  t.is(exists instanceof LedgerError && exists.reject, 'member_exists', (exists as Error).message)
+  t.is(denyStatusOf(exists), DENY_REJECTED, 'any other rule rejection is a plain refusal')
 
   const used = LedgerError.REJECTED('invite already cited', { reject: 'invite_used' })
   t.is(refusesCandidate(used), false, "another member's node proposed it first: no answer, the next request finds that proposal")

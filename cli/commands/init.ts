@@ -1,6 +1,7 @@
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields } from '../output.js'
-import { checkName, LedgerError } from '../../src/cli-surface.js'
+import { LedgerError } from '../../src/cli-surface.js'
+import { nameArg } from '../values.js'
 
 export interface InitResult {
   name: string
@@ -10,10 +11,8 @@ export interface InitResult {
 
 /** Creates this member's identity (account key, file mode 0600) in the data dir; never replaces one. */
 export async function init(env: CliEnv, opts: { name?: string }): Promise<InitResult> {
-  const name = String(opts.name ?? '').trim()
-  // The ledger's rules would refuse the name at admission; say so before an identity is made with it.
-  const check = checkName(name)
-  if (!check.ok) throw LedgerError.BAD_INPUT(`--name: ${check.reason}`, { reject: 'bad_name' })
+  // Checked before an identity is made with it.
+  const name = nameArg(opts.name)
   await env.dir.ensure()
   const { createIdentity } = await import('../../src/index.js')
   const id = await createIdentity(env.dir.identityFile, name)

@@ -1,11 +1,12 @@
 import type { CliEnv, StandaloneCommand } from '../command.js'
 import { fields, short } from '../output.js'
-import { countArg } from '../values.js'
+import { countArg, nameArg } from '../values.js'
 import { formatDuration } from '../proposal-text.js'
 import { LedgerError, toHex, type Hex, type JoinProgress, type JoinRole } from '../../src/cli-surface.js'
 
 export interface JoinOpts {
   code?: string
+  name?: string
   bootstrap?: string
   timeout?: string
 }
@@ -34,12 +35,14 @@ export async function join(env: CliEnv, opts: JoinOpts): Promise<JoinResult> {
   if (await env.dir.hasLedger()) throw LedgerError.LEDGER_EXISTS(`${env.dir.root} already has a ledger; join with another --dir`)
   const bootstrap = opts.bootstrap === undefined ? undefined : parseBootstrap(opts.bootstrap)
   const timeoutS = opts.timeout === undefined ? TIMEOUT_S_DEFAULT : countArg(opts.timeout, '--timeout', 1, 86_400)
+  // The name to be admitted under: the identity's unless given (a taken name is NAME_TAKEN; the code still works).
+  const name = opts.name === undefined ? identity.name : nameArg(opts.name)
   const store = await openStore(env.dir.storeDir)
   try {
     const joined = await joinByInvite({
       store,
       identity,
-      name: identity.name,
+      name,
       code: String(opts.code ?? ''),
       ...(bootstrap ? { bootstrap } : {}),
       timeoutMs: timeoutS * 1000,
@@ -59,7 +62,7 @@ export async function join(env: CliEnv, opts: JoinOpts): Promise<JoinResult> {
       return {
         ledger: status.key,
         ledgerName: status.name,
-        name: identity.name,
+        name,
         account: identity.account,
         role: joined.role,
         writable: status.writable,
@@ -102,6 +105,7 @@ export const joinCommand: StandaloneCommand<JoinOpts, JoinResult> = {
   summary: "join a ledger with an invite code; waits until admitted and synced",
   args: [{ name: 'code', help: 'the invite code from a member' }],
   flags: {
+    name: { type: 'string', value: 'NAME', help: "the name to join as (default: the one given to `tally init`); after NAME_TAKEN, the same code with another name" },
     bootstrap: { type: 'string', value: 'HOST:PORT', help: 'DHT bootstrap of a private network (saved as this dir\'s default)' },
     timeout: { type: 'string', value: 'SECONDS', help: `give up after this long (default ${TIMEOUT_S_DEFAULT})` }
   },

@@ -27,13 +27,20 @@ export const ROLE_AUDITOR = 'auditor'
 
 /**
  * The statuses a node denies a request with. blind-pairing knows 1-3 (its candidate throws its own
- * errors for them); 4 is Tally's: the members did not decide the admission in time. The candidate
- * reads any status from the request's response (join.ts).
+ * errors for them); 4 and 5 are Tally's: the members did not decide the admission in time, and the
+ * name asked for is taken (or too like a member's), which the candidate can fix by asking again
+ * with the same code and another name. The candidate reads any status from the request's response (join.ts).
  */
 export const DENY_REJECTED = 1
 export const DENY_USED = 2
 export const DENY_EXPIRED = 3
 export const DENY_ADMISSION_EXPIRED = 4
+export const DENY_NAME_TAKEN = 5
+
+/** The status that refuses a candidate whose admission (or admit proposal) the rules rejected. */
+export function denyStatusOf(err: unknown): number {
+  return (err as { reject?: string } | null)?.reject === 'name_taken' ? DENY_NAME_TAKEN : DENY_REJECTED
+}
 /** Signature domain of join requests (protocol/crypto.ts signMessage). */
 export const JOIN_DOMAIN = 'join-request'
 

@@ -17,7 +17,7 @@ import type Hyperswarm from 'hyperswarm'
 import { fromHex, toHex, type Hex } from '../../protocol/index.js'
 import { LedgerError } from '../errors.js'
 import type { Ledger } from '../ledger.js'
-import { decodeJoinRequest, DENY_ADMISSION_EXPIRED, DENY_EXPIRED, DENY_REJECTED, DENY_USED, ROLE_AUDITOR, ROLE_MEMBER, type JoinRole } from './invite-code.js'
+import { decodeJoinRequest, denyStatusOf, DENY_ADMISSION_EXPIRED, DENY_EXPIRED, DENY_REJECTED, DENY_USED, ROLE_AUDITOR, ROLE_MEMBER, type JoinRole } from './invite-code.js'
 import type { InviteBook, InviteRecord } from './invite-book.js'
 import { admissionTerms } from './invite-issue.js'
 import { answerFromLedger, hasOpenInvites, ledgerInvite } from './member-admission.js'
@@ -152,7 +152,7 @@ export class InviteHost extends EventEmitter<InviteHostEvents> {
         } catch (err) {
           // Refused by the rules (name taken, already a member): nothing was appended, so the code stays usable.
           if (err instanceof LedgerError && err.code === 'REJECTED') await this.book.unmark(inviteId)
-          request.deny({ status: DENY_REJECTED })
+          request.deny({ status: denyStatusOf(err) })
           return this.refused({ inviteId, name: join.name, reason: (err as Error).message })
         }
       }
@@ -183,7 +183,7 @@ export class InviteHost extends EventEmitter<InviteHostEvents> {
       proposal = receipt.id
     } catch (err) {
       if (err instanceof LedgerError && err.code === 'REJECTED') await this.book.unmark(inviteId)
-      request.deny({ status: DENY_REJECTED })
+      request.deny({ status: denyStatusOf(err) })
       return this.refused({ inviteId, name: join.name, reason: (err as Error).message })
     }
     await this.book.markUsed(inviteId, { ...used, proposal })

@@ -12,7 +12,7 @@ import { toHex, type Hex, type KeyPair } from '../../protocol/index.js'
 import { LedgerError } from '../errors.js'
 import { Ledger, type LedgerOptions } from '../ledger.js'
 import { DEFAULT_PAIRING_POLL_MS } from './invite-host.js'
-import { decodeInviteCode, encodeJoinRequest, DENY_ADMISSION_EXPIRED, ROLE_AUDITOR, ROLE_MEMBER, type AdmissionTerms, type JoinRole } from './invite-code.js'
+import { decodeInviteCode, encodeJoinRequest, DENY_ADMISSION_EXPIRED, DENY_NAME_TAKEN, ROLE_AUDITOR, ROLE_MEMBER, type AdmissionTerms, type JoinRole } from './invite-code.js'
 import { createSwarm, type SwarmOptions } from './swarm.js'
 import { downloadView } from './view-sync.js'
 
@@ -172,15 +172,16 @@ function refusal(error: unknown, status?: number, members = false): LedgerError 
   const err = error as { code?: string; message?: string } | null
   // Tally's own status: blind-pairing's candidate does not know it and fails on the missing key.
   if (status === DENY_ADMISSION_EXPIRED) return LedgerError.ADMISSION_EXPIRED('expired: the members did not decide your admission in time; ask a member for a new invite')
+  if (status === DENY_NAME_TAKEN) return LedgerError.NAME_TAKEN("the name asked for is taken, or too like a member's name: join again with the same code and another name")
   switch (err?.code) {
     case 'INVITE_USED':
       return LedgerError.INVITE_USED('this invite was already used: ask the steward for a new one')
     case 'INVITE_EXPIRED':
       return LedgerError.INVITE_EXPIRED('this invite has expired: ask the steward for a new one')
     case 'PAIRING_REJECTED':
-      if (members) return LedgerError.INVITE_REFUSED("refused: the members refused your admission (a member objected, or no majority), or the name is taken or too like a member's (the answering node's `tally up` log says which)")
+      if (members) return LedgerError.INVITE_REFUSED('refused: the members refused your admission (a member objected, or no majority)')
       // blind-pairing carries no reason beyond "rejected"; the inviting node's `tally up` logs the exact one.
-      return LedgerError.INVITE_REFUSED("the inviting node refused this join request: the members refused the admission, or the name is taken or too like a member's, or this identity is already a member (the inviting node's `tally up` log says which)")
+      return LedgerError.INVITE_REFUSED("the inviting node refused this join request: the members refused the admission, or this identity is already a member (the inviting node's `tally up` log says which)")
     default:
       return LedgerError.INVITE_REFUSED(`the steward's answer could not be read: ${err?.message ?? err}`)
   }

@@ -18,7 +18,7 @@ import type { Ledger } from '../ledger.js'
 import type { ProposalView } from '../governance-api.js'
 import * as K from '../view-keys.js'
 import { inviteFromJson } from '../governance-records.js'
-import { decodeJoinRequest, DENY_ADMISSION_EXPIRED, DENY_EXPIRED, DENY_REJECTED, DENY_USED, type JoinRequest } from './invite-code.js'
+import { decodeJoinRequest, denyStatusOf, DENY_ADMISSION_EXPIRED, DENY_EXPIRED, DENY_REJECTED, DENY_USED, type JoinRequest } from './invite-code.js'
 
 /**
  * The part of a blind-pairing request this file uses (blind-pairing's MemberRequest has it); its
@@ -105,7 +105,7 @@ export async function answerFromLedger(ledger: Ledger, request: PairingRequest, 
       request.deny({ status: 0 })
       return { kind: 'silent' }
     }
-    request.deny({ status: DENY_REJECTED })
+    request.deny({ status: denyStatusOf(err) })
     return { kind: 'refused', name: join.name, reason: (err as Error).message }
   }
 }
