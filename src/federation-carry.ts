@@ -159,6 +159,14 @@ async function forward(from: Ledger, to: OtherSide, h: Hold, toKey: Hex, opts: C
 /** The other side as a Ledger in this process; `carry` holds at most once per incoming hold. */
 export class LedgerSide implements OtherSide {
   private readonly inFlight = new Map<Hex, Promise<void>>()
+  /**
+   * The bridge's holds here by the incoming hold each continues (its `peer`): read from every hold once, then
+   * kept by `carry`, the only writer of such holds. The other half asks about its waiting holds once a
+   * second, and reading every hold ever made each time grew with the ledger's history. An id found here is
+   * read back before it counts (a reorder may have left it out of the view); a failed write may still land,
+   * so it drops the index and the next question reads every hold again.
+   */
+  private byPeer: Map<Hex, Hex> | null = null
   constructor(private readonly ledger: Ledger) {}
 
   async info(): Promise<{ account: Hex; key: Hex }> {
@@ -166,9 +174,26 @@ export class LedgerSide implements OtherSide {
   }
 
   async outgoing(from: Hex, peers?: Hex[]): Promise<Hold[]> {
+    if (peers === undefined || this.byPeer === null) {
+      const mine = await this.scan()
+      const wanted = peers === undefined ? null : new Set(peers)
+      return mine.filter((g) => g.ledger === from && (wanted === null || wanted.has(g.peer)))
+    }
+    const out: Hold[] = []
+    for (const peer of peers) {
+      const id = this.byPeer.get(peer)
+      const g = id === undefined ? null : await this.ledger.getHold(id).catch(() => null)
+      if (g !== null && g.peer === peer && g.ledger === from) out.push(g)
+    }
+    return out
+  }
+
+  /** Every hold the bridge made here, and the index from them. */
+  private async scan(): Promise<Hold[]> {
     const me = this.ledger.account
-    const wanted = peers === undefined ? null : new Set(peers)
-    return (await this.ledger.holds()).filter((g) => g.payer === me && g.bridge === me && g.ledger === from && (wanted === null || wanted.has(g.peer)))
+    const mine = (await this.ledger.holds()).filter((g) => g.payer === me && g.bridge === me)
+    this.byPeer = new Map(mine.map((g) => [g.peer, g.id]))
+    return mine
   }
 
   carry(req: CarryRequest): Promise<void> {
@@ -182,14 +207,21 @@ export class LedgerSide implements OtherSide {
 
   private async carryOnce(req: CarryRequest): Promise<void> {
     if ((await this.outgoing(req.from, [req.peer])).length > 0) return
-    await this.ledger.hold(fromHex(req.payee), req.amount, {
-      bridge: fromHex(this.ledger.account),
-      ledger: fromHex(req.from),
-      condition: fromHex(req.condition),
-      peer: fromHex(req.peer),
-      sealed: fromHex(req.sealed),
-      expiresMs: req.expiresMs,
-      memo: req.memo
-    })
+    let receipt
+    try {
+      receipt = await this.ledger.hold(fromHex(req.payee), req.amount, {
+        bridge: fromHex(this.ledger.account),
+        ledger: fromHex(req.from),
+        condition: fromHex(req.condition),
+        peer: fromHex(req.peer),
+        sealed: fromHex(req.sealed),
+        expiresMs: req.expiresMs,
+        memo: req.memo
+      })
+    } catch (err) {
+      this.byPeer = null
+      throw err
+    }
+    this.byPeer?.set(req.peer, receipt.id)
   }
 }
