@@ -11,6 +11,7 @@ import path from 'path'
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
 import { TallyProcesses } from '../cli/processes.js'
 import { tmpdir } from './helpers/index.js'
+import { generateKeyPair, toHex } from '../protocol/index.js'
 
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && fs.existsSync(p))
 const WAIT_MS = 60_000
@@ -185,6 +186,23 @@ test('ui browser - two nodes: members and balances, pay from the form, overspend
   await page.type('#f-text', 'web')
   await page.waitForFunction(() => document.querySelectorAll('#history tbody tr').length === 1, { timeout: WAIT_MS })
   t.ok(/web design/.test(await textOf(page, '#history tbody')), 'filtered by memo')
+  await page.$eval('#f-text', (el) => ((el as HTMLInputElement).value = ''))
+  await page.$eval('#f-text', (el) => el.dispatchEvent(new Event('input')))
+
+  // A payment across ledgers is one row: the payee there as KEY@LEDGER and the hold's state. beta links by key only
+  // (no sibling dir), so beta's node refuses the hold at once and alpha gets the amount back ("released").
+  await tally('beta', ['link', 'ab'.repeat(32), '--capacity', '50', '--name', 'Leeds'])
+  const payeeThere = toHex(generateKeyPair().publicKey)
+  const across = await tally('alpha', ['pay', `${payeeThere}@Leeds`, '5', '--memo', 'across the river', '--expires', '10m'])
+  t.is(across.outcome, 'released', 'refused by the bridge: ' + across.reason)
+  await page.select('#f-type', 'across')
+  await page.waitForFunction((there: string) => (document.querySelector('#history tbody')?.textContent ?? '').includes(there) && /released/.test(document.querySelector('#history tbody')?.textContent ?? ''), { timeout: WAIT_MS }, `${payeeThere.slice(0, 8)}@Leeds`)
+  const acrossRows = await page.$$eval('#history tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => (td.textContent ?? '').trim())))
+  t.is(acrossRows.length, 1, 'the filter keeps the one payment across')
+  t.alike(acrossRows[0].slice(1, 5), ['payment across', 'alpha', `${payeeThere.slice(0, 8)}@Leeds`, '5.00'], 'kind, payer, payee there as KEY@LEDGER, amount: ' + acrossRows[0].join(' | '))
+  t.ok(/^released, (pending|confirmed)$/.test(acrossRows[0][5]), "the hold's state: " + acrossRows[0][5])
+  t.is(acrossRows[0][6], 'across the river')
+  await page.select('#f-type', '')
 
   // Network state and charts.
   const network = await textOf(page, '#network')

@@ -5,7 +5,7 @@ import { byId, fill, h, money, setText, signClass, when } from './dom.js'
 import { drawBalance, drawFlows } from './charts.js'
 import { answerInvoice, setupForms } from './forms.js'
 
-const KIND = { transfer: 'payment', invoice: 'invoice', accept: 'accepted invoice', decline: 'declined invoice', cancel: 'cancelled invoice' }
+const KIND = { transfer: 'payment', across: 'payment across', invoice: 'invoice', accept: 'accepted invoice', decline: 'declined invoice', cancel: 'cancelled invoice' }
 
 const token = takeToken()
 const client = token ? api(token) : null
