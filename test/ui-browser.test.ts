@@ -11,6 +11,7 @@ import path from 'path'
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
 import { TallyProcesses } from '../cli/processes.js'
 import { tmpdir } from './helpers/index.js'
+import { stopClean } from './helpers/cli.js'
 
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && fs.existsSync(p))
 const WAIT_MS = 60_000
@@ -273,7 +274,7 @@ test('ui browser - two nodes: members and balances, pay from the form, overspend
   t.is(still.entries, quiet.entries, 'hostile requests appended nothing')
   t.is(still.stateHash, quiet.stateHash, 'state hash unchanged')
 
-  t.is(await procs.stop(alphaUi), 0, 'tally ui exits 0 on SIGTERM')
-  t.is(await procs.stop(betaUi), 0, 'and so does the one that started its node')
+  await stopClean(t, procs, alphaUi, 'tally ui exits 0 on SIGTERM')
+  await stopClean(t, procs, betaUi, 'and so does the one that started its node')
   t.absent(fs.existsSync(path.join(dir('beta'), 'node.sock')), "beta's node stopped with its ui")
 })
