@@ -71,7 +71,8 @@ export class TallyProcesses {
   /** Every long-running process started, stopped ones too (their output explains a later failure). */
   private readonly started: LongRunning[] = []
 
-  constructor(private readonly opts: { bin?: string; env?: NodeJS.ProcessEnv } = {}) {}
+  /** `debug`: long-running processes get TALLY_DEBUG=1, so a failure that ends one prints its stack (tests). */
+  constructor(private readonly opts: { bin?: string; env?: NodeJS.ProcessEnv; debug?: boolean } = {}) {}
 
   /** Runs `tally ARGS` to the end. */
   run(args: string[]): Promise<Ran> {
@@ -95,7 +96,8 @@ export class TallyProcesses {
 
   /** Starts a long-running `tally ARGS` and waits for a stdout line matching `ready`. */
   async start(name: string, args: string[], ready: RegExp): Promise<LongRunning> {
-    const child = spawn(process.execPath, [this.opts.bin ?? TALLY_BIN, ...args], { env: this.opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const env = { ...(this.opts.env ?? process.env), ...(this.opts.debug ? { TALLY_DEBUG: '1' } : {}) }
+    const child = spawn(process.execPath, [this.opts.bin ?? TALLY_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })
     const out = new Bounded()
     const err = new Bounded()
     const waiters = new Set<() => void>()

@@ -15,7 +15,7 @@ import { stopClean } from './helpers/cli.js'
 
 test('hung node - commands time out on a paused node and work once it resumes; pay --key pays once', { timeout: 180_000 }, async (t) => {
   const dirs = await twoDataDirs(t)
-  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' } })
+  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' }, debug: true })
   t.teardown(() => procs.stopAll(), { order: 0 })
   const boot = await procs.start('bootstrap', ['bootstrap'], /^127\.0\.0\.1:\d+$/)
   const bootstrap = boot.stdout.split('\n')[0]

@@ -75,7 +75,7 @@ async function fillForm(page: Page, form: string, values: Record<string, string>
 
 test('ui browser - two nodes: members and balances, pay from the form, overspend refused by the field, soft limit asks, invoice accepted, a payment from the other node appears live; no token or a foreign Origin is refused', { timeout: 300_000, skip: !CHROMIUM }, async (t) => {
   const root = tmpdir(t)
-  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' } })
+  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' }, debug: true })
   let browser: Browser | null = null
   t.teardown(async () => {
     if (browser) await browser.close()

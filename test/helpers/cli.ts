@@ -30,7 +30,7 @@ type Checks = T & { is(actual: unknown, expected: unknown, message?: string): vo
 
 export function cliWorld(t: Checks): CliWorld {
   const root = tmpdir(t)
-  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' } })
+  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' }, debug: true })
   t.teardown(() => procs.stopAll(), { order: 0 })
   const dir = (name: string) => path.join(root, name)
   return {
