@@ -48,8 +48,10 @@ export function cliWorld(t: Checks): CliWorld {
 
 /** SIGTERM, then asserts exit code 0; on any other ending the message carries the process's stdout and stderr (the last 64 KB of each). */
 export async function stopClean(t: Checks, procs: TallyProcesses, proc: LongRunning, what: string): Promise<void> {
+  const started = Date.now()
   const code = await procs.stop(proc)
-  t.is(code, 0, code === 0 ? what : `${what}\n${proc.report()}`)
+  const took = `${((Date.now() - started) / 1000).toFixed(1)} s`
+  t.is(code, 0, code === 0 ? `${what} (in ${took})` : `${what} (after ${took})\n${proc.report()}`)
 }
 
 /**
