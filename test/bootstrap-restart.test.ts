@@ -4,6 +4,7 @@
  * reached, not only the DHT.
  */
 import test from 'brittle'
+import dgram from 'dgram'
 import { startPrivateDht } from '../src/network/bootstrap.js'
 import { DataDir } from '../src/node/data-dir.js'
 import { TallyNode } from '../src/node/node.js'
@@ -12,10 +13,14 @@ import { until } from './helpers/index.js'
 
 test('bootstrap restart - nodes started while the bootstrap is down find each other once it is back', { timeout: 180_000 }, async (t) => {
   const dirs = await twoDataDirs(t)
-  // A free port: a DHT binds it, then goes away (the bootstrap is "down").
-  const first = await startPrivateDht({ host: '127.0.0.1', port: 0 })
-  const port = first.port
-  await first.destroy()
+  // The bootstrap is "down": its port is held by a socket that never answers. A port freed
+  // instead could be taken meanwhile by a DHT node of another test on this machine, which would
+  // answer (seen once under load); held, it is released only as the bootstrap comes back.
+  const silent = dgram.createSocket('udp4')
+  silent.on('message', () => {})
+  await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve))
+  const port = silent.address().port
+  t.teardown(() => new Promise<void>((resolve) => silent.close(() => resolve())).catch(() => {}), { order: 60 })
 
   const bootstrap = [{ host: '127.0.0.1', port }]
   const events: Record<string, string[]> = { alpha: [], beta: [] }
@@ -34,6 +39,7 @@ test('bootstrap restart - nodes started while the bootstrap is down find each ot
   t.absent(events.alpha.includes('online'))
 
   // The bootstrap is back on the same port: no restart of the nodes needed.
+  await new Promise<void>((resolve) => silent.close(() => resolve()))
   const dht = await startPrivateDht({ host: '127.0.0.1', port })
   t.teardown(() => dht.destroy(), { order: 60 })
   await until(() => nodes.every((n) => n.online), 'both nodes to reach each other', undefined, 120_000)

@@ -14,7 +14,7 @@ test('cli crash - SIGKILL during trading, offline and concurrent commands, resta
   const started = Date.now()
   const at = (what: string) => t.comment(`${what} after ${((Date.now() - started) / 1000).toFixed(1)} s`)
   const root = tmpdir(t)
-  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' } })
+  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' }, debug: true })
   t.teardown(() => procs.stopAll(), { order: 0 })
   const dir = (c: string) => path.join(root, c)
   const tally = (c: string, args: string[]) => procs.json(['--dir', dir(c), ...args])

@@ -17,7 +17,7 @@ const CLI_POLL = { pollMs: POLL_MS }
 
 test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every node converges; bad input changes nothing', { timeout: 300_000 }, async (t) => {
   const started = Date.now()
-  const { procs, dir, tally, raw } = cliWorld(t)
+  const { procs, dir, tally, raw, stopClean } = cliWorld(t)
 
   const boot = await procs.start('bootstrap', ['bootstrap'], /^127\.0\.0\.1:\d+$/)
   const bootstrap = boot.stdout.split('\n')[0]
@@ -132,7 +132,7 @@ test('cli e2e - three co-ops init, create, invite, join, pay and invoice; every 
   t.ok(/as an auditor: it can read and verify, not write/.test(write.stderr), write.stderr.trim())
   t.is((await tally('alpha', ['members'])).members.length, 3, 'an auditor is not a member')
   // SIGTERM (what Ctrl-C sends as SIGINT) stops a node cleanly: exit 0, socket removed.
-  t.is(await procs.stop(alphaNode), 0, 'up exits 0 on SIGTERM')
+  await stopClean(alphaNode, 'up exits 0 on SIGTERM')
   t.ok(/^stopped$/m.test(alphaNode.stdout), 'and says it stopped')
   t.absent(fs.existsSync(path.join(dir('alpha'), 'node.sock')), 'the socket is gone')
   t.comment(`done after ${Math.round((Date.now() - started) / 1000)} s`)

@@ -9,7 +9,7 @@ import test from 'brittle'
 import fs from 'fs'
 import path from 'path'
 import type { LongRunning } from '../cli/processes.js'
-import { cliWorld, untilCli } from './helpers/cli.js'
+import { cliWorld } from './helpers/cli.js'
 
 const POLL_MS = 500
 // Generous: five node processes, one-shot commands each starting Node, on a shared 2-core machine.
@@ -20,8 +20,9 @@ const OBJECTION_WINDOW = '15s'
 test('cli members govern - indexers by vote, confirmation and admission with the creator offline, an objection refuses, limits by majority', { timeout: 900_000 }, async (t) => {
   const started = Date.now()
   const at = () => `${Math.round((Date.now() - started) / 1000)} s`
-  const { procs, dir, tally, raw } = cliWorld(t)
-  const until = (cond: () => Promise<boolean>, what: string, ms = WAIT_MS) => untilCli(cond, what, ms, POLL_MS)
+  const world = cliWorld(t)
+  const { procs, dir, tally, raw, stopClean } = world
+  const until = (cond: () => Promise<boolean>, what: string, ms = WAIT_MS) => world.until(cond, what, ms, POLL_MS)
   const nodes: Record<string, LongRunning> = {}
   const coops = ['alpha', 'beta', 'gamma', 'delta', 'epsilon']
   const others = coops.slice(1)
@@ -58,7 +59,7 @@ test('cli members govern - indexers by vote, confirmation and admission with the
   t.comment(`indexers chosen after ${at()}`)
 
   // The creator's node stops.
-  t.is(await procs.stop(nodes.alpha), 0, "alpha's node stops on SIGTERM")
+  await stopClean(nodes.alpha, "alpha's node stops on SIGTERM")
   const away = others
   await tally('delta', ['pay', 'epsilon', '5', '--memo', 'veg box'])
   await tally('beta', ['pay', 'gamma', '2', '--memo', 'printing'])
@@ -125,7 +126,7 @@ test('cli members govern - indexers by vote, confirmation and admission with the
   const thetaCode = (await tally('epsilon', ['invite', '--expires', '30m'])).code
   const withInvite = (await tally('epsilon', ['status'])).entries
   await until(async () => (await Promise.all(['beta', 'gamma', 'delta', 'zeta'].map((c) => tally(c, ['status'])))).every((s) => s.entries >= withInvite), 'the invite reaches the other nodes')
-  t.is(await procs.stop(nodes.epsilon), 0, "epsilon's node stops before theta asks")
+  await stopClean(nodes.epsilon, "epsilon's node stops on SIGTERM before theta asks")
   const thetaJoin = await raw('theta', ['join', thetaCode, '--bootstrap', bootstrap, '--timeout', '300'])
   t.is(thetaJoin.code, 0, 'theta joined: ' + thetaJoin.stderr.trim().split('\n').slice(-1)[0])
   const thetaDecision = (await tally('gamma', ['proposals', '--all'])).proposals.find((p: any) => p.action.action === 'admit' && p.targetName === 'theta')

@@ -13,7 +13,7 @@ const WAIT_MS = 90_000
 const POLL = () => new Promise((r) => setTimeout(r, 300))
 
 test('cli mirror - a payment reaches a member while the payer\'s node is off, through a mirror alone', { timeout: 300_000 }, async (t) => {
-  const { procs, dir, tally, raw } = cliWorld(t)
+  const { procs, dir, tally, raw, stopClean } = cliWorld(t)
   const wait = (cond: () => Promise<boolean>, what: string) => until(cond, what, POLL, WAIT_MS)
 
   const boot = await procs.start('bootstrap', ['bootstrap'], /^127\.0\.0\.1:\d+$/)
@@ -50,14 +50,14 @@ test('cli mirror - a payment reaches a member while the payer\'s node is off, th
   }
   await wait(async () => (await tally('alpha', ['mirrors'])).mirrors[0].connected === true, "alpha's node connected to the mirror")
 
-  await procs.stop(betaNode)
+  await stopClean(betaNode, "beta's node stops on SIGTERM")
   const paid = await tally('alpha', ['pay', 'beta', '12.50', '--memo', 'while beta was away'])
   t.ok(paid.id, 'alpha paid beta while beta was off')
   await wait(async () => {
     const m = (await tally('alpha', ['mirrors'])).mirrors[0]
     return m.connected === true && m.holds === m.of && m.of > 0
   }, 'the mirror to hold all of alpha\'s blocks')
-  await procs.stop(alphaNode)
+  await stopClean(alphaNode, "alpha's node stops on SIGTERM")
 
   betaNode = await procs.start('beta', ['--dir', dir('beta'), 'up'], /^announced/)
   await wait(async () => (await tally('beta', ['balance'])).balance === 1250, "beta's node to see the payment")
@@ -66,7 +66,7 @@ test('cli mirror - a payment reaches a member while the payer\'s node is off, th
   await t.execution(wait(async () => (await tally('beta', ['mirrors'])).mirrors[0].connected === true, "beta's node lists the mirror as connected"), "beta's node lists the mirror as connected")
 
   // A damaged mirror list stops `tally up` with its name, and changes nothing.
-  await procs.stop(betaNode)
+  await stopClean(betaNode, "beta's node stops on SIGTERM again")
   fs.writeFileSync(path.join(dir('beta'), 'mirrors.json'), '{"version":1,"mirrors":["nope"]}')
   const damaged = await raw('beta', ['--json', 'up'])
   t.is(damaged.code, 1, 'up exits 1')

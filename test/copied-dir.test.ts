@@ -12,7 +12,7 @@ import { twoDataDirs } from './helpers/data-dirs.js'
 
 test('copied data dir - refused with what happened, adopted by `tally restore`, then works', { timeout: 120_000 }, async (t) => {
   const dirs = await twoDataDirs(t, ['before the copy'])
-  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' } })
+  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' }, debug: true })
   t.teardown(() => procs.stopAll(), { order: 0 })
   const copy = dirs.alpha + '-copy'
   execFileSync('cp', ['-a', dirs.alpha, copy])
@@ -40,7 +40,7 @@ test('copied data dir - refused with what happened, adopted by `tally restore`, 
 
 test('wrong ledger key in ledger.json - reported as such, and the store is not rebound to it', { timeout: 120_000 }, async (t) => {
   const dirs = await twoDataDirs(t)
-  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' } })
+  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' }, debug: true })
   const file = path.join(dirs.beta, 'ledger.json')
   const config = JSON.parse(fs.readFileSync(file, 'utf8'))
   const right = config.key

@@ -10,14 +10,15 @@
  */
 import test from 'brittle'
 import type { LongRunning } from '../cli/processes.js'
-import { cliWorld, untilCli } from './helpers/cli.js'
+import { cliWorld } from './helpers/cli.js'
 
 const POLL_MS = 500
 const WAIT_MS = 180_000
 
 test('federation e2e - tally pay KEY@LEDGER through a bridge run by tally up on both its dirs; then with the bridge stopped it is released', { timeout: 900_000 }, async (t) => {
-  const { procs, dir, tally, raw } = cliWorld(t)
-  const until = (cond: () => Promise<boolean>, what: string, ms = WAIT_MS) => untilCli(cond, what, ms, POLL_MS)
+  const world = cliWorld(t)
+  const { procs, dir, tally, raw, stopClean } = world
+  const until = (cond: () => Promise<boolean>, what: string, ms = WAIT_MS) => world.until(cond, what, ms, POLL_MS)
   const nodes: Record<string, LongRunning> = {}
   const up = async (c: string, ready = /^online/) => (nodes[c] = await procs.start(c, ['--dir', dir(c), 'up'], ready))
 
@@ -76,8 +77,8 @@ test('federation e2e - tally pay KEY@LEDGER through a bridge run by tally up on 
   t.alike(await balances('payee'), { payee: 3000, bridge: -3000 }, 'York: nothing moved')
 
   // (b) The bridge's nodes stopped: the payment is released once its period passed, with the reason.
-  await procs.stop(nodes.bridgea)
-  await procs.stop(nodes.bridgeb)
+  await stopClean(nodes.bridgea, "the bridge's Leeds node stops on SIGTERM")
+  await stopClean(nodes.bridgeb, "the bridge's York node stops on SIGTERM")
   const before = { leeds: await balances('stewa'), york: await balances('payee') }
   const late = await raw('payer', ['pay', `${payeeKey}@York`, '5', '--expires', '5s'])
   t.is(late.code, 0, late.stderr.trim())

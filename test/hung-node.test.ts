@@ -11,10 +11,11 @@ import { PayKeys } from '../src/node/pay-keys.js'
 import { openContext } from '../src/node/context.js'
 import { DataDir } from '../src/node/data-dir.js'
 import { twoDataDirs } from './helpers/data-dirs.js'
+import { stopClean } from './helpers/cli.js'
 
 test('hung node - commands time out on a paused node and work once it resumes; pay --key pays once', { timeout: 180_000 }, async (t) => {
   const dirs = await twoDataDirs(t)
-  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' } })
+  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' }, debug: true })
   t.teardown(() => procs.stopAll(), { order: 0 })
   const boot = await procs.start('bootstrap', ['bootstrap'], /^127\.0\.0\.1:\d+$/)
   const bootstrap = boot.stdout.split('\n')[0]
@@ -61,7 +62,7 @@ test('hung node - commands time out on a paused node and work once it resumes; p
   t.is(retried.code, 0, retried.stderr)
   t.is(JSON.parse(retried.stdout).repeated, false)
   t.is(await balance(), before - 300, 'paid once')
-  t.is(await procs.stop(node), 0)
+  await stopClean(t, procs, node, 'the resumed node stops on SIGTERM')
 })
 
 test('pay keys - a payment written before its attempt was interrupted is found by its key, not paid again', { timeout: 120_000 }, async (t) => {

@@ -57,7 +57,7 @@ test('not synced - commands on a freshly joined dir of an 18-member network say 
   await newStore.close()
   fs.writeFileSync(path.join(dir, 'ledger.json'), JSON.stringify({ version: 1, key: toHex(a.key), encryptionKey: toHex(a.encryptionKey!), role: 'member', bootstrap: null }))
 
-  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' } })
+  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' }, debug: true })
   t.teardown(() => procs.stopAll(), { order: 0 })
   for (const args of COMMANDS) {
     const r = await procs.run(['--dir', dir, ...args])

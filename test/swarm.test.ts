@@ -1,5 +1,6 @@
 import test from 'brittle'
 import createTestnet from 'hyperdht/testnet.js'
+import Hyperswarm from 'hyperswarm'
 import { Replicator, parseBootstrap } from '../src/index.js'
 import { converge, createPeer, openPeer, until } from './helpers/index.js'
 
@@ -70,4 +71,29 @@ test('swarm - maxPeers must be a whole number of at least 1', async (t) => {
       t.is(err.code, 'BAD_INPUT', `maxPeers ${bad}: BAD_INPUT`)
     }
   }
+})
+
+test('swarm - a peer connecting after the ledger began closing is dropped, not replicated: nothing throws', { timeout: 60_000 }, async (t) => {
+  // TallyNode closes its ledger once the swarm has had CLOSE_GRACE_MS to leave the topic; on a busy
+  // machine the swarm was still up then, a connection it had been dialling opened, and replicating
+  // it threw LEDGER_CLOSED out of the 'connection' event: `tally up` exited 1 on SIGTERM.
+  const testnet = await createTestnet(3)
+  t.teardown(() => testnet.destroy(), { order: 60 })
+  const a = await createPeer(t, 'alpha')
+  const ra = new Replicator(a.ledger, { dht: testnet.createNode() })
+  t.teardown(() => ra.close(), { order: 0 })
+  await ra.join()
+  await a.ledger.close()
+  const other = new Hyperswarm({ dht: testnet.createNode() })
+  t.teardown(() => other.destroy(), { order: 0 })
+  let opened = 0
+  let closed = 0
+  other.on('connection', (conn: any) => {
+    opened++
+    conn.on('error', () => {})
+    conn.once('close', () => closed++)
+  })
+  other.join(a.ledger.discoveryKey, { client: true, server: false })
+  await until(() => opened > 0 && closed > 0, 'a connection opened and dropped by the closed side', undefined, 30_000)
+  t.is(ra.peers, 0, 'not counted as a peer')
 })

@@ -12,6 +12,7 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core'
 import { TallyProcesses } from '../cli/processes.js'
 import { tmpdir } from './helpers/index.js'
 import { generateKeyPair, toHex } from '../protocol/index.js'
+import { stopClean } from './helpers/cli.js'
 
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && fs.existsSync(p))
 const WAIT_MS = 60_000
@@ -75,7 +76,7 @@ async function fillForm(page: Page, form: string, values: Record<string, string>
 
 test('ui browser - two nodes: members and balances, pay from the form, overspend refused by the field, soft limit asks, invoice accepted, a payment from the other node appears live; no token or a foreign Origin is refused', { timeout: 300_000, skip: !CHROMIUM }, async (t) => {
   const root = tmpdir(t)
-  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' } })
+  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' }, debug: true })
   let browser: Browser | null = null
   t.teardown(async () => {
     if (browser) await browser.close()
@@ -291,7 +292,7 @@ test('ui browser - two nodes: members and balances, pay from the form, overspend
   t.is(still.entries, quiet.entries, 'hostile requests appended nothing')
   t.is(still.stateHash, quiet.stateHash, 'state hash unchanged')
 
-  t.is(await procs.stop(alphaUi), 0, 'tally ui exits 0 on SIGTERM')
-  t.is(await procs.stop(betaUi), 0, 'and so does the one that started its node')
+  await stopClean(t, procs, alphaUi, 'tally ui exits 0 on SIGTERM')
+  await stopClean(t, procs, betaUi, 'and so does the one that started its node')
   t.absent(fs.existsSync(path.join(dir('beta'), 'node.sock')), "beta's node stopped with its ui")
 })

@@ -1,5 +1,5 @@
 /**
- * `tally audit [--export json|csv|hledger|beancount] [--out FILE]`: verifies the ledger from its
+ * `tally audit [--export json|csv|hledger|beancount] [--out FILE] [--workers N]`: verifies the ledger from its
  * signed logs (src/audit), prints a summary or, with --json, the full report, and writes an
  * export. Exit code: 1 when anything failed verification, 3 when blocks it needs could not be
  * fetched (a writer's node offline: retry later), 0 otherwise.
@@ -11,6 +11,7 @@
  */
 import fs from 'fs/promises'
 import type { LedgerCommand } from '../command.js'
+import { countArg } from '../values.js'
 // Only the light surface at the top: the audit stack (the main entry) loads when an audit runs, so other commands start fast.
 import { describeUnavailable, displayText, formatAmount, LedgerError, type AuditProgress, type AuditReport, type ExportFormat, type Ledger, type reportToJson } from '../../src/cli-surface.js'
 
@@ -20,6 +21,8 @@ export interface AuditCommandOptions {
   export?: string
   /** Where to write the export; without it the export is the command's output. */
   out?: string
+  /** Worker threads verifying signatures (`--workers N`, a whole number from 1); default: the library's (one less than the cores, 1 to 4). */
+  workers?: string
   /** A line of progress for people (stderr). */
   log?: (line: string) => void
 }
@@ -43,9 +46,12 @@ export const EXIT_AUDIT_INCOMPLETE = 3
 
 /** Lines shown at most this often while one phase runs. */
 const PROGRESS_EVERY_MS = 1000
+/** Most worker threads `--workers` takes: past the cores, more threads only take turns. */
+const WORKERS_MAX = 64
 
-/** Runs the audit; throws LedgerError BAD_INPUT for an unknown export format (before any work). */
+/** Runs the audit; throws LedgerError BAD_INPUT for an unknown export format or a bad --workers (before any work). */
 export async function audit(opts: AuditCommandOptions): Promise<AuditCommandResult> {
+  const workers = workersArg(opts.workers)
   const { audit: auditLedger, exportReport, isExportFormat, reportToJson, EXPORT_FORMATS } = await import('../../src/index.js')
   let format: ExportFormat | null = null
   if (opts.export !== undefined) {
@@ -53,7 +59,7 @@ export async function audit(opts: AuditCommandOptions): Promise<AuditCommandResu
     format = opts.export
   }
   if (opts.out !== undefined && format === null) throw LedgerError.BAD_INPUT('--out needs --export FORMAT')
-  const report = await auditLedger(opts.ledger, { onProgress: opts.log ? progressLines(opts.log) : undefined })
+  const report = await auditLedger(opts.ledger, { onProgress: opts.log ? progressLines(opts.log) : undefined, ...(workers === undefined ? {} : { workers }) })
   let exported: AuditCommandResult['exported'] = null
   let exportText: string | null = null
   // An incomplete audit exports nothing (it replayed nothing); the summary says what to retry.
@@ -72,6 +78,11 @@ export async function audit(opts: AuditCommandOptions): Promise<AuditCommandResu
     exported = { format, path: opts.out ?? null, bytes: Buffer.byteLength(text) }
   }
   return { ...reportToJson(report), ok: report.ok, exitCode: report.findings.length > 0 ? 1 : report.complete ? 0 : EXIT_AUDIT_INCOMPLETE, exported, exportText, decimals: report.ledger.decimals ?? 0, unitCode: report.ledger.unitCode ?? '' }
+}
+
+/** `--workers N` as a count (undefined: the library's default); BAD_INPUT naming the flag for 0, a typo or a non-number. */
+export function workersArg(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : countArg(text, '--workers', 1, WORKERS_MAX)
 }
 
 /** Turns progress events into a line when each phase starts and at most one a second after. */
@@ -174,16 +185,19 @@ export function renderAudit(r: AuditCommandResult): string {
 }
 
 /** `tally audit`: one line in cli/commands/index.ts. */
-export const auditCommand: LedgerCommand<{ export?: string; out?: string }, AuditCommandResult> = {
+export const auditCommand: LedgerCommand<{ export?: string; out?: string; workers?: string }, AuditCommandResult> = {
   name: 'audit',
   scope: 'ledger',
   summary: 'verify every signature and rule from genesis, reproduce every balance, export for accountants',
   flags: {
     export: { type: 'string', value: 'FORMAT', help: 'write an export: json (signed receipts), csv, hledger or beancount' },
-    out: { type: 'string', value: 'FILE', path: true, help: 'where to write the export (default: stdout)' }
+    out: { type: 'string', value: 'FILE', path: true, help: 'where to write the export (default: stdout)' },
+    workers: { type: 'string', value: 'N', help: 'worker threads verifying signatures (default: one less than the cores, 1 to 4); the report is the same' }
   },
-  examples: ['tally audit', 'tally audit --json', 'tally audit --export hledger --out ledger.journal', 'tally audit --export csv > transfers.csv'],
-  run: (ctx, opts) => audit({ ledger: ctx.ledger, export: opts.export, out: opts.out, log: ctx.log }),
+  examples: ['tally audit', 'tally audit --json', 'tally audit --export hledger --out ledger.journal', 'tally audit --export csv > transfers.csv', 'tally audit --workers 2'],
+  // A bad --workers is refused where the command was typed, before a store is opened or a node asked.
+  prepare: (opts) => (workersArg(opts.workers as string | undefined), opts),
+  run: (ctx, opts) => audit({ ledger: ctx.ledger, export: opts.export, out: opts.out, workers: opts.workers, log: ctx.log }),
   render: renderAudit,
   exitCode: (r) => r.exitCode
 }

@@ -76,9 +76,14 @@ export async function joinByInvite(opts: JoinOptions): Promise<Joined> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS
   const deadline = Date.now() + timeoutMs
   const { swarm, owned } = createSwarm(opts)
-  const onConnection = (conn: import('events').EventEmitter) => {
+  const onConnection = (conn: import('events').EventEmitter & { destroy(): void }) => {
     conn.on('error', () => {}) // a dropped peer is normal while pairing
-    opts.store.replicate(conn)
+    // A connection the swarm hands over while the join is closing: dropped, never thrown from this event.
+    try {
+      opts.store.replicate(conn)
+    } catch {
+      conn.destroy()
+    }
   }
   swarm.on('connection', onConnection)
   const pairing = new BlindPairing(swarm, { poll: opts.pollMs ?? DEFAULT_PAIRING_POLL_MS })

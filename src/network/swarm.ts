@@ -116,13 +116,26 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
     this.swarm = swarm
     this.owned = owned
     this.swarm.on('connection', (conn: any) => {
-      this.connections.add(conn)
       conn.on('error', () => {}) // a dropped peer is normal; replication resumes on reconnect
+      // Hyperswarm still hands over connections it was dialling while it is destroyed, and after
+      // the close grace (below) the ledger closes before the swarm is gone: such a connection is
+      // dropped. Replicating it would throw LEDGER_CLOSED from this event, and an exception here
+      // ends the process (`tally up` exited 1 on SIGTERM on a busy machine).
+      if (this.closing !== null || this.ledger.closed) {
+        conn.destroy()
+        return
+      }
+      try {
+        this.ledger.replicate(conn)
+      } catch {
+        conn.destroy()
+        return
+      }
+      this.connections.add(conn)
       conn.once('close', () => {
         this.connections.delete(conn)
         this.emit('disconnection', this.connections.size)
       })
-      this.ledger.replicate(conn)
       // Tells the other side which member's node this is (for `tally status`: indexers reachable).
       announcePresence(conn, { identity: this.ledger.identity, writerKey: this.ledger.writerKey, discoveryKey: this.ledger.discoveryKey, encryptionKey: this.ledger.encryptionKey, presence: this.ledger.presence })
       this.emit('connection', this.connections.size)
@@ -186,10 +199,13 @@ export class Replicator extends EventEmitter<ReplicatorEvents> {
       // Leaving the topic politely (unannouncing) needs the DHT; without a network the swarm's
       // teardown waits out the DHT's timeouts (measured: 10-11 s). After a grace period, tear it
       // down with force in the background and go on closing the rest.
+      // The swarm may then still be tearing down while the caller closes the ledger and its
+      // store, so its connections are ended here: none replicates a store that is closing.
       let timer: NodeJS.Timeout | null = null
       const grace = new Promise<void>((resolve) => {
         timer = setTimeout(() => {
           this.swarm.destroy({ force: true }).catch(() => {})
+          for (const c of this.connections) c.destroy()
           resolve()
         }, CLOSE_GRACE_MS)
       })

@@ -77,6 +77,13 @@ export class DataDir {
   get mirrorDir(): string {
     return path.join(this.root, 'mirror')
   }
+  /**
+   * Written by each command that opens the store itself, as it takes its turn: commands waiting for
+   * the store see turns move on and keep waiting (session.ts).
+   */
+  get storeTurnFile(): string {
+    return path.join(this.root, 'store.turn')
+  }
   /** Idempotency keys of this node's payments (pay-keys.ts). */
   get payKeysFile(): string {
     return path.join(this.root, 'pay-keys.json')

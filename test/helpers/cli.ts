@@ -1,10 +1,15 @@
 /**
  * The `tally` binary as separate processes, for tests that drive the CLI as a co-op would: one data
  * dir per co-op under a temp root, every process stopped at teardown (before the temp dir goes).
+ * A step that fails (a wait that runs out, a node that does not stop cleanly) says what the node
+ * processes printed: their last lines are in the failure's message.
  */
 import path from 'path'
-import { TallyProcesses } from '../../cli/processes.js'
+import { TallyProcesses, type LongRunning } from '../../cli/processes.js'
 import { tmpdir, until, type T } from './index.js'
+
+/** Of each node process's stdout and stderr, how much a timed-out wait shows (a stop that fails shows 64 KB). */
+const STEP_REPORT_CHARS = 4096
 
 export interface CliWorld {
   procs: TallyProcesses
@@ -14,19 +19,39 @@ export interface CliWorld {
   tally(name: string, args: string[]): Promise<any>
   /** `tally --dir DIR ARGS` to the end, whatever its exit code. */
   raw(name: string, args: string[]): ReturnType<TallyProcesses['run']>
+  /** untilCli, whose failure shows the output of every node process this world started. */
+  until(cond: () => Promise<boolean>, what: string, ms: number, pollMs?: number): Promise<void>
+  /** Stops a long-running process with SIGTERM and asserts it exits 0; else shows its output. */
+  stopClean(proc: LongRunning, what: string): Promise<void>
 }
 
-export function cliWorld(t: T): CliWorld {
+/** What stopClean asserts with (brittle's test object). */
+type Checks = T & { is(actual: unknown, expected: unknown, message?: string): void }
+
+export function cliWorld(t: Checks): CliWorld {
   const root = tmpdir(t)
-  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' } })
+  const procs = new TallyProcesses({ env: { ...process.env, TALLY_DIR: '' }, debug: true })
   t.teardown(() => procs.stopAll(), { order: 0 })
   const dir = (name: string) => path.join(root, name)
   return {
     procs,
     dir,
     tally: (name, args) => procs.json(['--dir', dir(name), ...args]),
-    raw: (name, args) => procs.run(['--dir', dir(name), ...args])
+    raw: (name, args) => procs.run(['--dir', dir(name), ...args]),
+    until: (cond, what, ms, pollMs) =>
+      untilCli(cond, what, ms, pollMs).catch((err: Error) => {
+        throw new Error(`${err.message}\n${procs.report(STEP_REPORT_CHARS)}`)
+      }),
+    stopClean: (proc, what) => stopClean(t, procs, proc, what)
   }
+}
+
+/** SIGTERM, then asserts exit code 0; on any other ending the message carries the process's stdout and stderr (the last 64 KB of each). */
+export async function stopClean(t: Checks, procs: TallyProcesses, proc: LongRunning, what: string): Promise<void> {
+  const started = Date.now()
+  const code = await procs.stop(proc)
+  const took = `${((Date.now() - started) / 1000).toFixed(1)} s`
+  t.is(code, 0, code === 0 ? `${what} (in ${took})` : `${what} (after ${took})\n${proc.report()}`)
 }
 
 /**
