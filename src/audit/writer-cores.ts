@@ -52,6 +52,9 @@ export interface ReadOptions {
   onValues?: (key: Hex, start: number, values: Array<Uint8Array | null>) => void
 }
 
+/** The heads of a node that names none (most of a lone writer's): one shared, frozen array. */
+const NO_HEADS = Object.freeze([]) as unknown as Array<{ key: Hex; length: number }>
+
 /** Values handed to `onValues` at a time. */
 export const VALUES_CHUNK = 4096
 
@@ -114,7 +117,7 @@ export async function readWriterCore(store: Corestore, keyBytes: Uint8Array, opt
       length,
       (i, node) => {
         out.values.push(node.value)
-        out.heads.push(node.heads.map((h) => ({ key: keyHex(h.key), length: h.length })))
+        out.heads.push(node.heads.length === 0 ? NO_HEADS : node.heads.map((h) => ({ key: keyHex(h.key), length: h.length })))
         if ((i + 1) % VALUES_CHUNK === 0) flush(i + 1)
       },
       {
