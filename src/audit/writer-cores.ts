@@ -108,6 +108,7 @@ export async function readWriterCore(store: Corestore, keyBytes: Uint8Array, opt
     const keyHex = keyInterner()
     let sent = 0
     const flush = (upTo: number) => {
+      compact(out.values, sent, upTo)
       if (opts.onValues && upTo > sent) opts.onValues(key, sent, out.values.slice(sent, upTo))
       if (opts.onBlocks && upTo > sent) opts.onBlocks(upTo - sent)
       sent = upTo
@@ -148,6 +149,26 @@ export async function readWriterCore(store: Corestore, keyBytes: Uint8Array, opt
   } finally {
     core.off('conflict', onConflict)
     await core.close().catch(() => {})
+  }
+}
+
+/**
+ * Copies values [from, to) into one buffer and puts views of it in their place. Each value is a
+ * view of the block RocksDB returned, one buffer per block; kept for the replay, 100,000 of them
+ * survived every young-generation collection. Now those die young and a few large buffers stay.
+ */
+function compact(values: Array<Uint8Array | null>, from: number, to: number): void {
+  let size = 0
+  for (let i = from; i < to; i++) size += values[i]?.byteLength ?? 0
+  if (size === 0) return
+  const slab = b4a.allocUnsafeSlow(size)
+  let at = 0
+  for (let i = from; i < to; i++) {
+    const v = values[i]
+    if (!v) continue
+    slab.set(v, at)
+    values[i] = slab.subarray(at, at + v.byteLength)
+    at += v.byteLength
   }
 }
 
