@@ -57,8 +57,8 @@ export interface SignatureResult {
 
 interface Batch {
   id: number
-  /** The blocks, in shared memory: every worker gets the same bytes, none is copied. */
-  shared: VerifyRequest['shared']
+  /** The blocks, in shared memory: every worker gets the same bytes, none is copied. Null once settled. */
+  shared: VerifyRequest['shared'] | null
   /** Who verifies it: CLAIM_FREE until a worker (its index + 1) or the main thread (CLAIM_MAIN) takes it. */
   claim: Int32Array
   settled: boolean
@@ -123,6 +123,7 @@ export class SignatureVerifier {
           batch.done = (result) => {
             if (batch.settled) return
             batch.settled = true
+            batch.shared = null
             out.set(result.status, at)
             times.set(result.times, 2 * at)
             if (this.onProgress) this.onProgress(entries)
@@ -188,6 +189,7 @@ export class SignatureVerifier {
   }
 
   private request(batch: Batch): Omit<VerifyRequest, 'id'> {
+    if (batch.shared === null) throw new Error('batch ' + batch.id + ' was settled')
     return { ledgerKey: this.ledgerKey, shared: batch.shared }
   }
 
