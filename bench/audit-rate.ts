@@ -98,9 +98,11 @@ async function auditAndReport(ledger: Ledger): Promise<void> {
     const cpuBefore = process.cpuUsage()
     const mainBefore = mainThreadCpuMs()
     const loadBefore = os.loadavg()[0]
+    const threads = new ThreadSampler()
     const report = await audit(ledger)
     const cpu = process.cpuUsage(cpuBefore)
     const mainCpuMs = mainBefore === null ? null : mainThreadCpuMs()! - mainBefore
+    const perThread = threads.stop()
     const result = {
       entries: report.entriesChecked,
       ok: report.ok,
@@ -118,6 +120,13 @@ async function auditAndReport(ledger: Ledger): Promise<void> {
       /** The same per entry, in µs: what compares across runs on a busy machine (wall time does not). */
       cpuUsPerEntry: Math.round((cpu.user + cpu.system) / Math.max(1, report.entriesChecked)),
       mainCpuUsPerEntry: mainCpuMs === null ? null : Math.round((mainCpuMs * 1000) / Math.max(1, report.entriesChecked)),
+      /**
+       * CPU µs per entry of the threads started during the audit (the signature workers) and of
+       * the other threads that were already running (V8's GC helpers, libuv's pool: RocksDB reads),
+       * sampled from /proc every 100 ms (Linux; null elsewhere).
+       */
+      workerCpuUsPerEntry: perThread === null ? null : Math.round((perThread.startedMs * 1000) / Math.max(1, report.entriesChecked)),
+      otherCpuUsPerEntry: perThread === null ? null : Math.round((perThread.otherMs * 1000) / Math.max(1, report.entriesChecked)),
       /** The machine's 1-minute load average when the audit started (2 cores here: above 2 means contention). */
       loadAverage: Math.round(loadBefore * 100) / 100,
       rssMb: Math.round(Math.max(rssBefore, process.memoryUsage().rss) / 1e6),
@@ -128,7 +137,7 @@ async function auditAndReport(ledger: Ledger): Promise<void> {
     }
     for (const f of report.findings.slice(0, 10)) process.stderr.write(`finding: ${f.kind} ${f.rule}: ${f.detail}\n`)
     console.log(JSON.stringify(result))
-    console.log(`audit of ${result.entries} entries: ${result.entriesPerSecond} entries/s (${(result.totalMs / 1000).toFixed(2)} s; read ${result.downloadMs} ms, signatures ${result.verifyMs} ms at ${result.signaturesPerSecond}/s, order+replay+compare ${result.replayMs} ms; ${result.cpuMs} ms CPU, ${result.mainCpuMs ?? '?'} ms on the main thread (${result.cpuUsPerEntry} and ${result.mainCpuUsPerEntry ?? '?'} µs per entry); load ${result.loadAverage}; one ed25519 verification ${result.ed25519VerifyUs} µs), ok=${result.ok}`)
+    console.log(`audit of ${result.entries} entries: ${result.entriesPerSecond} entries/s (${(result.totalMs / 1000).toFixed(2)} s; read ${result.downloadMs} ms, signatures ${result.verifyMs} ms at ${result.signaturesPerSecond}/s, order+replay+compare ${result.replayMs} ms; ${result.cpuMs} ms CPU, ${result.mainCpuMs ?? '?'} ms on the main thread (${result.cpuUsPerEntry} and ${result.mainCpuUsPerEntry ?? '?'} µs per entry; workers ${result.workerCpuUsPerEntry ?? '?'}, other threads ${result.otherCpuUsPerEntry ?? '?'}); load ${result.loadAverage}; one ed25519 verification ${result.ed25519VerifyUs} µs), ok=${result.ok}`)
     if (values.out) {
       fs.mkdirSync(path.dirname(values.out), { recursive: true })
       fs.writeFileSync(values.out, JSON.stringify({ ...result, measuredAt: new Date().toISOString() }, null, 2) + '\n')
@@ -149,6 +158,58 @@ function verifyCostUs(): number {
   for (let i = 0; i < n; i++) if (!sodium.crypto_sign_verify_detached(sig, msg, pk)) throw new Error('verify failed')
   const cpu = process.cpuUsage(before)
   return Math.round(((cpu.user + cpu.system) / n) * 10) / 10
+}
+
+/** utime + stime of a thread of this process from /proc (Linux), in ms. */
+function taskCpuMs(tid: string): number {
+  const stat = fs.readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+}
+
+/**
+ * CPU of the threads other than the main one while the audit runs: those already running at the
+ * start, and those started since (the signature workers). A thread that exits is counted as of its
+ * last sample, so up to 100 ms of its CPU can be missed.
+ */
+class ThreadSampler {
+  private readonly before = new Map<string, number>()
+  private readonly last = new Map<string, number>()
+  private readonly timer: NodeJS.Timeout | null = null
+  constructor() {
+    try {
+      for (const tid of this.tids()) this.before.set(tid, taskCpuMs(tid))
+    } catch {
+      return
+    }
+    this.timer = setInterval(() => this.sample(), 100)
+    this.timer.unref()
+  }
+  private tids(): string[] {
+    return fs.readdirSync(`/proc/${process.pid}/task`).filter((tid) => tid !== String(process.pid))
+  }
+  private sample(): void {
+    for (const tid of this.tids()) {
+      try {
+        this.last.set(tid, taskCpuMs(tid))
+      } catch {
+        // Exited between the listing and the read.
+      }
+    }
+  }
+  stop(): { startedMs: number; otherMs: number } | null {
+    if (this.timer === null) return null
+    clearInterval(this.timer)
+    this.sample()
+    let startedMs = 0
+    let otherMs = 0
+    for (const [tid, ms] of this.last) {
+      const was = this.before.get(tid)
+      if (was === undefined) startedMs += ms
+      else otherMs += ms - was
+    }
+    return { startedMs: Math.round(startedMs), otherMs: Math.round(otherMs) }
+  }
 }
 
 /** utime + stime of the main thread from /proc (Linux), in ms; null elsewhere. */

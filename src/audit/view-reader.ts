@@ -54,14 +54,43 @@ function emptyContents(): ViewContents {
   return { meta: null, records: [], members: new Map(), invoices: new Map(), writers: new Map(), writerStates: new Map(), names: new Map(), history: new Map(), gov: null, proposals: new Map(), federation: new Map(), unknown: [], indexMismatches: [] }
 }
 
-function place(out: ViewContents, key: string, value: unknown): void {
+/** Fields of entry records whose values recur (writers, members, types, reasons): stored once, see `interner`. */
+const RECURRING = ['writer', 'type', 'author', 'status', 'memo', 'code', 'reason', 'payer', 'payee', 'account'] as const
+/** Distinct values kept at most: past this, values are kept as parsed. */
+const INTERNED_MAX = 65_536
+
+/**
+ * Makes equal strings of the records one string. JSON.parse makes a fresh string for every
+ * value, so 100,000 records held the same writer key 100,000 times: each one copied by every
+ * young-generation collection it survived, and marked by every full one.
+ */
+function interner(): (record: Record<string, unknown>) => void {
+  const known = new Map<string, string>()
+  return (record) => {
+    for (const field of RECURRING) {
+      const v = record[field]
+      if (typeof v !== 'string') continue
+      const same = known.get(v)
+      if (same !== undefined) record[field] = same
+      else if (known.size < INTERNED_MAX) known.set(v, v)
+    }
+  }
+}
+
+function place(out: ViewContents, key: string, value: unknown, intern?: (record: Record<string, unknown>) => void): void {
   if (key === META_KEY) out.meta = value
   else if (key === GOV_KEY) out.gov = value
   else if (key.startsWith(PROPOSAL_PREFIX)) out.proposals.set(key, value)
   else if (key.startsWith(K_LOG)) {
     // A log chunk: up to LOG_CHUNK records (view-keys.ts).
     if (!Array.isArray(value)) out.unknown.push(key)
-    else for (const r of value) if (r !== null) out.records.push(r as EntryRecord)
+    else {
+      for (const r of value) {
+        if (r === null) continue
+        if (intern && typeof r === 'object') intern(r)
+        out.records.push(r as EntryRecord)
+      }
+    }
   }
   else if (key.startsWith('acct/')) out.members.set(key, value)
   else if (key.startsWith('inv/')) out.invoices.set(key, value)
@@ -101,7 +130,8 @@ async function readLog(bee: Hyperbee, onKey?: (n: number) => void): Promise<View
   if (!ok || bad) return null
   const out = emptyContents()
   try {
-    for (const [key, value] of latest) if (value !== null) place(out, key, parseValue(value))
+    const intern = interner()
+    for (const [key, value] of latest) if (value !== null) place(out, key, parseValue(value), intern)
   } catch {
     return null
   }

@@ -52,6 +52,9 @@ export interface ReadOptions {
   onValues?: (key: Hex, start: number, values: Array<Uint8Array | null>) => void
 }
 
+/** The heads of a node that names none (most of a lone writer's): one shared, frozen array. */
+const NO_HEADS = Object.freeze([]) as unknown as Array<{ key: Hex; length: number }>
+
 /** Values handed to `onValues` at a time. */
 export const VALUES_CHUNK = 4096
 
@@ -105,6 +108,7 @@ export async function readWriterCore(store: Corestore, keyBytes: Uint8Array, opt
     const keyHex = keyInterner()
     let sent = 0
     const flush = (upTo: number) => {
+      compact(out.values, sent, upTo)
       if (opts.onValues && upTo > sent) opts.onValues(key, sent, out.values.slice(sent, upTo))
       if (opts.onBlocks && upTo > sent) opts.onBlocks(upTo - sent)
       sent = upTo
@@ -114,7 +118,7 @@ export async function readWriterCore(store: Corestore, keyBytes: Uint8Array, opt
       length,
       (i, node) => {
         out.values.push(node.value)
-        out.heads.push(node.heads.map((h) => ({ key: keyHex(h.key), length: h.length })))
+        out.heads.push(node.heads.length === 0 ? NO_HEADS : node.heads.map((h) => ({ key: keyHex(h.key), length: h.length })))
         if ((i + 1) % VALUES_CHUNK === 0) flush(i + 1)
       },
       {
@@ -145,6 +149,26 @@ export async function readWriterCore(store: Corestore, keyBytes: Uint8Array, opt
   } finally {
     core.off('conflict', onConflict)
     await core.close().catch(() => {})
+  }
+}
+
+/**
+ * Copies values [from, to) into one buffer and puts views of it in their place. Each value is a
+ * view of the block RocksDB returned, one buffer per block; kept for the replay, 100,000 of them
+ * survived every young-generation collection. Now those die young and a few large buffers stay.
+ */
+function compact(values: Array<Uint8Array | null>, from: number, to: number): void {
+  let size = 0
+  for (let i = from; i < to; i++) size += values[i]?.byteLength ?? 0
+  if (size === 0) return
+  const slab = b4a.allocUnsafeSlow(size)
+  let at = 0
+  for (let i = from; i < to; i++) {
+    const v = values[i]
+    if (!v) continue
+    slab.set(v, at)
+    values[i] = slab.subarray(at, at + v.byteLength)
+    at += v.byteLength
   }
 }
 
