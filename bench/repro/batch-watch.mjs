@@ -2,11 +2,11 @@
 // with who sent it and the process's memory at that moment. Not part of Tally: a diagnostic for the bench.
 //
 //   npm run bench -- --only catchup --sizes 100000 --runs 1 --verbose \
-//     --node-flags "--require $PWD/bench/repro/batch-watch.cjs"
+//     --node-flags "--import $PWD/bench/repro/batch-watch.mjs"
 //
 // Large: at least TALLY_BATCH_WATCH_OPS operations (default 5,000) or TALLY_BATCH_WATCH_MB megabytes (default 4).
-const path = require('path')
-const { createRequire } = require('module')
+import path from 'path'
+import { createRequire } from 'module'
 
 const MB = 1024 * 1024
 const minOps = Number(process.env.TALLY_BATCH_WATCH_OPS ?? 5000)
@@ -20,7 +20,7 @@ const label = (() => {
 })()
 
 // The copy of rocksdb-native that hypercore-storage loads.
-const load = createRequire(require.resolve('hypercore-storage', { paths: [process.cwd()] }))
+const load = createRequire(createRequire(import.meta.url).resolve('hypercore-storage'))
 const { ReadBatch, WriteBatch } = load(path.join(path.dirname(load.resolve('rocksdb-native')), 'lib', 'batch.js'))
 
 const mem = () => {
