@@ -15,11 +15,11 @@
  * The view of a 100k-entry ledger has ~30k blocks, so the cache ends up holding most of the view:
  * a heap snapshot of the node that built it found 77 MB reachable from 51k cache entries, more
  * than half of its live heap (bench/README.md, "Memory of a catch-up", session 6). With 8,192
- * entries that node peaked at 266-269 MB instead of 359-381, a replaying peer ~100 MB lower. The
+ * entries that node peaked at 263-269 MB instead of 316-381, a replaying peer ~100 MB lower. The
  * price is CPU once a view outgrows the cache (beyond ~25k entries): tree nodes read again from
- * RocksDB and decoded, up to ~20 % more CPU per entry building a 100k-entry ledger in the bench's
- * catch-up phase (none visible in bench/audit-rate's build); 16,384 entries cost about half that
- * there and peaked at 300 MB.
+ * RocksDB and decoded, 20-30 % more CPU per entry building a 100k-entry ledger of 100 members in
+ * the bench's catch-up phase (none visible in bench/audit-rate's build, 8 members); 16,384 entries
+ * cost about half that there and peaked at 300 MB.
  */
 import Corestore from 'corestore'
 import CorestoreStorage from 'hypercore-storage'
