@@ -84,6 +84,8 @@ export interface BuildResult {
   entries: number
   ms: number
   stateHash: string
+  /** CPU time of the source's process over the build (all threads), µs: compares builds on a loaded machine. */
+  cpuUs: number
 }
 
 export interface CatchUpResult {

@@ -471,6 +471,7 @@ const handlers: Handlers = {
     const accounts = new Map<string, Uint8Array>()
     for (const name of a.plan.members.filter((m) => m !== a.plan.self)) accounts.set(name, fromHex((await l.findMember(name)).account))
     const start = now()
+    const cpu = process.cpuUsage()
     const target = ((await l.meta())?.entries ?? 0) + a.plan.count
     // Seqs must grow per author: continue from the last one the view applied (every earlier build has been applied).
     let seq = (await l.self()).lastSeq + 1
@@ -505,7 +506,8 @@ const handlers: Handlers = {
       `${target} applied and signed entries`
     )
     const s = state! as NodeState
-    return { entries: s.entries, ms: now() - start, stateHash: s.stateHash ?? '' }
+    const used = process.cpuUsage(cpu)
+    return { entries: s.entries, ms: now() - start, stateHash: s.stateHash ?? '', cpuUs: used.user + used.system }
   },
 
   async snapshot() {

@@ -64,7 +64,7 @@ export async function measureCatchUp(ctx: Context, opts: { catchup: boolean; aud
       budget -= plannedSpend(planWorkload(plan))
       const buildRate = count / (built.ms / 1000)
       entries = built.entries
-      ctx.log(`catch-up source: ${entries} entries (built at ${buildRate.toFixed(0)} entries/s)`)
+      ctx.log(`catch-up source: ${entries} entries (built at ${buildRate.toFixed(0)} entries/s, ${(built.cpuUs / Math.max(1, count)).toFixed(0)} µs of CPU per entry)`)
       if (!opts.catchup) continue
       figures.push(await catchUpAt(ctx, created, entries, buildRate, (await source.call('usage', {})).maxRssBytes / MB, source))
     }
