@@ -111,7 +111,7 @@ export async function up(env: CliEnv, opts: UpOpts): Promise<void> {
     else env.signal.addEventListener('abort', () => resolve(), { once: true })
   })
   if (settle) clearTimeout(settle)
-  emit('stopping', 'stopping: swarm, invites, socket, ledger, store')
+  emit('stopping', 'stopping: invites, swarm, socket, ledger, store')
   await node.close()
   emit('stopped', 'stopped')
 }
