@@ -89,13 +89,18 @@ export interface BenchReport {
 const fmt = (v: number, digits = 0) => v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 
 /** Judges a median against a target and says by how much it is met or missed. */
+/** Fraction digits a figure in `unit` is written with: seconds and ratios need them, counts and rates do not. */
+function figureDigits(unit: string): number {
+  return unit === 's' || unit === 'x' ? 2 : 0
+}
+
 export function judge(t: Omit<TargetResult, 'met' | 'margin'>): TargetResult {
   if (t.measured === null) return { ...t, met: null, margin: 'not measured in this run' }
   const m = t.measured
   const met = t.kind === 'min' ? m >= t.target : m < t.target
   const diff = Math.abs(m - t.target)
   const pct = t.target === 0 ? 0 : Math.round((diff / t.target) * 100)
-  const digits = t.unit === 's' ? 2 : 0
+  const digits = figureDigits(t.unit)
   const margin = met
     ? `met with ${fmt(diff, digits)} ${t.unit} to spare (${pct}%)`
     : `missed by ${fmt(diff, digits)} ${t.unit} (${pct}% ${t.kind === 'min' ? 'short' : 'over'})`
@@ -208,8 +213,10 @@ export function markdown(r: BenchReport, svgName: string | null): string {
   lines.push('Targets:')
   lines.push('')
   for (const x of r.targets) {
-    const measured = x.measured === null ? 'not measured' : `${fmt(x.measured, x.unit === 's' ? 2 : 0)} ${x.unit}`
-    lines.push(`- ${x.met === null ? 'not measured' : x.met ? 'met' : '**missed**'}: ${x.what}, ${x.kind === 'min' ? 'at least' : 'under'} ${fmt(x.target)} ${x.unit}${x.at ? ` (${x.at})` : ''}: ${measured}; ${x.margin}.`)
+    const measured = x.measured === null ? 'not measured' : `${fmt(x.measured, figureDigits(x.unit))} ${x.unit}`
+    // A target such as 0.5 s keeps its fraction ("under 0.5 s", not "under 1 s").
+    const target = x.target.toLocaleString('en-US', { maximumFractionDigits: 2 })
+    lines.push(`- ${x.met === null ? 'not measured' : x.met ? 'met' : '**missed**'}: ${x.what}, ${x.kind === 'min' ? 'at least' : 'under'} ${target} ${x.unit}${x.at ? ` (${x.at})` : ''}: ${measured}; ${x.margin}.`)
   }
   if (r.notes.length) {
     lines.push('')
