@@ -7,24 +7,14 @@ import test from 'brittle'
 import fs from 'fs'
 import path from 'path'
 import Corestore from 'corestore'
-import { main, type MainIO } from '../cli/main.js'
+import { main } from '../cli/main.js'
 import { createIdentity, Ledger } from '../src/index.js'
 import { INLINE_MAX } from '../src/audit/signatures.js'
 import { DataDir } from '../src/node/data-dir.js'
 import { generateKeyPair, toHex } from '../protocol/index.js'
 import { appendRaw, seal } from './helpers/audit.js'
 import { tmpdir } from './helpers/index.js'
-
-function capture(): MainIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    env: { ...process.env, TALLY_DIR: '' },
-    stdout: (s: string) => void (io.out += s),
-    stderr: (s: string) => void (io.err += s)
-  }
-  return io
-}
+import { captureIO } from './helpers/cli.js'
 
 /** A data dir whose own writer core holds more entry blocks than one core verifies inline, so `audit` starts its workers. */
 async function bigDataDir(t: { teardown(fn: () => unknown, opts?: { order?: number }): void }): Promise<string> {
@@ -46,7 +36,7 @@ async function bigDataDir(t: { teardown(fn: () => unknown, opts?: { order?: numb
 
 /** `tally --json audit` without its timings (the only part that differs from run to run). */
 async function auditJson(t: { is(a: unknown, b: unknown, m?: string): void }, dir: string, extra: string[]): Promise<unknown> {
-  const io = capture()
+  const io = captureIO()
   t.is(await main(['--dir', dir, '--json', 'audit', ...extra], io), 0, `tally audit ${extra.join(' ')} passes: ${io.err.trim().split('\n').pop() ?? ''}`)
   const { timing: _timing, ...rest } = JSON.parse(io.out)
   return rest
@@ -64,18 +54,18 @@ test('cli audit --workers - two workers give the same report as the default', { 
 test('cli audit --workers - not a whole number of at least 1: refused with the flag named, exit 1; no value: usage, exit 2', async (t) => {
   const dir = path.join(tmpdir(t), 'none') // refused before the data dir is read
   for (const bad of ['0', 'two', '2x', '1.5', ' ', '65']) {
-    const io = capture()
+    const io = captureIO()
     t.is(await main(['--dir', dir, 'audit', '--workers', bad], io), 1, `--workers ${JSON.stringify(bad)} exits 1`)
     t.ok(/^tally: --workers must be a whole number from 1 to 64, got /.test(io.err), io.err.trim())
     t.is(io.out, '', 'nothing on stdout')
   }
-  const json = capture()
+  const json = captureIO()
   t.is(await main(['--dir', dir, '--json', 'audit', '--workers', '0'], json), 1)
   t.is(JSON.parse(json.err).error.code, 'BAD_INPUT', '--json: BAD_INPUT')
-  const missing = capture()
+  const missing = captureIO()
   t.is(await main(['--dir', dir, 'audit', '--workers'], missing), 2, 'a missing value is a usage error')
   t.ok(missing.err.includes('[--workers N]'), 'with the usage line')
-  const help = capture()
+  const help = captureIO()
   t.is(await main(['audit', '--help'], help), 0)
   t.ok(/--workers N\s+worker threads verifying signatures/.test(help.out), 'tally audit --help lists --workers')
 })

@@ -1,7 +1,7 @@
 import test from 'brittle'
 import fs from 'fs'
 import path from 'path'
-import { main, type MainIO } from '../cli/main.js'
+import { main } from '../cli/main.js'
 import { pay } from '../cli/commands/pay.js'
 import { invoice } from '../cli/commands/invoice.js'
 import { reply } from '../cli/commands/reply.js'
@@ -17,6 +17,7 @@ import { leave, leaveCommand, suspend } from '../cli/commands/membership.js'
 import { toHex } from '../protocol/index.js'
 import { addMember, converge, createPeer, tmpdir } from './helpers/index.js'
 import { contextOf, refused } from './helpers/context.js'
+import { captureIO } from './helpers/cli.js'
 
 test('cli commands - pay, invoice, accept and the reads give minor units with names and accounts', async (t) => {
   const a = await createPeer(t, 'alpha')
@@ -108,86 +109,71 @@ test('cli commands - bad input is refused with a clear message and changes nothi
   t.is(ca.invites.list().length, 0, 'no invite recorded')
 })
 
-function capture(env: NodeJS.ProcessEnv = {}): MainIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    env,
-    stdout(s: string) {
-      io.out += s
-    },
-    stderr(s: string) {
-      io.err += s
-    }
-  }
-  return io
-}
-
 test('cli main - init, ledger create and local commands, exit codes and one-line errors', async (t) => {
   const dir = path.join(tmpdir(t), 'alpha')
-  let io = capture()
+  let io = captureIO()
   t.is(await main(['--dir', dir, 'init', '--name', 'alpha'], io), 0)
   t.is(fs.statSync(path.join(dir, 'identity.json')).mode & 0o777, 0o600, 'identity file is 0600')
-  io = capture()
+  io = captureIO()
   t.is(await main(['--dir', dir, 'init', '--name', 'other'], io), 1, 'a second init is refused')
   t.ok(/refusing to overwrite/.test(io.err))
   t.is(io.err.trim().split('\n').length, 1, 'one line on stderr')
 
-  io = capture({ TALLY_DIR: dir })
+  io = captureIO({ TALLY_DIR: dir })
   t.is(await main(['ledger', 'create', '--name', 'Test', '--unit', 'ctc', '--decimals', '2', '--credit-limit', '50'], io), 0, '$TALLY_DIR is the data dir')
   t.ok(/created\s+ledger "Test" \(CTC/.test(io.out))
-  io = capture()
+  io = captureIO()
   t.is(await main(['--dir', dir, 'ledger', 'create', '--name', 'Again', '--unit', 'X'], io), 1)
   t.ok(/already has a ledger/.test(io.err))
 
-  io = capture()
+  io = captureIO()
   t.is(await main(['--dir', dir, '--json', 'balance'], io), 0)
   const bal = JSON.parse(io.out)
   t.is(bal.name, 'alpha')
   t.is(bal.creditLimit, 5000)
   t.is(typeof bal.account, 'string')
 
-  io = capture()
+  io = captureIO()
   t.is(await main(['--dir', dir, 'pay', 'nobody', '5'], io), 1)
   t.is(io.err, 'tally: no member matches "nobody"; members: alpha\n')
 
-  io = capture()
+  io = captureIO()
   t.is(await main(['--dir', dir, 'pay', 'nobody'], io), 2, 'usage errors exit 2')
   t.ok(io.err.includes('usage: tally pay MEMBER AMOUNT [--memo TEXT]'))
 
   // --json: errors are one JSON object on stderr, with the same exit codes.
-  io = capture()
+  io = captureIO()
   t.is(await main(['--dir', dir, '--json', 'pay', 'nobody', '5'], io), 1)
   t.is(JSON.parse(io.err).error.code, 'UNKNOWN_MEMBER')
   t.is(JSON.parse(io.err).error.message, 'no member matches "nobody"; members: alpha')
   t.is(io.out, '', 'nothing on stdout')
-  io = capture()
+  io = captureIO()
   t.is(await main(['--dir', dir, '--json', 'pay', 'alpha', '5'], io), 1, 'paying oneself is refused by the rules')
   t.is(JSON.parse(io.err).error.code, 'REJECTED')
   t.is(typeof JSON.parse(io.err).error.reject, 'string', 'a refusal carries the protocol code')
-  io = capture()
+  io = captureIO()
   t.is(await main(['--dir', dir, '--json', 'pay', 'nobody'], io), 2, 'usage errors exit 2 in --json too')
   t.is(JSON.parse(io.err).error.code, 'USAGE')
-  io = capture()
+  io = captureIO()
   t.is(await main(['--dir', path.join(dir, 'none'), '--json', 'balance'], io), 1)
   t.is(JSON.parse(io.err).error.code, 'NO_IDENTITY')
 
-  io = capture()
+  io = captureIO()
   t.is(await main(['--dir', dir, 'members'], io), 0)
   t.ok(/^MEMBER\s+ACCOUNT\s+BALANCE/.test(io.out), 'an aligned table')
 
-  io = capture()
+  io = captureIO()
   t.is(await main(['--dir', dir, 'audit'], io), 0, 'tally audit passes on a clean ledger')
   t.ok(/No findings: the signed logs, the replay and the view agree/.test(io.out))
   const journal = path.join(dir, 'ledger.journal')
-  io = capture()
+  io = captureIO()
   t.is(await main(['--dir', dir, 'audit', '--export', 'hledger', '--out', journal], io), 0)
   t.ok(/^commodity .*CTC$/m.test(fs.readFileSync(journal, 'utf8')), 'the hledger export declares the commodity')
-  io = capture()
+  io = captureIO()
   t.is(await main(['--dir', dir, 'audit', '--export', 'xls'], io), 1)
   t.ok(/json|csv|hledger|beancount/.test(io.err), 'an unknown export format names the known ones')
 
-  io = capture()
+  io = captureIO()
   t.is(await main(['--dir', path.join(dir, 'none'), 'status'], io), 1)
   t.ok(/no identity in .*tally init --name NAME/.test(io.err))
 })
@@ -202,10 +188,10 @@ test('cli main - a command may choose its exit code from its result (an audit th
     render: (r: { ok: boolean }) => (r.ok ? 'fine' : 'FINDINGS'),
     exitCode: (r: { ok: boolean }) => (r.ok ? 0 : 1)
   }
-  let io = capture()
+  let io = captureIO()
   t.is(await main(['check'], io, [spec]), 0)
   t.is(io.out, 'fine\n')
-  io = capture()
+  io = captureIO()
   t.is(await main(['check', '--fail'], io, [spec]), 1)
   t.is(io.out, 'FINDINGS\n')
 })

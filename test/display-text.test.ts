@@ -4,12 +4,13 @@
  * keeps the exact text.
  */
 import test from 'brittle'
-import { main, type MainIO } from '../cli/main.js'
+import { main } from '../cli/main.js'
 import { membersCommand, type MembersResult } from '../cli/commands/members.js'
 import type { CommandSpec } from '../cli/command.js'
 import { displayText, displayValue, jsonSafe, oneLine } from '../src/display-text.js'
 import { toHex } from '../protocol/index.js'
 import { twoDataDirs } from './helpers/data-dirs.js'
+import { captureIO } from './helpers/cli.js'
 
 /** Each hostile character, how it shows, and what it would do raw. */
 const HOSTILE: Array<[string, string, string]> = [
@@ -62,17 +63,6 @@ test('display - displayValue escapes every string of a result and keeps numbers 
   t.alike(shown, { a: 'x\\ny', list: [{ name: '\\u202eateb', amount: 5n, n: 3, ok: true, none: null }] })
 })
 
-function capture(): MainIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    env: { ...process.env, TALLY_DIR: '' },
-    stdout: (s: string) => void (io.out += s),
-    stderr: (s: string) => void (io.err += s)
-  }
-  return io
-}
-
 test('display - members table: a hostile name cannot colour, forge rows or reorder the table', async (t) => {
   const result: MembersResult = {
     ledger: 'Test \x1b]0;owned\x07Exchange',
@@ -95,14 +85,14 @@ test('display - members table: a hostile name cannot colour, forge rows or reord
   }
   // The members command's own render, run by main as any command's result is.
   const spec: CommandSpec = { ...membersCommand, scope: 'standalone', run: async () => result }
-  const io = capture()
+  const io = captureIO()
   t.is(await main(['members'], io, [spec]), 0)
   t.absent(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(io.out.replace(/\n/g, '')), 'no raw control or format character on stdout')
   t.is(io.out.trim().split('\n').length, HOSTILE.length + 2, 'one line per member, a header and a footer')
   for (const [what, , shown] of HOSTILE) t.ok(io.out.includes(shown), `${what} shown as ${shown}`)
   t.ok(io.out.includes('"Test \\x1b]0;owned\\x07Exchange"'), 'the ledger name too')
 
-  const json = capture()
+  const json = captureIO()
   t.is(await main(['--json', 'members'], json, [spec]), 0)
   t.alike(JSON.parse(json.out).members.map((m: any) => m.name), HOSTILE.map(([, raw]) => raw), '--json keeps the exact names')
   t.absent(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(json.out.replace(/\n/g, '')), 'and writes them escaped')
@@ -114,7 +104,7 @@ test('display - history on the real stack: each hostile memo on one escaped line
   const memos = stored.map(([, raw]) => raw)
   const dirs = await twoDataDirs(t, memos)
 
-  const io = capture()
+  const io = captureIO()
   t.is(await main(['--dir', dirs.alpha, 'history', '--limit', String(memos.length + 5)], io), 0, io.err)
   const lines = io.out.trim().split('\n')
   t.is(lines.length, memos.length + 3, 'a header, one row per payment, the genesis and admit rows')
@@ -122,14 +112,14 @@ test('display - history on the real stack: each hostile memo on one escaped line
   for (const [what, , shown] of stored) t.ok(lines.some((l) => l.endsWith(shown)), `${what}: a row ends with ${shown}`)
   t.absent(lines.some((l) => /^\s*260\s/.test(l)), 'the forged row is not a row')
 
-  const json = capture()
+  const json = captureIO()
   t.is(await main(['--dir', dirs.alpha, '--json', 'history', '--limit', String(memos.length + 5)], json), 0)
   const shown = JSON.parse(json.out).entries.map((e: any) => e.memo).filter((m: string) => m !== '')
   t.alike(shown.sort(), [...memos].sort(), '--json carries each memo exactly')
 
   // An error quoting member text: the query and the member list stay on one escaped line.
   for (const [what, raw, escaped] of HOSTILE) {
-    const err = capture()
+    const err = captureIO()
     t.is(await main(['--dir', dirs.beta, 'pay', 'x' + raw, '1'], err), 1)
     t.is(err.err.split('\n').length, 2, `${what}: one line`)
     t.absent(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(err.err.trimEnd()), `${what}: nothing raw in the error`)

@@ -7,7 +7,7 @@ import test from 'brittle'
 import fs from 'fs'
 import path from 'path'
 import z32 from 'z32'
-import { main, type MainIO } from '../cli/main.js'
+import { main } from '../cli/main.js'
 import { invoicesCommand, invoices } from '../cli/commands/invoices.js'
 import { historyCommand, history } from '../cli/commands/history.js'
 import { durationArg } from '../cli/values.js'
@@ -20,23 +20,19 @@ import { twoDataDirs } from './helpers/data-dirs.js'
 import { tmpdir } from './helpers/index.js'
 import BlindPairing from 'blind-pairing'
 import b4a from 'b4a'
-
-function capture(): MainIO & { out: string; err: string } {
-  const io = { out: '', err: '', env: { ...process.env, TALLY_DIR: '' }, stdout: (s: string) => void (io.out += s), stderr: (s: string) => void (io.err += s) }
-  return io
-}
+import { captureIO } from './helpers/cli.js'
 
 test('minor - --dir "" is refused; --json with --help or --version prints JSON', async (t) => {
-  const empty = capture()
+  const empty = captureIO()
   t.is(await main(['--dir', '', 'status'], empty), 2)
   t.ok(/--dir needs a path, got an empty one/.test(empty.err), empty.err.trim())
-  const help = capture()
+  const help = captureIO()
   t.is(await main(['--json', '--help'], help), 0)
   t.ok(JSON.parse(help.out).commands.some((c: any) => c.name === 'pay'), 'the command list as JSON')
-  const payHelp = capture()
+  const payHelp = captureIO()
   t.is(await main(['--json', 'pay', '--help'], payHelp), 0)
   t.is(JSON.parse(payHelp.out).usage, 'tally pay MEMBER AMOUNT [--memo TEXT] [--expires DURATION] [--key KEY]')
-  const version = capture()
+  const version = captureIO()
   t.is(await main(['--json', '--version'], version), 0)
   t.ok(typeof JSON.parse(version.out).version === 'string')
 })
@@ -86,7 +82,7 @@ test('minor - modes, old logs, one invoice in one direction, writers counted the
   const existing = path.join(root, 'made-by-hand')
   fs.mkdirSync(existing, { mode: 0o755 })
   fs.chmodSync(existing, 0o755)
-  const io = capture()
+  const io = captureIO()
   t.is(await main(['--dir', existing, 'init', '--name', 'alpha'], io), 0, io.err)
   t.is(fs.statSync(existing).mode & 0o777, 0o700, 'init makes an existing data dir owner-only')
 
@@ -112,14 +108,14 @@ test('minor - modes, old logs, one invoice in one direction, writers counted the
   t.ok(/invoice\s+beta\s+alpha\s/.test(historyRow), `history: beta pays alpha: ${historyRow}`)
 
   const out = path.join(root, 'ledger.csv')
-  const audited = capture()
+  const audited = captureIO()
   await a.close()
   t.is(await main(['--dir', dirs.alpha, 'audit', '--export', 'csv', '--out', out], audited), 0, audited.err)
   t.is(fs.statSync(out).mode & 0o777, 0o600, 'exports are owner-only')
 
   const b = await openContext(new DataDir(dirs.beta))
   t.teardown(() => b.close(), { order: 10 })
-  const alphaStatus = capture()
+  const alphaStatus = captureIO()
   await main(['--dir', dirs.alpha, '--json', 'status'], alphaStatus)
   t.is((await b.ledger.status()).writers, 2, 'two writers bound')
   t.is(JSON.parse(alphaStatus.out).writers, 2, 'and alpha counts the same')

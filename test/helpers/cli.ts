@@ -5,6 +5,7 @@
  * processes printed: their last lines are in the failure's message.
  */
 import path from 'path'
+import type { MainIO } from '../../cli/main.js'
 import { TallyProcesses, type LongRunning } from '../../cli/processes.js'
 import { tmpdir, until, type T } from './index.js'
 
@@ -60,4 +61,19 @@ export async function stopClean(t: Checks, procs: TallyProcesses, proc: LongRunn
  */
 export function untilCli(cond: () => Promise<boolean>, what: string, ms: number, pollMs = 500): Promise<void> {
   return until(() => cond().catch(() => false), what, () => new Promise((r) => setTimeout(r, pollMs)), ms)
+}
+
+/**
+ * What `main()` (cli/main.ts) printed, for tests that run a command in this process: its stdout and stderr
+ * as strings. The environment defaults to this process's without TALLY_DIR, so no test reads a real data dir.
+ */
+export function captureIO(env: NodeJS.ProcessEnv = { ...process.env, TALLY_DIR: '' }): MainIO & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    env,
+    stdout: (s: string) => void (io.out += s),
+    stderr: (s: string) => void (io.err += s)
+  }
+  return io
 }
