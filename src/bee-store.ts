@@ -12,13 +12,21 @@ import { govFromJson, govToJson, inviteFromJson, inviteToJson, proposalFromJson,
 import type { EntryRecord, ViewMeta } from './records.js'
 import type { StateStore, WriterState } from './state-store.js'
 import * as K from './view-keys.js'
+import { LedgerError } from './errors.js'
 
 /** Read-only access to the view, for queries and for checking an entry before appending it. */
 export class BeeReaderStore {
   constructor(protected readonly bee: BeeReader) {}
 
   protected async read(key: string): Promise<any> {
-    const node = await this.bee.get(key)
+    let node
+    try {
+      node = await this.bee.get(key)
+    } catch (err) {
+      // A read the ledger's close overtook: the caller's error is the ledger's, not hypercore's.
+      if ((err as { code?: string }).code === 'SESSION_CLOSED') throw LedgerError.LEDGER_CLOSED('the ledger closed during a read of its view', { cause: err })
+      throw err
+    }
     return node ? node.value : null
   }
   async getMeta(): Promise<ViewMeta | null> {

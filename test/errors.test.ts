@@ -121,6 +121,24 @@ test('errors - LEDGER_CLOSED: every public method after close()', async (t) => {
   }
 })
 
+test('errors - LEDGER_CLOSED: writes the close overtakes mid-way (reading the view, appending, applying) say so, not hypercore\'s SESSION_CLOSED', async (t) => {
+  const codes = new Map<string, number>()
+  for (let round = 0; round < 4; round++) {
+    const a = await createPeer(t)
+    await a.ledger.admit({ account: generateKeyPair().publicKey, writer: generateKeyPair().publicKey, name: 'beta' })
+    // Started at once and a few ms apart, so the close lands before, during and after their reads of the view.
+    const writes = [0, 0, 1, 2, 5, 10].map((ms) => new Promise((r) => setTimeout(r, ms)).then(() => a.ledger.transfer('beta', 1n)))
+    setTimeout(() => void a.ledger.close(), round)
+    for (const r of await Promise.allSettled(writes)) {
+      const code = r.status === 'fulfilled' ? 'written' : ((r.reason as LedgerError).code ?? String(r.reason))
+      codes.set(code, (codes.get(code) ?? 0) + 1)
+    }
+  }
+  t.absent(codes.has('SESSION_CLOSED'), 'no hypercore error reaches the caller: ' + JSON.stringify([...codes]))
+  t.ok([...codes.keys()].every((c) => c === 'written' || c === 'LEDGER_CLOSED'), 'each write was written, or refused with LEDGER_CLOSED: ' + JSON.stringify([...codes]))
+  t.ok((codes.get('LEDGER_CLOSED') ?? 0) > 0, 'the close overtook some')
+})
+
 test('errors - NO_ENCRYPTION_KEY: opening an existing ledger on a new store without its key', async (t) => {
   const a = await createPeer(t)
   await failsWith(t, Ledger.open({ store: makeStore(t), identity: generateKeyPair(), key: a.ledger.key }), 'NO_ENCRYPTION_KEY')
